@@ -1,0 +1,568 @@
+//! Presence and user types as Graph sends them: open enums, optional parts, raw strings kept verbatim.
+//!
+//! Everything here is *untrusted*: strings are stored exactly as they arrived so `status --json` can
+//! write them back losslessly. Anything shown on a terminal goes through `crate::text::SafeText` first.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A directory object id (a GUID for real tenants). Everything is keyed by it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserId(pub String);
+
+impl UserId {
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The known values of an open enum: matched case-insensitively, anything else is kept verbatim.
+pub trait Known: Sized + Copy + Eq + 'static {
+    const ALL: &'static [(Self, &'static str)];
+    const UNKNOWN: Self;
+}
+
+/// A value from an open set: the known kind (or `UNKNOWN`) plus the exact string Graph sent.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Open<K> {
+    kind: K,
+    raw: Box<str>,
+}
+
+impl<K: Known> Open<K> {
+    pub fn parse(raw: &str) -> Self {
+        let kind = K::ALL
+            .iter()
+            .find(|(_, name)| name.eq_ignore_ascii_case(raw))
+            .map_or(K::UNKNOWN, |(k, _)| *k);
+        Self {
+            kind,
+            raw: raw.into(),
+        }
+    }
+    pub fn known(kind: K) -> Self {
+        let raw = K::ALL
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or("", |(_, name)| name);
+        Self {
+            kind,
+            raw: raw.into(),
+        }
+    }
+    pub fn kind(&self) -> K {
+        self.kind
+    }
+    /// The string exactly as Graph sent it (untrusted).
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+    /// True when the value is not one of the known names.
+    pub fn is_unrecognised(&self) -> bool {
+        !K::ALL.iter().any(|(_, n)| n.eq_ignore_ascii_case(&self.raw))
+    }
+}
+
+impl<K: Known + fmt::Debug> fmt::Debug for Open<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}({:?})", self.kind, self.raw)
+    }
+}
+
+impl<K: Known> Serialize for Open<K> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.raw)
+    }
+}
+
+impl<'de, K: Known> Deserialize<'de> for Open<K> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Ok(Self::parse(&raw))
+    }
+}
+
+macro_rules! known_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),* $(,)? } unknown = $unknown:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant,)* $unknown }
+        impl Known for $name {
+            const ALL: &'static [(Self, &'static str)] = &[$((Self::$variant, $text)),*];
+            const UNKNOWN: Self = Self::$unknown;
+        }
+    };
+}
+
+known_enum! {
+    /// The documented availability values, old PascalCase and newer camelCase alike (matched case-insensitively).
+    AvailabilityKind {
+        Available = "Available",
+        AvailableIdle = "AvailableIdle",
+        Away = "Away",
+        BeRightBack = "BeRightBack",
+        Busy = "Busy",
+        BusyIdle = "BusyIdle",
+        DoNotDisturb = "DoNotDisturb",
+        Offline = "Offline",
+        PresenceUnknown = "PresenceUnknown",
+        Focusing = "Focusing",
+        InACall = "InACall",
+        InAMeeting = "InAMeeting",
+        Presenting = "Presenting",
+    } unknown = Other
+}
+
+known_enum! {
+    ActivityKind {
+        Available = "Available",
+        Away = "Away",
+        BeRightBack = "BeRightBack",
+        Busy = "Busy",
+        DoNotDisturb = "DoNotDisturb",
+        InACall = "InACall",
+        InAConferenceCall = "InAConferenceCall",
+        Inactive = "Inactive",
+        InAMeeting = "InAMeeting",
+        Offline = "Offline",
+        OffWork = "OffWork",
+        OutOfOffice = "OutOfOffice",
+        PresenceUnknown = "PresenceUnknown",
+        Presenting = "Presenting",
+        UrgentInterruptionsOnly = "UrgentInterruptionsOnly",
+        Focusing = "Focusing",
+    } unknown = Other
+}
+
+known_enum! {
+    WorkLocationKind {
+        Unspecified = "unspecified",
+        Office = "office",
+        Remote = "remote",
+        TimeOff = "timeOff",
+        UnknownFutureValue = "unknownFutureValue",
+    } unknown = Other
+}
+
+known_enum! {
+    LocationSourceKind {
+        None = "none",
+        Manual = "manual",
+        Scheduled = "scheduled",
+        Automatic = "automatic",
+        UnknownFutureValue = "unknownFutureValue",
+    } unknown = Other
+}
+
+pub type Availability = Open<AvailabilityKind>;
+pub type Activity = Open<ActivityKind>;
+pub type WorkLocationType = Open<WorkLocationKind>;
+pub type LocationSource = Open<LocationSourceKind>;
+
+/// Teams' grouping of availability for colour, symbol, counts and sorting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Available,
+    Busy,
+    DoNotDisturb,
+    Away,
+    Offline,
+    Unknown,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Available,
+        Status::Busy,
+        Status::DoNotDisturb,
+        Status::Away,
+        Status::Offline,
+        Status::Unknown,
+    ];
+}
+
+impl Availability {
+    /// How Teams draws this availability (colour and symbol follow it).
+    pub fn status(&self) -> Status {
+        use AvailabilityKind as A;
+        match self.kind() {
+            A::Available | A::AvailableIdle => Status::Available,
+            A::Busy | A::BusyIdle | A::InACall | A::InAMeeting => Status::Busy,
+            A::DoNotDisturb | A::Presenting | A::Focusing => Status::DoNotDisturb,
+            A::Away | A::BeRightBack => Status::Away,
+            A::Offline => Status::Offline,
+            A::PresenceUnknown | A::Other => Status::Unknown,
+        }
+    }
+}
+
+/// `outOfOfficeSettings`: the message may be HTML (Outlook auto-replies).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutOfOfficeSettings {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub is_out_of_office: bool,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// `dateTimeTimeZone`: a local date-time plus a Windows zone name or "UTC".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DateTimeTimeZone {
+    pub date_time: String,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+/// `itemBody`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemBody {
+    #[serde(default)]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub content_type: Option<String>,
+}
+
+/// `presenceStatusMessage`: expiry and published time are omitted when reading another user.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusMessage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<ItemBody>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_date_time: Option<DateTimeTimeZone>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_date_time: Option<String>,
+}
+
+/// `workLocation`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkLocation {
+    #[serde(default = "unspecified")]
+    pub work_location_type: WorkLocationType,
+    #[serde(default = "source_none")]
+    pub source: LocationSource,
+    #[serde(default)]
+    pub place_id: Option<String>,
+}
+
+fn unspecified() -> WorkLocationType {
+    WorkLocationType::known(WorkLocationKind::Unspecified)
+}
+fn source_none() -> LocationSource {
+    LocationSource::known(LocationSourceKind::None)
+}
+
+/// Graph's `presence` object. Unknown properties and `@odata.*` annotations are ignored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Presence {
+    pub id: UserId,
+    #[serde(default = "presence_unknown")]
+    pub availability: Availability,
+    #[serde(default = "activity_unknown")]
+    pub activity: Activity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub out_of_office_settings: Option<OutOfOfficeSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<StatusMessage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_location: Option<WorkLocation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<String>,
+}
+
+fn presence_unknown() -> Availability {
+    Availability::known(AvailabilityKind::PresenceUnknown)
+}
+fn activity_unknown() -> Activity {
+    Activity::known(ActivityKind::PresenceUnknown)
+}
+
+fn null_as_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+impl Presence {
+    /// What `status --json` shows for a teammate Graph returned no presence for.
+    pub fn unknown(id: UserId) -> Self {
+        Self {
+            id,
+            availability: presence_unknown(),
+            activity: activity_unknown(),
+            out_of_office_settings: None,
+            status_message: None,
+            work_location: None,
+            sequence_number: None,
+        }
+    }
+
+    pub fn is_out_of_office(&self) -> bool {
+        self.out_of_office_settings
+            .as_ref()
+            .is_some_and(|o| o.is_out_of_office)
+    }
+
+    /// Whether `self` (an update) may replace `held`: an older sequence number never replaces a newer one.
+    /// Sequence numbers compare as strings; a missing one never blocks an update.
+    pub fn supersedes(&self, held: &Presence) -> bool {
+        match (&self.sequence_number, &held.sequence_number) {
+            (Some(new), Some(old)) => compare_sequence(new, old) != Ordering::Less,
+            _ => true,
+        }
+    }
+}
+
+/// Sequence numbers are opaque strings that grow; compare by length first so "A10" > "A9".
+pub fn compare_sequence(a: &str, b: &str) -> Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// A user as `/users/{id}?$select=id,displayName,userPrincipalName,mail,jobTitle,department` answers.
+/// `jobTitle` and `department` need User.Read.All and may be missing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: UserId,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub user_principal_name: Option<String>,
+    #[serde(default)]
+    pub mail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+}
+
+/// One element of a batch answer that could not be parsed: that person keeps their last known state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadElement {
+    pub index: usize,
+    /// The element's id when it had a readable one.
+    pub id: Option<UserId>,
+    pub reason: String,
+}
+
+/// A `{"value":[...]}` body parsed element by element.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PresenceList {
+    pub presences: Vec<Presence>,
+    pub bad: Vec<BadElement>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ParseError {
+    #[error("the answer is not JSON: {0}")]
+    NotJson(String),
+    #[error("the answer has no \"value\" list and is not a presence")]
+    UnexpectedShape,
+}
+
+/// Parses a `getPresencesByUserId` (or `communications/presences`) body. Bytes are decoded lossily
+/// (bad UTF-8 costs only the characters it spoils) and every element is parsed on its own.
+/// A bare presence object (the single-read shape) is accepted too.
+pub fn parse_presence_list(body: &[u8]) -> Result<PresenceList, ParseError> {
+    let text = String::from_utf8_lossy(body);
+    let root: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| ParseError::NotJson(e.to_string()))?;
+    match root {
+        serde_json::Value::Object(mut map) => match map.remove("value") {
+            Some(serde_json::Value::Array(items)) => Ok(parse_elements(items)),
+            Some(_) => Err(ParseError::UnexpectedShape),
+            None => {
+                let single = serde_json::Value::Object(map);
+                let presence = Presence::deserialize(single).map_err(|_| ParseError::UnexpectedShape)?;
+                Ok(PresenceList {
+                    presences: vec![presence],
+                    bad: Vec::new(),
+                })
+            }
+        },
+        _ => Err(ParseError::UnexpectedShape),
+    }
+}
+
+/// Parses a single-presence body (`/me/presence`, `/users/{id}/presence`), or the
+/// `{"value":[one]}` shape that `/communications/presences/{id}`'s documentation shows.
+pub fn parse_single_presence(body: &[u8]) -> Result<Presence, ParseError> {
+    let mut list = parse_presence_list(body)?;
+    if list.presences.len() == 1 {
+        Ok(list.presences.swap_remove(0))
+    } else {
+        Err(ParseError::UnexpectedShape)
+    }
+}
+
+fn parse_elements(items: Vec<serde_json::Value>) -> PresenceList {
+    let mut out = PresenceList::default();
+    for (index, item) in items.into_iter().enumerate() {
+        let id = item
+            .get("id")
+            .and_then(serde_json::Value::as_str)
+            .map(UserId::new);
+        match Presence::deserialize(item) {
+            Ok(p) => out.presences.push(p),
+            Err(e) => out.bad.push(BadElement {
+                index,
+                id,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ME: &str = include_str!("../../tests/fixtures/seed-me-presence.json");
+    const USER: &str = include_str!("../../tests/fixtures/seed-user-presence.json");
+    const COMMS: &str = include_str!("../../tests/fixtures/seed-communications-presences.json");
+
+    #[test]
+    fn seed_fixtures_parse_as_they_are() {
+        let me = parse_single_presence(ME.as_bytes()).unwrap();
+        assert_eq!(me.id.as_str(), "fa8bf3dc-eca7-46b7-bad1-db199b62afc3");
+        assert_eq!(me.availability.kind(), AvailabilityKind::Available);
+        let loc = me.work_location.unwrap();
+        assert_eq!(loc.work_location_type.kind(), WorkLocationKind::Office);
+        assert_eq!(loc.source.kind(), LocationSourceKind::Automatic);
+        assert_eq!(loc.place_id.as_deref(), Some("eb706f15-137e-4722-b4d1-b601481d9251"));
+
+        let user = parse_single_presence(USER.as_bytes()).unwrap();
+        assert_eq!(user.availability.kind(), AvailabilityKind::DoNotDisturb);
+        assert_eq!(user.activity.kind(), ActivityKind::Presenting);
+        assert_eq!(user.availability.status(), Status::DoNotDisturb);
+        assert!(user.work_location.is_none());
+
+        let comms = parse_single_presence(COMMS.as_bytes()).unwrap();
+        assert_eq!(comms.availability.status(), Status::Away);
+        assert_eq!(comms.activity.kind(), ActivityKind::BeRightBack);
+        assert_eq!(comms.sequence_number.as_deref(), Some("A0129311063"));
+    }
+
+    #[test]
+    fn open_enums_match_case_insensitively_and_keep_the_raw_text() {
+        let a = Availability::parse("inAMeeting");
+        assert_eq!(a.kind(), AvailabilityKind::InAMeeting);
+        assert_eq!(a.raw(), "inAMeeting");
+        assert_eq!(a.status(), Status::Busy);
+        let odd = Availability::parse("Sleeping");
+        assert_eq!(odd.kind(), AvailabilityKind::Other);
+        assert_eq!(odd.raw(), "Sleeping");
+        assert_eq!(odd.status(), Status::Unknown);
+        assert_eq!(WorkLocationType::parse("TIMEOFF").kind(), WorkLocationKind::TimeOff);
+    }
+
+    #[test]
+    fn every_documented_value_is_known() {
+        for v in [
+            "Available", "AvailableIdle", "Away", "BeRightBack", "Busy", "BusyIdle", "DoNotDisturb", "Offline",
+            "PresenceUnknown", "focusing", "inACall", "inAMeeting", "presenting",
+        ] {
+            assert_ne!(Availability::parse(v).kind(), AvailabilityKind::Other, "{v}");
+        }
+        for v in [
+            "Available", "Away", "BeRightBack", "Busy", "DoNotDisturb", "InACall", "InAConferenceCall", "Inactive",
+            "InAMeeting", "Offline", "OffWork", "OutOfOffice", "PresenceUnknown", "Presenting",
+            "UrgentInterruptionsOnly",
+        ] {
+            assert_ne!(Activity::parse(v).kind(), ActivityKind::Other, "{v}");
+        }
+        for v in ["none", "manual", "scheduled", "automatic", "unknownFutureValue"] {
+            assert_ne!(LocationSource::parse(v).kind(), LocationSourceKind::Other, "{v}");
+        }
+    }
+
+    #[test]
+    fn one_bad_element_costs_only_that_person() {
+        let body = br#"{"@odata.context":"x","value":[
+            {"id":"a","availability":"Busy","activity":"InACall","extra":{"deep":[1,2]}},
+            {"id":"b","availability":42,"activity":"Away"},
+            {"availability":"Away"},
+            {"id":"c","availability":"Teleporting","activity":"Beaming","workLocation":{"workLocationType":"moon","source":"psychic","placeId":null}}
+        ]}"#;
+        let list = parse_presence_list(body).unwrap();
+        let ids: Vec<_> = list.presences.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c"]);
+        assert_eq!(list.bad.len(), 2);
+        assert_eq!(list.bad[0].id, Some(UserId::new("b")));
+        assert_eq!(list.bad[1].id, None);
+        let c = &list.presences[1];
+        assert_eq!(c.availability.raw(), "Teleporting");
+        assert_eq!(c.work_location.as_ref().unwrap().work_location_type.kind(), WorkLocationKind::Other);
+    }
+
+    #[test]
+    fn bad_utf8_is_decoded_lossily() {
+        let mut body = br#"{"value":[{"id":"a","availability":"Busy","activity":"Busy","statusMessage":{"message":{"content":"caf"#.to_vec();
+        body.extend_from_slice(&[0xff, 0xfe]);
+        body.extend_from_slice(br#"","contentType":"text"}}}]}"#);
+        let list = parse_presence_list(&body).unwrap();
+        let msg = list.presences[0].status_message.as_ref().unwrap().message.as_ref().unwrap();
+        assert!(msg.content.as_deref().unwrap().starts_with("caf"));
+    }
+
+    #[test]
+    fn not_json_and_wrong_shapes_are_errors() {
+        assert!(matches!(parse_presence_list(b"<html>oops</html>"), Err(ParseError::NotJson(_))));
+        assert!(matches!(parse_presence_list(b""), Err(ParseError::NotJson(_))));
+        assert_eq!(parse_presence_list(b"[1,2]"), Err(ParseError::UnexpectedShape));
+        assert_eq!(parse_presence_list(br#"{"value":3}"#), Err(ParseError::UnexpectedShape));
+    }
+
+    #[test]
+    fn status_message_with_expiry_and_null_ooo_parses() {
+        let body = br#"{"id":"x","availability":"Away","activity":"Away",
+          "outOfOfficeSettings":{"message":"<p>Back &amp; ready</p>","isOutOfOffice":true},
+          "statusMessage":{"message":{"content":"Lunch","contentType":"text"},
+            "expiryDateTime":{"dateTime":"9999-12-31T23:59:59.9999999","timeZone":"UTC"},
+            "publishedDateTime":"2024-01-01T10:00:00Z"}}"#;
+        let p = parse_single_presence(body).unwrap();
+        assert!(p.is_out_of_office());
+        let sm = p.status_message.unwrap();
+        assert_eq!(sm.expiry_date_time.unwrap().time_zone.as_deref(), Some("UTC"));
+        let null_ooo = parse_single_presence(br#"{"id":"y","outOfOfficeSettings":{"isOutOfOffice":null,"message":null}}"#).unwrap();
+        assert!(!null_ooo.is_out_of_office());
+        assert_eq!(null_ooo.availability.kind(), AvailabilityKind::PresenceUnknown);
+    }
+
+    #[test]
+    fn older_sequence_numbers_never_replace_newer_ones() {
+        let mut old = Presence::unknown(UserId::new("a"));
+        old.sequence_number = Some("A9".into());
+        let mut new = old.clone();
+        new.sequence_number = Some("A10".into());
+        assert!(new.supersedes(&old));
+        assert!(!old.supersedes(&new));
+        assert!(old.supersedes(&old.clone()));
+    }
+
+    #[test]
+    fn serializes_back_with_graph_names_and_raw_values() {
+        let p = parse_single_presence(br#"{"id":"x","availability":"busy","activity":"inACall","sequenceNumber":"7"}"#).unwrap();
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["availability"], "busy");
+        assert_eq!(v["activity"], "inACall");
+        assert_eq!(v["sequenceNumber"], "7");
+        assert!(v.get("workLocation").is_none());
+    }
+}
