@@ -1,0 +1,188 @@
+//! Drawing the board (budget: ≤ 1 ms at 200x60, the same for 100 or 10,000 people), and the in-process
+//! part of the first frame from a cached snapshot (App from the snapshot, then one render).
+//! The whole start-up to the first frame is measured on the real binary by `scripts/measure-board.sh`.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use teamboard::app::keymap::Keymap;
+use teamboard::app::{App, Msg, Now, Options, PollData};
+use teamboard::config::{GroupBy, SortOrder, Symbols};
+use teamboard::graph::model::{
+    Activity, Availability, ItemBody, OutOfOfficeSettings, Presence, StatusMessage, User, UserId, WorkLocation,
+    WorkLocationType,
+};
+use teamboard::roster::{Roster, RosterSource};
+use teamboard::store::Snapshot;
+
+const STATES: &[(&str, &str)] = &[
+    ("Available", "Available"),
+    ("Busy", "InAMeeting"),
+    ("Busy", "InACall"),
+    ("DoNotDisturb", "Presenting"),
+    ("Away", "Away"),
+    ("BeRightBack", "BeRightBack"),
+    ("Offline", "OffWork"),
+];
+const NAMES: &[&str] = &["Adele Vance", "Łukasz Kovács", "黄强", "Amélie Müller", "Sebastián Muñoz", "दीपिका पटेल"];
+const MESSAGES: &[&str] = &["Quarterly review until 3pm", "出張中です 🚄", "Focus time, ping me on chat"];
+
+fn options() -> Options {
+    Options {
+        interval: Duration::from_secs(30),
+        roster_ttl: Duration::from_secs(86_400),
+        sort: SortOrder::Availability,
+        group_by: GroupBy::None,
+        symbols: Symbols::Unicode,
+        color: true,
+        mouse: false,
+        keymap: Keymap::default(),
+        tz: jiff::tz::TimeZone::UTC,
+        seed: 3,
+    }
+}
+
+fn now() -> Now {
+    Now {
+        instant: Instant::now(),
+        utc: jiff::Timestamp::from_second(1_714_996_990).unwrap(),
+    }
+}
+
+fn snapshot(n: usize) -> Snapshot {
+    let users: Vec<User> = (0..n)
+        .map(|i| User {
+            id: UserId::new(format!("00000000-0000-4000-8000-{i:012}")),
+            display_name: Some(format!("{} {i}", NAMES[i % NAMES.len()])),
+            user_principal_name: Some(format!("user{i}@contoso.com")),
+            mail: Some(format!("user{i}@contoso.com")),
+            job_title: Some("Engineer".into()),
+            department: None,
+        })
+        .collect();
+    let presences = users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let (availability, activity) = STATES[i % STATES.len()];
+            let mut p = Presence::unknown(u.id.clone());
+            p.availability = Availability::parse(availability);
+            p.activity = Activity::parse(activity);
+            p.sequence_number = Some(format!("{i}"));
+            if i % 3 == 0 {
+                p.status_message = Some(StatusMessage {
+                    message: Some(ItemBody {
+                        content: Some(MESSAGES[i % MESSAGES.len()].into()),
+                        content_type: Some("text".into()),
+                    }),
+                    ..StatusMessage::default()
+                });
+            }
+            if i % 11 == 0 {
+                p.out_of_office_settings = Some(OutOfOfficeSettings {
+                    is_out_of_office: true,
+                    message: Some("<p>On holiday until <b>Monday</b></p>".into()),
+                });
+            }
+            if i % 2 == 0 {
+                p.work_location = Some(WorkLocation {
+                    work_location_type: WorkLocationType::parse(if i % 4 == 0 { "office" } else { "remote" }),
+                    source: teamboard::graph::model::LocationSource::parse("manual"),
+                    place_id: None,
+                });
+            }
+            p
+        })
+        .collect();
+    let t = now().utc;
+    Snapshot {
+        saved_at: t,
+        last_changed: users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.clone(), t - jiff::SignedDuration::from_mins((i % 300) as i64)))
+            .collect(),
+        roster: Roster {
+            me: None,
+            members: users,
+            unresolved: Vec::new(),
+            source: RosterSource::default(),
+        },
+        presences,
+    }
+}
+
+/// A board as it is after a poll: loaded, polled, selection in the middle of the screen.
+fn board(n: usize, area: Rect) -> App {
+    let snap = snapshot(n);
+    let roster = Arc::new(snap.roster.clone());
+    let presences = snap.presences.clone();
+    let mut app = App::new(options(), area, now());
+    app.load_snapshot(snap);
+    app.update(Msg::Deadline, now());
+    app.update(
+        Msg::Polled(Box::new(Ok(PollData { roster, presences, malformed: 0, problem: None }))),
+        now(),
+    );
+    for c in "jjl".chars() {
+        let key = crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE);
+        app.update(Msg::Key(key), now());
+    }
+    app
+}
+
+fn render(c: &mut Criterion) {
+    let area = Rect::new(0, 0, 200, 60);
+    let mut group = c.benchmark_group("render 200x60");
+    for n in [100, 10_000] {
+        let app = board(n, area);
+        let mut buf = Buffer::empty(area);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| {
+                buf.reset();
+                black_box(teamboard::ui::render(&app, area, &mut buf));
+            });
+        });
+        // What the loop adds per wake-up: a fresh buffer and the comparison with the last frame.
+        let last = {
+            let mut b = Buffer::empty(area);
+            teamboard::ui::render(&app, area, &mut b);
+            b
+        };
+        group.bench_with_input(BenchmarkId::new("render+compare", n), &n, |b, _| {
+            b.iter(|| {
+                let mut frame = Buffer::empty(area);
+                teamboard::ui::render(&app, area, &mut frame);
+                black_box(frame == last)
+            });
+        });
+    }
+    group.finish();
+}
+
+fn first_frame(c: &mut Criterion) {
+    let area = Rect::new(0, 0, 120, 40);
+    let mut group = c.benchmark_group("first frame from snapshot (in-process part)");
+    group.sample_size(20);
+    for n in [40, 10_000] {
+        let snap = snapshot(n);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| {
+                let mut app = App::new(options(), area, now());
+                app.load_snapshot(snap.clone());
+                let mut buf = Buffer::empty(area);
+                teamboard::ui::render(&app, area, &mut buf);
+                black_box(buf)
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, render, first_frame);
+criterion_main!(benches);

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Measures the real board (release build) against `teamboard sim --scenario static` in tmux:
+#   - first frame from the cached snapshot (measured inside the process, TEAMBOARD_TIMINGS) at 40 and N people
+#   - resident memory watching N people (default 10,000)
+#   - idle CPU over IDLE_SECS (default 60) with the default 30 s refresh, and wake-ups (context switches)
+#   - bytes written to the terminal while nothing changes (tmux pipe-pane)
+# Usage: scripts/measure-board.sh [N]      env: TEAMBOARD_BIN, IDLE_SECS, SIZES
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N="${1:-10000}"
+IDLE_SECS="${IDLE_SECS:-60}"
+BIN="${TEAMBOARD_BIN:-target/release/teamboard}"
+if [[ -z "${TEAMBOARD_BIN:-}" ]]; then
+  cargo build --release --quiet
+fi
+BIN="$(realpath "$BIN")"
+command -v tmux >/dev/null || { echo "tmux is needed" >&2; exit 1; }
+
+WORK="$(mktemp -d)"
+SOCK="tb-measure-$$"
+SIM_PID=""
+cleanup() {
+  tmux -L "$SOCK" kill-server 2>/dev/null || true
+  [[ -n "$SIM_PID" ]] && kill "$SIM_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+CLK_TCK="$(getconf CLK_TCK)"
+
+# Starts `teamboard sim` with $1 people; sets SIM_PID, CONFIG and TOKEN.
+start_sim() {
+  local people="$1" out="$WORK/sim-$1.out"
+  "$BIN" sim --scenario static --team-size "$people" --port 0 >"$out" 2>&1 &
+  SIM_PID=$!
+  for _ in $(seq 100); do grep -q '^export TEAMBOARD_ACCESS_TOKEN=' "$out" && break; sleep 0.05; done
+  CONFIG="$WORK/sim-$people.toml"
+  # The banner's config block: from [graph] to the line before the token.
+  sed -n '/^\[graph\]/,/^# Or skip sign-in/p' "$out" | grep -v '^# Or skip' >"$CONFIG"
+  TOKEN="$(sed -n 's/^export TEAMBOARD_ACCESS_TOKEN=//p' "$out")"
+}
+
+stop_sim() { kill "$SIM_PID" 2>/dev/null || true; wait "$SIM_PID" 2>/dev/null || true; SIM_PID=""; }
+
+# Runs the board in a detached 200x60 tmux session with private XDG dirs under $1.
+start_board() {
+  local home="$1"
+  mkdir -p "$home"
+  tmux -L "$SOCK" -f /dev/null new-session -d -s b -x 200 -y 60 \
+    "exec env XDG_CACHE_HOME=$home/cache XDG_CONFIG_HOME=$home/config XDG_STATE_HOME=$home/state \
+     XDG_DATA_HOME=$home/data TEAMBOARD_ACCESS_TOKEN=$TOKEN TEAMBOARD_TIMINGS=$home/timings \
+     $BIN --config $CONFIG"
+}
+
+board_pid() { tmux -L "$SOCK" display -p -t b '#{pane_pid}'; }
+
+wait_for_screen() {
+  local pattern="$1"
+  for _ in $(seq 400); do
+    tmux -L "$SOCK" capture-pane -p -t b | grep -q -- "$pattern" && return 0
+    sleep 0.05
+  done
+  echo "timed out waiting for: $pattern" >&2
+  tmux -L "$SOCK" capture-pane -p -t b >&2
+  return 1
+}
+
+quit_board() { tmux -L "$SOCK" send-keys -t b q; sleep 0.5; tmux -L "$SOCK" kill-server 2>/dev/null || true; }
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+switches() {
+  cat /proc/"$1"/task/*/status | awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v, n}'
+}
+
+echo "== teamboard board measurements ($(uname -sr), $(nproc) cpus)"
+
+# First frame from the cache: a first run fills it, the second draws it before any network.
+for people in ${SIZES:-40 $N}; do
+  start_sim "$people"
+  home="$WORK/first-$people"
+  start_board "$home"
+  wait_for_screen "updated "
+  for _ in $(seq 200); do ls "$home"/cache/teamboard/snapshot-* >/dev/null 2>&1 && break; sleep 0.05; done
+  quit_board
+  rm -f "$home/timings"
+  start_board "$home"
+  wait_for_screen "updated "
+  echo "first frame from the cache, $people people (start of board::run to the first draw):"
+  sed -n 's/^/  /p' "$home/timings" | tail -1
+  quit_board
+  stop_sim
+done
+
+# Memory, idle CPU, wake-ups and terminal writes watching N people with the default 30 s refresh.
+start_sim "$N"
+home="$WORK/idle"
+start_board "$home"
+wait_for_screen "updated "
+PID="$(board_pid)"
+sleep 5
+PIPE="$WORK/pane-bytes"
+: >"$PIPE"
+tmux -L "$SOCK" pipe-pane -t b -o "cat >> $PIPE"
+t0="$(cpu_ticks "$PID")"
+read -r v0 n0 < <(switches "$PID")
+sleep "$IDLE_SECS"
+t1="$(cpu_ticks "$PID")"
+read -r v1 n1 < <(switches "$PID")
+tmux -L "$SOCK" pipe-pane -t b
+rss_kb="$(awk '/^VmRSS/ {print $2}' "/proc/$PID/status")"
+hwm_kb="$(awk '/^VmHWM/ {print $2}' "/proc/$PID/status")"
+threads="$(ls /proc/"$PID"/task | wc -l)"
+ticks=$((t1 - t0))
+cpu_pct="$(awk -v t="$ticks" -v hz="$CLK_TCK" -v s="$IDLE_SECS" 'BEGIN {printf "%.4f", 100 * t / hz / s}')"
+echo "watching $N people (static scenario, refresh 30 s, 200x60):"
+echo "  resident memory: $((rss_kb / 1024)) MB (peak $((hwm_kb / 1024)) MB), $threads threads"
+echo "  idle CPU over ${IDLE_SECS} s: $ticks ticks of 1/$CLK_TCK s = ${cpu_pct} % of one core"
+echo "  wake-ups (context switches, all threads) over ${IDLE_SECS} s: voluntary $((v1 - v0)), involuntary $((n1 - n0))"
+echo "  terminal writes over ${IDLE_SECS} s while nothing changes: $(wc -c <"$PIPE") bytes"
+quit_board
+stop_sim

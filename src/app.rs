@@ -1,0 +1,18 @@
+//! The pure core of the board: state, messages, effects and deadlines. No I/O, no clock reads.
+
+pub mod age;
+mod data;
+pub mod effect;
+pub mod filter;
+pub mod geometry;
+mod input;
+pub mod keymap;
+pub mod msg;
+pub mod person;
+pub mod schedule;
+pub mod sort;
+pub mod state;
+
+pub use effect::Effect;
+pub use msg::{FailureKind, Msg, Now, PollData, PollFailure, PollOutcome, Signal};
+pub use state::{App, Mode, Options};

@@ -1,0 +1,23 @@
+//! What the core asks the loop to do: the only way anything leaves `App::update`.
+
+use std::sync::Arc;
+
+use crate::roster::Roster;
+use crate::store::Snapshot;
+
+#[derive(Debug)]
+pub enum Effect {
+    /// Start one poll (the core never asks for a second while one is in flight), with the roster the
+    /// core holds when it is still fresh (`None`: read the roster cache or resolve it).
+    Poll(Option<Arc<Roster>>),
+    /// Write this snapshot to the cache (only when a sequence number or the roster changed).
+    Save(Box<Snapshot>),
+    /// Clear the terminal and draw everything again (after Ctrl-z, `fg`).
+    Redraw,
+    /// Restore the terminal and stop the process (Ctrl-z); the loop re-enters on return.
+    Suspend,
+    /// Leave normally (exit 0).
+    Quit,
+    /// Leave now because of a signal, with this exit status.
+    Terminate(i32),
+}

@@ -1,0 +1,197 @@
+//! The filter query language: words, `"quoted phrases"`, `is:`/`at:` facets and `!` negation.
+
+use nucleo_matcher::Utf32String;
+
+/// A facet: a fact about a person's presence, matched exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Facet {
+    Available,
+    /// Busy, in a call, in a meeting — and do not disturb (see `Facet::mask`).
+    Busy,
+    DoNotDisturb,
+    Away,
+    Offline,
+    Unknown,
+    OutOfOffice,
+    Office,
+    Remote,
+    TimeOff,
+}
+
+impl Facet {
+    /// Every facet with the text that selects it (lowercase; typed in any case).
+    pub const ALL: [(Facet, &'static str); 10] = [
+        (Facet::Available, "is:available"),
+        (Facet::Busy, "is:busy"),
+        (Facet::DoNotDisturb, "is:dnd"),
+        (Facet::Away, "is:away"),
+        (Facet::Offline, "is:offline"),
+        (Facet::Unknown, "is:unknown"),
+        (Facet::OutOfOffice, "is:ooo"),
+        (Facet::Office, "at:office"),
+        (Facet::Remote, "at:remote"),
+        (Facet::TimeOff, "at:timeoff"),
+    ];
+
+    pub fn text(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map_or("", |(_, t)| t)
+    }
+
+    /// The facet bit a person carries (see `SearchEntry`).
+    pub(crate) fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+
+    /// The bits this facet accepts. `is:busy` accepts do-not-disturb too: Teams draws both red and
+    /// both mean "not now"; `is:dnd` selects do-not-disturb alone.
+    pub(crate) fn mask(self) -> u16 {
+        match self {
+            Facet::Busy => Facet::Busy.bit() | Facet::DoNotDisturb.bit(),
+            f => f.bit(),
+        }
+    }
+
+    fn parse(token: &str) -> Option<Facet> {
+        Self::ALL
+            .iter()
+            .find(|(_, text)| text.eq_ignore_ascii_case(token))
+            .map(|(f, _)| *f)
+    }
+}
+
+/// A word or phrase, folded once at parse time (lowercase, accents removed) for every comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// As typed (untrusted: the filter input went through `SafeText` before it got here).
+    pub text: String,
+    /// A quoted phrase is matched as a substring everywhere, never fuzzily.
+    pub phrase: bool,
+    pub(crate) folded: String,
+    pub(crate) needle: Utf32String,
+    /// `char_mask` of `folded`.
+    pub(crate) chars: u64,
+}
+
+impl Word {
+    fn new(text: &str, phrase: bool) -> Self {
+        let folded = super::fold(text);
+        Self {
+            text: text.to_string(),
+            phrase,
+            needle: Utf32String::from(folded.as_str()),
+            chars: super::matcher::char_mask(&folded),
+            folded,
+        }
+    }
+}
+
+/// What one term tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Atom {
+    Word(Word),
+    Facet(Facet),
+}
+
+/// One term of a query; all terms must hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub negated: bool,
+    pub atom: Atom,
+}
+
+/// A parsed filter. Parsing never fails: anything unrecognised is a word.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Facets first (cheapest), then words, each in typed order.
+    terms: Vec<Term>,
+    /// `is:`/`at:` tokens that look like a facet but are none: matched as plain words.
+    unknown_facets: Vec<String>,
+    /// Tokens that are the start of a facet being typed (`is:bu`): ignored until complete, so the
+    /// board does not flash "no one matches" at every keystroke.
+    incomplete: Vec<String>,
+}
+
+impl Query {
+    /// Parses the filter text. Whitespace separates terms; `"..."` is one phrase (an unclosed quote
+    /// runs to the end); a leading `!` negates; `is:busy`-style tokens are facets.
+    pub fn parse(text: &str) -> Query {
+        let mut query = Query::default();
+        let mut words = Vec::new();
+        let mut rest = text.trim_start();
+        while !rest.is_empty() {
+            let (negated, after) = match rest.strip_prefix('!') {
+                Some(after) => (true, after),
+                None => (false, rest),
+            };
+            let (token, phrase, next) = if let Some(quoted) = after.strip_prefix('"') {
+                match quoted.find('"') {
+                    Some(end) => (&quoted[..end], true, &quoted[end + 1..]),
+                    None => (quoted, true, ""),
+                }
+            } else {
+                let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                (&after[..end], false, &after[end..])
+            };
+            rest = next.trim_start();
+            if token.trim().is_empty() {
+                continue;
+            }
+            if !phrase {
+                if let Some(facet) = Facet::parse(token) {
+                    query.terms.push(Term {
+                        negated,
+                        atom: Atom::Facet(facet),
+                    });
+                    continue;
+                }
+                if looks_like_facet(token) {
+                    if is_facet_prefix(token) {
+                        query.incomplete.push(token.to_string());
+                        continue;
+                    }
+                    query.unknown_facets.push(token.to_string());
+                }
+            }
+            words.push(Term {
+                negated,
+                atom: Atom::Word(Word::new(token.trim(), phrase)),
+            });
+        }
+        query.terms.extend(words);
+        query
+    }
+
+    /// True when the query keeps everyone (no term that filters).
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    pub fn terms(&self) -> &[Term] {
+        &self.terms
+    }
+
+    /// Facet-like tokens that are not facets (`is:sleepy`), matched as words; the footer may say so.
+    pub fn unknown_facets(&self) -> &[String] {
+        &self.unknown_facets
+    }
+
+    /// Facets still being typed (`is:bu`), ignored for now.
+    pub fn incomplete(&self) -> &[String] {
+        &self.incomplete
+    }
+}
+
+fn looks_like_facet(token: &str) -> bool {
+    let lower = token.get(..3).map(str::to_ascii_lowercase);
+    matches!(lower.as_deref(), Some("is:" | "at:"))
+}
+
+fn is_facet_prefix(token: &str) -> bool {
+    Facet::ALL.iter().any(|(_, text)| {
+        text.len() > token.len()
+            && text.as_bytes()[..token.len()].eq_ignore_ascii_case(token.as_bytes())
+    })
+}

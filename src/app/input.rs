@@ -1,0 +1,200 @@
+//! Keys, paste and mouse: the keymap turns keys into commands; the filter input takes what it is given.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use tui_input::InputRequest;
+use tui_input::backend::crossterm::to_input_request;
+
+use super::effect::Effect;
+use super::filter::Query;
+use super::keymap::{Command, Feed, is_interrupt};
+use super::sort;
+use super::state::{App, Mode};
+use crate::text::SafeText;
+
+impl App {
+    pub(super) fn on_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
+        if key.kind != KeyEventKind::Press {
+            return;
+        }
+        self.notice = None;
+        if is_interrupt(&key) {
+            effects.push(Effect::Quit);
+            return;
+        }
+        // In raw mode Ctrl-z arrives as a key: the terminal is restored before the process stops.
+        if key.code == KeyCode::Char('z') && key.modifiers == KeyModifiers::CONTROL {
+            self.pending.clear();
+            effects.push(Effect::Suspend);
+            return;
+        }
+        if self.mode == Mode::Filter {
+            self.on_filter_key(key);
+            return;
+        }
+        match self.options.keymap.feed(&mut self.pending, key, self.now.instant) {
+            Feed::Command(command) => self.run(command, effects),
+            Feed::Pending { .. } => {}
+            Feed::Unbound if key.code == KeyCode::Esc => self.escape(),
+            Feed::Unbound => {}
+        }
+    }
+
+    /// Esc closes what is open, else drops a kept filter.
+    fn escape(&mut self) {
+        match self.mode {
+            Mode::Details | Mode::Help => self.mode = Mode::Board,
+            Mode::Board if self.filter.is_active() => self.set_query(""),
+            Mode::Board | Mode::Filter => {}
+        }
+    }
+
+    pub(super) fn run(&mut self, command: Command, effects: &mut Vec<Effect>) {
+        if matches!(self.mode, Mode::Help | Mode::Details) && self.scroll_popup(command) {
+            return;
+        }
+        if self.mode == Mode::Help && !matches!(command, Command::Help | Command::Quit) {
+            // Any other key closes help, then acts as usual.
+            self.mode = Mode::Board;
+        }
+        let g = self.geometry();
+        let last = self.visible.len().saturating_sub(1);
+        let at = self.cursor;
+        match command {
+            Command::Left => self.select(at.saturating_sub(1)),
+            Command::Right => self.select((at + 1).min(last)),
+            Command::Down => self.select(g.move_rows(at, 1)),
+            Command::Up => self.select(g.move_rows(at, -1)),
+            Command::First => self.select(0),
+            Command::Last => self.select(last),
+            Command::HalfPageDown => self.select(g.move_rows(at, g.half_page_rows())),
+            Command::HalfPageUp => self.select(g.move_rows(at, -g.half_page_rows())),
+            Command::PageDown => self.select(g.move_rows(at, 2 * g.half_page_rows())),
+            Command::PageUp => self.select(g.move_rows(at, -2 * g.half_page_rows())),
+            Command::Filter => {
+                self.mode = Mode::Filter;
+                self.filter.input.handle(InputRequest::GoToEnd);
+            }
+            Command::Details => {
+                self.popup_scroll = 0;
+                self.mode = match self.mode {
+                    Mode::Details => Mode::Board,
+                    _ if self.selected.is_some() => Mode::Details,
+                    other => other,
+                };
+            }
+            Command::CycleSort => {
+                self.options.sort = sort::next(self.options.sort);
+                self.notice = Some(SafeText::line(&format!("sorted by {}", sort::label(self.options.sort))));
+                self.rearrange();
+            }
+            Command::Refresh => self.refresh_now(),
+            Command::Help => {
+                self.popup_scroll = 0;
+                self.mode = if self.mode == Mode::Help { Mode::Board } else { Mode::Help };
+            }
+            Command::Quit => effects.push(Effect::Quit),
+        }
+    }
+
+    /// In a popup, the vertical moves scroll it (left and right still change person under details).
+    /// Returns whether the command was used up.
+    fn scroll_popup(&mut self, command: Command) -> bool {
+        let max = crate::ui::popup::max_scroll(self, self.area);
+        let page = (self.area.height / 2).max(1);
+        let at = self.popup_scroll;
+        self.popup_scroll = match command {
+            Command::Down => at.saturating_add(1),
+            Command::Up => at.saturating_sub(1),
+            Command::HalfPageDown => at.saturating_add(page),
+            Command::HalfPageUp => at.saturating_sub(page),
+            Command::PageDown => at.saturating_add(2 * page),
+            Command::PageUp => at.saturating_sub(2 * page),
+            Command::First => 0,
+            Command::Last => max,
+            Command::Left | Command::Right if self.mode == Mode::Details => {
+                self.popup_scroll = 0;
+                return false;
+            }
+            _ => return false,
+        }
+        .min(max);
+        true
+    }
+
+    /// `r`: poll now, or say why not.
+    fn refresh_now(&mut self) {
+        let now = self.now;
+        if self.schedule.request_now(now.instant) {
+            return;
+        }
+        self.notice = Some(SafeText::line(&match self.sync.throttled_until {
+            Some(until) if self.schedule.throttled_until(now.instant).is_some() => {
+                format!("Graph asked us to wait: throttled until {}", self.clock(until))
+            }
+            _ => "a refresh is already running".to_owned(),
+        }));
+    }
+
+    fn on_filter_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Enter => self.mode = Mode::Board,
+            KeyCode::Esc => {
+                self.mode = Mode::Board;
+                self.set_query("");
+            }
+            KeyCode::Down | KeyCode::Up => {
+                let g = self.geometry();
+                let rows = if key.code == KeyCode::Down { 1 } else { -1 };
+                self.select(g.move_rows(self.cursor, rows));
+            }
+            _ => {
+                let Some(request) = to_input_request(&Event::Key(key)) else { return };
+                let before = self.filter.input.value().len();
+                let changed = self.filter.input.handle(request).is_some_and(|c| c.value);
+                if changed || before != self.filter.input.value().len() {
+                    self.requery();
+                }
+            }
+        }
+    }
+
+    /// A paste goes to the filter input only, made safe (one line); elsewhere it is dropped, so pasted
+    /// text can never act as keys.
+    pub(super) fn on_paste(&mut self, text: &str) {
+        if self.mode != Mode::Filter {
+            return;
+        }
+        let safe = SafeText::line(text);
+        for c in safe.as_str().chars() {
+            self.filter.input.handle(InputRequest::InsertChar(c));
+        }
+        self.requery();
+    }
+
+    fn set_query(&mut self, text: &str) {
+        self.filter.input = tui_input::Input::new(text.to_owned());
+        self.requery();
+    }
+
+    fn requery(&mut self) {
+        self.filter.query = Query::parse(self.filter.input.value());
+        self.rearrange();
+    }
+
+    pub(super) fn on_mouse(&mut self, mouse: MouseEvent) {
+        if !self.options.mouse || matches!(self.mode, Mode::Help) {
+            return;
+        }
+        let g = self.geometry();
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if let Some(item) = g.hit(mouse.column, mouse.row) {
+                    self.select(item);
+                }
+            }
+            MouseEventKind::ScrollDown => self.select(g.move_rows(self.cursor, 1)),
+            MouseEventKind::ScrollUp => self.select(g.move_rows(self.cursor, -1)),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Everything that can happen to the board, as one message type on one queue.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyEvent, MouseEvent};
+use jiff::Timestamp;
+
+use crate::graph::model::Presence;
+use crate::roster::Roster;
+use crate::text::SafeText;
+
+/// The clock, read once by the loop and handed to `App::update` (the core never reads a clock).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Now {
+    pub instant: Instant,
+    pub utc: Timestamp,
+}
+
+impl Now {
+    /// Reads both clocks. Only the loop and tests call this.
+    pub fn read() -> Self {
+        Self {
+            // tokio's clock, so tests under paused time see the time they set.
+            instant: tokio::time::Instant::now().into_std(),
+            utc: Timestamp::now(),
+        }
+    }
+
+    /// The same moment, `by` later on both clocks (tests and deadlines).
+    #[must_use]
+    pub fn after(self, by: Duration) -> Self {
+        Self {
+            instant: self.instant + by,
+            utc: self
+                .utc
+                .checked_add(jiff::SignedDuration::try_from(by).unwrap_or(jiff::SignedDuration::ZERO))
+                .unwrap_or(self.utc),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// A key press (the loop drops releases and repeats of other kinds).
+    Key(KeyEvent),
+    /// A bracketed paste: goes to the filter input only.
+    Paste(String),
+    Mouse(MouseEvent),
+    Resize { width: u16, height: u16 },
+    /// The one poll in flight finished.
+    Polled(Box<PollOutcome>),
+    /// The deadline `App::next_deadline` asked for has come.
+    Deadline,
+    /// Back from Ctrl-z (SIGCONT): the terminal was re-entered and must be drawn whole.
+    Resumed,
+    /// SIGHUP or SIGTERM: leave now.
+    Terminate(Signal),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    Hangup,
+    Terminate,
+}
+
+impl Signal {
+    /// The conventional exit status for a process ended by this signal (128 + signal number).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Signal::Hangup => 129,
+            Signal::Terminate => 143,
+        }
+    }
+}
+
+/// What one poll brought back; owned, so the refresher keeps nothing.
+pub type PollOutcome = Result<PollData, PollFailure>;
+
+#[derive(Clone, Debug)]
+pub struct PollData {
+    /// Who the team is for this poll (from the roster cache, or resolved afresh). Shared, not copied:
+    /// the core hands it back with the next `Effect::Poll` so a warm roster is not read again.
+    pub roster: Arc<Roster>,
+    /// Presences Graph answered with; anyone on the roster missing here keeps their last known one.
+    pub presences: Vec<Presence>,
+    /// Elements of the answer that could not be read (those people keep their last known state).
+    pub malformed: usize,
+    /// Some batches failed though others answered (those people keep their last known state).
+    pub problem: Option<SafeText>,
+}
+
+/// A poll that failed: the last good data stays; only the error and staleness shown change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PollFailure {
+    pub kind: FailureKind,
+    /// One line for the footer: what happened and what to do.
+    pub message: SafeText,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// 429 (or 503 with Retry-After): polling pauses until then.
+    Throttled { retry_after: Option<Duration> },
+    /// No token, or one that was refused and cannot be refreshed: polling stops until `r`.
+    SignedOut,
+    /// Anything else (network, server, malformed answer): back off and try again.
+    Failed,
+}

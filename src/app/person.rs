@@ -1,0 +1,310 @@
+//! The view model of one teammate: every field the board shows, made safe and derived once, when the
+//! data arrives (never at render time).
+
+use jiff::Timestamp;
+use std::time::Instant;
+
+use super::filter::SearchEntry;
+use crate::graph::model::{LocationSourceKind, Presence, Status, User, UserId, WorkLocationKind};
+use crate::text::SafeText;
+
+/// Where someone works today, from `workLocation`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub kind: WorkLocationKind,
+    pub source: LocationSourceKind,
+    /// `placeId` as sent (sanitized); shown only in details.
+    pub place_id: Option<SafeText>,
+    /// The place's display name, when `/places/{id}` is allowed and answered. `None` shows the kind alone.
+    pub place_name: Option<SafeText>,
+}
+
+impl Location {
+    /// "Office", "Remote", "Time off"; `None` when the kind says nothing (unspecified, future values).
+    pub fn word(&self) -> Option<&'static str> {
+        match self.kind {
+            WorkLocationKind::Office => Some("Office"),
+            WorkLocationKind::Remote => Some("Remote"),
+            WorkLocationKind::TimeOff => Some("Time off"),
+            _ => None,
+        }
+    }
+}
+
+/// One teammate as the board shows them. Everything textual is `SafeText`, built on arrival.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub id: UserId,
+    /// Display name; falls back to the mail (then the id) when it is missing or sanitizes to nothing.
+    pub name: SafeText,
+    pub mail: SafeText,
+    pub job_title: Option<SafeText>,
+    pub department: Option<SafeText>,
+    /// The last known presence exactly as Graph sent it (untrusted; render only the derived fields).
+    pub presence: Option<Presence>,
+    /// Teams' colour/symbol group; `Unknown` when never seen.
+    pub status: Status,
+    /// The availability in words ("In a meeting"); unknown values humanized.
+    pub availability: SafeText,
+    /// The activity in words ("In a call"), empty when never seen.
+    pub activity: SafeText,
+    /// First line of the status message when it is not the whole message (see `status_line`).
+    status_first: Option<SafeText>,
+    /// The whole status message with paragraphs, for details.
+    pub status_full: Option<SafeText>,
+    pub out_of_office: bool,
+    /// The out-of-office message on one line when that differs from `ooo_full` (see `ooo_line`).
+    ooo_one_line: Option<SafeText>,
+    /// Out-of-office message with paragraphs, for details.
+    pub ooo_full: Option<SafeText>,
+    pub location: Option<Location>,
+    pub sequence: Option<SafeText>,
+    /// Graph left this person out of the last answer (or the last poll failed): the presence shown is old.
+    pub stale: bool,
+    /// When the presence (availability or activity) last changed, as far as we know.
+    pub changed_at: Option<Timestamp>,
+    /// The card is drawn highlighted until then, after a change.
+    pub flash_until: Option<Instant>,
+    /// What the filter matches against, rebuilt whenever the fields it reads change.
+    pub search: SearchEntry,
+}
+
+impl Person {
+    /// Someone on the roster, never seen yet: shown as unknown. The name falls back to the mail, the UPN,
+    /// then the id when it is missing or shows nothing.
+    pub fn from_user(user: &User) -> Self {
+        let mut person = Self::bare(user);
+        person.search = SearchEntry::for_person(&person);
+        person
+    }
+
+    /// Someone from the cached snapshot: profile, last known presence and when it changed, derived once.
+    /// The search data is left for `build_search` (after the first frame: it is the costly part).
+    pub fn from_cache(user: &User, presence: Option<Presence>, changed_at: Option<Timestamp>) -> Self {
+        let mut person = Self::bare(user);
+        if let Some(presence) = presence {
+            person.derive(presence);
+        }
+        person.changed_at = changed_at;
+        person
+    }
+
+    /// (Re)builds what the filter matches against from the fields shown.
+    pub fn build_search(&mut self) {
+        self.search = SearchEntry::for_person(self);
+    }
+
+    /// The profile alone; `search` is left empty for the caller to build once.
+    fn bare(user: &User) -> Self {
+        let optional = |s: &Option<String>| s.as_deref().map(SafeText::line).filter(SafeText::is_visible);
+        let name = SafeText::name(
+            user.display_name.as_deref(),
+            user.mail.as_deref(),
+            user.user_principal_name.as_deref(),
+            user.id.as_str(),
+        );
+        Self {
+            id: user.id.clone(),
+            name,
+            mail: SafeText::line(user.mail.as_deref().or(user.user_principal_name.as_deref()).unwrap_or_default()),
+            job_title: optional(&user.job_title),
+            department: optional(&user.department),
+            presence: None,
+            status: Status::Unknown,
+            availability: words::unknown(),
+            activity: SafeText::default(),
+            status_first: None,
+            status_full: None,
+            out_of_office: false,
+            ooo_one_line: None,
+            ooo_full: None,
+            location: None,
+            sequence: None,
+            stale: false,
+            changed_at: None,
+            flash_until: None,
+            search: SearchEntry::default(),
+        }
+    }
+
+    /// Takes a new profile from the roster (names change), keeping the presence.
+    pub fn set_profile(&mut self, user: &User) {
+        let fresh = Self::bare(user);
+        self.name = fresh.name;
+        self.mail = fresh.mail;
+        self.job_title = fresh.job_title;
+        self.department = fresh.department;
+        // The profile's search fields changed; the presence's are still ours.
+        self.search = SearchEntry::for_person(self);
+    }
+
+    /// Takes a presence Graph sent, unless an older sequence number would replace a newer one.
+    /// Returns what changed for the user to see. `stale` is cleared either way: Graph answered for them.
+    pub fn apply(&mut self, presence: Presence, at: Timestamp) -> Change {
+        self.stale = false;
+        if let Some(held) = &self.presence {
+            if !presence.supersedes(held) {
+                return Change::None;
+            }
+            if *held == presence {
+                return Change::None;
+            }
+        }
+        let before = self.visible_key();
+        let first = self.presence.is_none();
+        self.set_presence(presence);
+        let after = self.visible_key();
+        if first {
+            // When they last changed is unknown: no age is shown until a change is seen.
+            Change::FirstSeen
+        } else if before.0 != after.0 {
+            self.changed_at = Some(at);
+            Change::Presence
+        } else if before != after {
+            Change::Details
+        } else {
+            Change::Quiet
+        }
+    }
+
+    /// Sets the presence and recomputes every derived field and the search data.
+    pub fn set_presence(&mut self, presence: Presence) {
+        self.derive(presence);
+        self.search = SearchEntry::for_person(self);
+    }
+
+    /// Every field derived from a presence, each piece of untrusted text sanitized once.
+    fn derive(&mut self, presence: Presence) {
+        self.status = presence.availability.status();
+        self.availability = words::availability(&presence.availability);
+        self.activity = words::activity(&presence.activity);
+        let body = presence
+            .status_message
+            .as_ref()
+            .and_then(|m| m.message.as_ref())
+            .and_then(|b| Some((b.content.as_deref()?, b.content_type.as_deref())));
+        // Sanitized once; a second copy only when the first line is not the whole message.
+        self.status_full = body.and_then(|(content, kind)| non_empty(SafeText::body_multiline(content, kind)));
+        self.status_first = self.status_full.as_ref().and_then(first_line);
+        self.out_of_office = presence.is_out_of_office();
+        let ooo_raw = presence
+            .out_of_office_settings
+            .as_ref()
+            .filter(|o| o.is_out_of_office)
+            .and_then(|o| o.message.as_deref())
+            .filter(|m| !m.trim().is_empty());
+        // HTML is reduced once (it is the costly part); the card's line is the full text on one line.
+        self.ooo_full = ooo_raw.and_then(|m| non_empty(SafeText::message_multiline(m)));
+        self.ooo_one_line = self
+            .ooo_full
+            .as_ref()
+            .filter(|full| full.as_str().contains('\n'))
+            .and_then(|full| non_empty(SafeText::line(full.as_str())));
+        self.location = presence.work_location.as_ref().map(|w| Location {
+            kind: w.work_location_type.kind(),
+            source: w.source.kind(),
+            place_id: w.place_id.as_deref().map(SafeText::line),
+            place_name: None,
+        });
+        self.sequence = presence.sequence_number.as_deref().map(SafeText::line);
+        self.presence = Some(presence);
+    }
+
+    /// The status message's first line, for cards.
+    pub fn status_line(&self) -> Option<&SafeText> {
+        self.status_first.as_ref().or(self.status_full.as_ref())
+    }
+
+    /// The out-of-office message on one line, for cards.
+    pub fn ooo_line(&self) -> Option<&SafeText> {
+        self.ooo_one_line.as_ref().or(self.ooo_full.as_ref())
+    }
+
+    /// Whether the card would look different: (presence words, everything else shown).
+    fn visible_key(&self) -> (VisiblePresence, VisibleRest) {
+        (
+            (self.status, self.availability.clone(), self.activity.clone()),
+            (
+                self.status_line().cloned(),
+                self.out_of_office,
+                self.ooo_line().cloned(),
+                self.location.as_ref().map(|l| l.kind),
+            ),
+        )
+    }
+
+    pub fn is_flashing(&self, now: Instant) -> bool {
+        self.flash_until.is_some_and(|t| t > now)
+    }
+}
+
+type VisiblePresence = (Status, SafeText, SafeText);
+type VisibleRest = (Option<SafeText>, bool, Option<SafeText>, Option<WorkLocationKind>);
+
+/// What an applied presence changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Dropped (older sequence number) or identical.
+    None,
+    /// Accepted, but nothing shown differs (e.g. only the sequence number moved).
+    Quiet,
+    /// The first presence ever seen for this person.
+    FirstSeen,
+    /// Availability or activity changed: the card flashes and its age restarts.
+    Presence,
+    /// Status message, out of office or location changed.
+    Details,
+}
+
+/// The words for known availability and activity values, sanitized once per process (they are ours);
+/// unknown values are humanized and sanitized each time (they are Graph's).
+mod words {
+    use std::sync::LazyLock;
+
+    use crate::graph::model::{Activity, ActivityKind, Availability, AvailabilityKind, Known};
+    use crate::presence_style;
+    use crate::text::SafeText;
+
+    fn table<K: Known>(words: impl Fn(&crate::graph::model::Open<K>) -> std::borrow::Cow<'static, str>) -> Vec<(K, SafeText)> {
+        K::ALL
+            .iter()
+            .map(|(kind, _)| (*kind, SafeText::line(&words(&crate::graph::model::Open::known(*kind)))))
+            .collect()
+    }
+
+    static AVAILABILITY: LazyLock<Vec<(AvailabilityKind, SafeText)>> =
+        LazyLock::new(|| table(presence_style::availability_words));
+    static ACTIVITY: LazyLock<Vec<(ActivityKind, SafeText)>> = LazyLock::new(|| table(presence_style::activity_words));
+    static UNKNOWN: LazyLock<SafeText> = LazyLock::new(|| SafeText::line("Unknown"));
+
+    pub fn unknown() -> SafeText {
+        UNKNOWN.clone()
+    }
+
+    pub fn availability(value: &Availability) -> SafeText {
+        match AVAILABILITY.iter().find(|(k, _)| *k == value.kind()) {
+            Some((_, words)) if value.kind() != AvailabilityKind::Other => words.clone(),
+            _ => SafeText::line(&presence_style::availability_words(value)),
+        }
+    }
+
+    pub fn activity(value: &Activity) -> SafeText {
+        match ACTIVITY.iter().find(|(k, _)| *k == value.kind()) {
+            Some((_, words)) if value.kind() != ActivityKind::Other => words.clone(),
+            _ => SafeText::line(&presence_style::activity_words(value)),
+        }
+    }
+}
+
+/// The first non-blank line of a multi-line text, when that is not the whole text.
+fn first_line(text: &SafeText) -> Option<SafeText> {
+    if !text.as_str().contains('\n') {
+        return None;
+    }
+    let line = text.as_str().lines().map(str::trim).find(|l| !l.is_empty())?;
+    non_empty(SafeText::line(line))
+}
+
+fn non_empty(text: SafeText) -> Option<SafeText> {
+    text.is_visible().then_some(text)
+}

@@ -1,0 +1,257 @@
+//! When the next poll is due: interval with seeded jitter, backoff after failures, Retry-After, one in flight.
+
+use std::time::Duration;
+
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use std::time::Instant;
+
+/// The shortest refresh interval allowed (DESIGN.md: minimum 5 s).
+pub const MIN_INTERVAL: Duration = Duration::from_secs(5);
+/// Backoff never waits longer than this between failed polls.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(600);
+/// A Retry-After is honoured up to this long; anything longer is treated as this.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+/// Jitter spreads polls of many boards in one tenant (they share one rate budget): ±10 %.
+const JITTER: f64 = 0.10;
+
+#[derive(Debug)]
+pub struct Schedule {
+    interval: Duration,
+    rng: SmallRng,
+    next_poll: Option<Instant>,
+    in_flight: bool,
+    failures: u32,
+    throttled_until: Option<Instant>,
+}
+
+impl Schedule {
+    /// The first poll is due at once; `seed` makes the jitter reproducible in tests.
+    pub fn new(interval: Duration, seed: u64, now: Instant) -> Self {
+        Self {
+            interval: interval.max(MIN_INTERVAL),
+            rng: SmallRng::seed_from_u64(seed),
+            next_poll: Some(now),
+            in_flight: false,
+            failures: 0,
+            throttled_until: None,
+        }
+    }
+
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// When the next poll starts; `None` while one is in flight or polling is stopped.
+    pub fn next_poll(&self) -> Option<Instant> {
+        if self.in_flight { None } else { self.next_poll }
+    }
+
+    pub fn in_flight(&self) -> bool {
+        self.in_flight
+    }
+
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    pub fn throttled_until(&self, now: Instant) -> Option<Instant> {
+        self.throttled_until.filter(|t| *t > now)
+    }
+
+    pub fn is_due(&self, now: Instant) -> bool {
+        self.next_poll().is_some_and(|t| t <= now)
+    }
+
+    /// A poll starts now.
+    pub fn begin(&mut self) {
+        self.in_flight = true;
+        self.next_poll = None;
+    }
+
+    pub fn succeeded(&mut self, now: Instant) {
+        self.in_flight = false;
+        self.failures = 0;
+        self.throttled_until = None;
+        let next = self.jittered(self.interval);
+        self.next_poll = Some(now + next);
+    }
+
+    /// Network, server or malformed answer: exponential backoff from the interval, jittered.
+    pub fn failed(&mut self, now: Instant) {
+        self.in_flight = false;
+        self.failures = self.failures.saturating_add(1);
+        let wait = self.backoff();
+        self.next_poll = Some(now + wait);
+    }
+
+    /// Throttled: wait as told (plus a little jitter, never less); without a usable Retry-After, back off.
+    pub fn throttled(&mut self, now: Instant, retry_after: Option<Duration>) {
+        self.in_flight = false;
+        self.failures = self.failures.saturating_add(1);
+        let wait = match retry_after {
+            Some(told) => {
+                let told = told.clamp(Duration::from_secs(1), MAX_RETRY_AFTER);
+                let extra = self.rng.random_range(0.0..=JITTER) * told.as_secs_f64().min(10.0);
+                told + Duration::from_secs_f64(extra)
+            }
+            None => self.backoff(),
+        };
+        self.throttled_until = Some(now + wait);
+        self.next_poll = Some(now + wait);
+    }
+
+    /// Signed out: no more polls until the user asks (`r`).
+    pub fn stopped(&mut self) {
+        self.in_flight = false;
+        self.next_poll = None;
+    }
+
+    /// `r`: poll now, unless one is in flight or we are throttled. Returns whether a poll was scheduled.
+    pub fn request_now(&mut self, now: Instant) -> bool {
+        if self.in_flight || self.throttled_until(now).is_some() {
+            return false;
+        }
+        self.next_poll = Some(now);
+        true
+    }
+
+    fn backoff(&mut self) -> Duration {
+        let exponent = self.failures.saturating_sub(1).min(16);
+        let wait = self
+            .interval
+            .saturating_mul(1 << exponent)
+            .min(MAX_BACKOFF.max(self.interval));
+        self.jittered(wait)
+    }
+
+    fn jittered(&mut self, base: Duration) -> Duration {
+        let factor = self.rng.random_range((1.0 - JITTER)..=(1.0 + JITTER));
+        base.mul_f64(factor).max(MIN_INTERVAL.min(base))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(s: u64) -> Duration {
+        Duration::from_secs(s)
+    }
+
+    fn within(actual: Instant, start: Instant, base: Duration) {
+        let d = actual - start;
+        assert!(d >= base.mul_f64(0.9) && d <= base.mul_f64(1.1), "{d:?} not within 10% of {base:?}");
+    }
+
+    #[test]
+    fn first_poll_is_due_at_once_and_the_next_after_a_jittered_interval() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(30), 7, t0);
+        assert!(s.is_due(t0));
+        s.begin();
+        assert_eq!(s.next_poll(), None);
+        assert!(!s.is_due(t0 + secs(3600)));
+        s.succeeded(t0);
+        within(s.next_poll().unwrap(), t0, secs(30));
+    }
+
+    #[test]
+    fn jitter_stays_in_bounds_and_varies() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(30), 1, t0);
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..200 {
+            s.begin();
+            s.succeeded(t0);
+            let next = s.next_poll().unwrap();
+            within(next, t0, secs(30));
+            seen.insert(next - t0);
+        }
+        assert!(seen.len() > 50, "jitter should vary");
+    }
+
+    #[test]
+    fn same_seed_same_schedule() {
+        let t0 = Instant::now();
+        let mut a = Schedule::new(secs(30), 42, t0);
+        let mut b = Schedule::new(secs(30), 42, t0);
+        a.succeeded(t0);
+        b.succeeded(t0);
+        assert_eq!(a.next_poll(), b.next_poll());
+    }
+
+    #[test]
+    fn interval_has_a_floor_of_five_seconds() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(1), 3, t0);
+        assert_eq!(s.interval(), secs(5));
+        s.succeeded(t0);
+        within(s.next_poll().unwrap(), t0, secs(5));
+    }
+
+    #[test]
+    fn failures_back_off_exponentially_up_to_a_cap_and_reset_on_success() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(30), 9, t0);
+        for (n, base) in [(1, 30), (2, 60), (3, 120), (4, 240), (5, 480), (6, 600), (7, 600)] {
+            s.begin();
+            s.failed(t0);
+            assert_eq!(s.failures(), n);
+            within(s.next_poll().unwrap(), t0, secs(base));
+        }
+        s.begin();
+        s.succeeded(t0);
+        assert_eq!(s.failures(), 0);
+        within(s.next_poll().unwrap(), t0, secs(30));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_pauses_refresh_requests() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(30), 5, t0);
+        s.begin();
+        s.throttled(t0, Some(secs(120)));
+        let next = s.next_poll().unwrap();
+        assert!(next - t0 >= secs(120) && next - t0 <= secs(121), "{:?}", next - t0);
+        assert_eq!(s.throttled_until(t0), Some(next));
+        assert!(!s.request_now(t0 + secs(60)), "r must not break a throttle");
+        assert!(s.request_now(next), "after the throttle r works again");
+        assert_eq!(s.next_poll(), Some(next));
+    }
+
+    #[test]
+    fn absurd_or_missing_retry_after_is_bounded() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(30), 5, t0);
+        s.throttled(t0, Some(secs(10_000_000)));
+        assert!(s.next_poll().unwrap() - t0 <= MAX_RETRY_AFTER + secs(1));
+        s.throttled(t0, Some(Duration::ZERO));
+        assert!(s.next_poll().unwrap() - t0 >= secs(1));
+        let mut s = Schedule::new(secs(30), 5, t0);
+        s.throttled(t0, None);
+        within(s.next_poll().unwrap(), t0, secs(30));
+    }
+
+    #[test]
+    fn refresh_now_waits_for_the_poll_in_flight() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(30), 5, t0);
+        s.begin();
+        assert!(!s.request_now(t0));
+        s.succeeded(t0 + secs(1));
+        assert!(s.request_now(t0 + secs(2)));
+        assert!(s.is_due(t0 + secs(2)));
+    }
+
+    #[test]
+    fn signed_out_stops_polling_until_asked() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(30), 5, t0);
+        s.begin();
+        s.stopped();
+        assert_eq!(s.next_poll(), None);
+        assert!(s.request_now(t0));
+        assert!(s.is_due(t0));
+    }
+}

@@ -1,0 +1,146 @@
+//! The board: start-up in the order DESIGN.md fixes (cache and first frame before any network), then
+//! one loop over one queue — terminal events, signals, poll results and the one deadline.
+
+#[cfg(feature = "sim")]
+mod demo;
+mod event_loop;
+mod screen;
+
+use std::io::{self, BufWriter};
+use std::sync::Arc;
+use std::time::Instant;
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+
+use crate::app::keymap::Keymap;
+use crate::app::{App, Now, Options};
+use crate::auth::{StaticToken, TokenSource};
+use crate::cli::TenantArgs;
+use crate::config::Config;
+use crate::exit::{Exit, Failure};
+use crate::graph::client::{ClientOptions, GraphClient};
+use crate::graph::http_transport::HttpTransport;
+use crate::refresh::{NoToken, Refresher};
+use crate::store::Store;
+use crate::text::SafeText;
+use crate::tui::{self, Guard};
+
+pub use screen::{Screen, Term};
+
+/// Runs the board until the user quits (or a signal ends it). `demo` runs it on the simulated tenant.
+pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Failure> {
+    let started = Instant::now();
+    tui::require_terminal()?;
+    let keymap = Keymap::with_overrides(&config.keys, config.source.as_deref())
+        .map_err(|e| Failure::new(Exit::Usage, SafeText::line(&e.to_string()).to_string()))?;
+
+    #[cfg(feature = "sim")]
+    let sim = demo.as_ref().map(|args| demo::prepare(&mut config, args));
+    #[cfg(not(feature = "sim"))]
+    if demo.is_some() {
+        return Err(Failure::new(Exit::Usage, "this build has no simulated tenant (built without the `sim` feature)"));
+    }
+    let store = match &demo {
+        #[cfg(feature = "sim")]
+        Some(args) => demo::store(args),
+        _ => Store::for_config(&config),
+    };
+    let snapshot = store.as_ref().and_then(Store::load_snapshot);
+    let read_cache = started.elapsed();
+
+    // The first frame: the cached snapshot, drawn before TLS, tokens or the network.
+    tui::install_panic_hook();
+    let guard = Guard::enter(config.ui.mouse).map_err(|e| terminal_failure(&e))?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout())))
+        .map_err(|e| terminal_failure(&e))?;
+    let size = terminal.size().map_err(|e| terminal_failure(&e))?;
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let options = Options::from_config(&config, keymap, jiff::tz::TimeZone::system(), color, seed());
+    let mut app = App::new(options, Rect::new(0, 0, size.width, size.height), Now::read());
+    let cached = snapshot.is_some();
+    let before_build = started.elapsed();
+    if let Some(snapshot) = snapshot {
+        app.load_snapshot(snapshot);
+    }
+    let built = started.elapsed();
+    let mut screen = Screen::default();
+    screen.draw(&mut terminal, &app).map_err(|e| terminal_failure(&e))?;
+    report_first_frame(
+        started,
+        app.people().len(),
+        cached,
+        &[("read_cache", read_cache), ("build", built - before_build)],
+    );
+    app.build_search();
+
+    // Now the network side.
+    #[cfg(feature = "sim")]
+    let (_server, tokens): (Option<crate::sim::Running>, Arc<dyn TokenSource>) = match &sim {
+        Some(sim) => {
+            let (running, token) = demo::start(sim, &mut config).await?;
+            (Some(running), Arc::new(token))
+        }
+        None => (None, production_token()),
+    };
+    #[cfg(not(feature = "sim"))]
+    let tokens = production_token();
+    let transport = HttpTransport::new(&config.graph.base_url).map_err(|e| Failure::new(e.exit(), e.user_line()))?;
+    let client = GraphClient::new(ClientOptions::from_config(&config.graph), Arc::new(transport), tokens)
+        .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
+    let refresher = Refresher::new(client, store.clone(), config.team.clone());
+
+    let local = tokio::task::LocalSet::new();
+    let result = local
+        .run_until(event_loop::run(app, terminal, &guard, screen, refresher, store))
+        .await;
+    drop(guard);
+    result
+}
+
+/// `TEAMBOARD_ACCESS_TOKEN`, else no token: the board then shows the signed-out state and its fix.
+fn production_token() -> Arc<dyn TokenSource> {
+    match StaticToken::from_env() {
+        Some(token) => Arc::new(token),
+        None => Arc::new(NoToken),
+    }
+}
+
+fn terminal_failure(e: &io::Error) -> Failure {
+    Failure::new(
+        Exit::Unexpected,
+        format!("could not use the terminal ({}); for scripts use `teamboard status`", SafeText::line(&e.to_string())),
+    )
+}
+
+/// Seeds the poll jitter differently for every process (boards in one tenant spread out).
+fn seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    nanos ^ (u64::from(std::process::id()) << 32)
+}
+
+/// The time from start to the first frame, in the log and, with `TEAMBOARD_TIMINGS=FILE`, appended
+/// to that file (the performance script reads it).
+fn report_first_frame(started: Instant, people: usize, cached: bool, stages: &[(&str, std::time::Duration)]) {
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(ms, people, cached, "first frame drawn");
+    if let Some(path) = std::env::var_os("TEAMBOARD_TIMINGS") {
+        use std::io::Write;
+        let mut line = format!("first_frame_ms={ms:.3} people={people} cached={cached}");
+        for (name, took) in stages {
+            line.push_str(&format!(" {name}_ms={:.3}", took.as_secs_f64() * 1000.0));
+        }
+        line.push('\n');
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(line.as_bytes()));
+        if let Err(e) = written {
+            tracing::warn!(error = %e, "could not write TEAMBOARD_TIMINGS");
+        }
+    }
+}

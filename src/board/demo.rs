@@ -1,0 +1,45 @@
+//! `--demo`: the simulated tenant started in-process on 127.0.0.1, read by the real client over real
+//! HTTP, through the same code path as production. Its cache is its own: the user's is never touched.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::{Secret, StaticToken};
+use crate::cli::{Scenario, TenantArgs};
+use crate::config::Config;
+use crate::exit::{Exit, Failure};
+use crate::sim::{Running, Sim, SimOptions, serve};
+use crate::store::Store;
+
+/// Polls come faster in the demo, so something visibly changes most times (the sim's day runs at
+/// 60x: ten seconds are ten minutes of a working day).
+pub const DEMO_INTERVAL: Duration = Duration::from_secs(10);
+
+/// The tenant, not yet serving, and the config pointed at its team (the group holding everyone).
+pub fn prepare(config: &mut Config, args: &TenantArgs) -> Arc<Sim> {
+    let sim = Sim::new(SimOptions::new(args.team_size, args.scenario));
+    config.team.members.clear();
+    config.team.groups = vec![sim.team_group_id()];
+    config.team.include_me = true;
+    config.refresh.interval = config.refresh.interval.min(DEMO_INTERVAL);
+    sim
+}
+
+/// The demo's own cache files, keyed by scenario and size, beside (never instead of) the user's.
+pub fn store(args: &TenantArgs) -> Option<Store> {
+    let scenario = match args.scenario {
+        Scenario::Workday => "workday",
+        Scenario::Static => "static",
+        Scenario::Hostile => "hostile",
+    };
+    Store::default_dir().map(|dir| Store::with_key(dir, format!("demo-{scenario}-{}", args.team_size)))
+}
+
+/// Starts serving on 127.0.0.1 (any free port) and points the config at it; returns the token it takes.
+pub async fn start(sim: &Arc<Sim>, config: &mut Config) -> Result<(Running, StaticToken), Failure> {
+    let running = serve(Arc::clone(sim), 0).await.map_err(|e| {
+        Failure::new(Exit::Unexpected, format!("could not start the simulated tenant on 127.0.0.1: {e}"))
+    })?;
+    config.graph.base_url.clone_from(&running.base_url);
+    Ok((running, StaticToken::new(Secret::new(sim.token()))))
+}

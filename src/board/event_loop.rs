@@ -1,0 +1,162 @@
+//! The one loop: terminal events, signals, poll results and the one deadline become `Msg`s; the core
+//! answers with effects, carried out here; then one render, written only if the frame changed.
+
+use std::time::Instant;
+
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::stream::FuturesUnordered;
+use futures::StreamExt;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::screen::{Screen, Term};
+use crate::app::{App, Effect, Msg, Now, Signal};
+use crate::exit::{Exit, Failure};
+use crate::refresh::Refresher;
+use crate::store::{Snapshot, Store};
+use crate::text::SafeText;
+use crate::tui::{self, Guard, SignalEvent};
+
+/// Messages taken in one go before drawing once.
+const BATCH: usize = 64;
+
+pub async fn run(
+    mut app: App,
+    mut terminal: Term,
+    guard: &Guard,
+    mut screen: Screen,
+    refresher: Refresher,
+    store: Option<Store>,
+) -> Result<(), Failure> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let signal_tx = tx.clone();
+    tui::spawn_signal_thread(move |event| {
+        let msg = match event {
+            SignalEvent::Hangup => Msg::Terminate(Signal::Hangup),
+            SignalEvent::Terminate => Msg::Terminate(Signal::Terminate),
+            SignalEvent::Continue => Msg::Resumed,
+        };
+        let _ = signal_tx.send(msg);
+    })
+    .map_err(|e| Failure::new(Exit::Unexpected, format!("could not watch signals: {e}")))?;
+
+    // Every task's handle is watched: a panic in one ends the process like a panic in render.
+    let mut tasks: FuturesUnordered<JoinHandle<()>> = FuturesUnordered::new();
+    let (save_tx, save_rx) = mpsc::unbounded_channel::<Box<Snapshot>>();
+    if let Some(store) = store {
+        tasks.push(tokio::spawn(store_task(store, save_rx)));
+    }
+
+    let mut events = EventStream::new();
+    let mut batch: Vec<Msg> = Vec::with_capacity(BATCH);
+    let sleep = tokio::time::sleep_until(tokio::time::Instant::now());
+    tokio::pin!(sleep);
+    loop {
+        let deadline = app.next_deadline();
+        if let Some(at) = deadline {
+            sleep.as_mut().reset(tokio::time::Instant::from_std(at));
+        }
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => batch.extend(to_msg(event)),
+                Some(Err(e)) => return Err(input_failure(&e)),
+                None => return Err(Failure::new(Exit::Unexpected, "the terminal closed its input")),
+            },
+            _ = rx.recv_many(&mut batch, BATCH) => {}
+            () = &mut sleep, if deadline.is_some() => batch.push(Msg::Deadline),
+            Some(joined) = tasks.next(), if !tasks.is_empty() => {
+                if let Err(e) = joined && e.is_panic() {
+                    // The panic hook has normally ended the process already; this is the backstop.
+                    tui::restore();
+                    eprintln!("teamboard: internal error: a background task panicked (please report it)");
+                    std::process::exit(101);
+                }
+            }
+        }
+        // Take whatever else is already queued, then draw once. (Not the EventStream: polling it
+        // with a throwaway waker, as `now_or_never` does, leaves its wake thread holding that waker,
+        // and keys would then wait for the next deadline.)
+        while let Ok(msg) = rx.try_recv() {
+            batch.push(msg);
+        }
+        for msg in batch.drain(..) {
+            for effect in app.update(msg, Now::read()) {
+                match effect {
+                    Effect::Poll(roster) => {
+                        let refresher = refresher.clone();
+                        let tx = tx.clone();
+                        // Local: the loop runs in a `LocalSet` on the current thread (the client's
+                        // batching future is not provably `Send` to today's compiler).
+                        tasks.push(tokio::task::spawn_local(async move {
+                            #[cfg(debug_assertions)]
+                            super::screen::test_panic::maybe_panic_in_task();
+                            let outcome = refresher.poll(roster).await;
+                            let _ = tx.send(Msg::Polled(Box::new(outcome)));
+                        }));
+                    }
+                    Effect::Save(snapshot) => {
+                        let _ = save_tx.send(snapshot);
+                    }
+                    Effect::Redraw => screen.invalidate(&mut terminal).map_err(|e| write_failure(&e))?,
+                    Effect::Suspend => {
+                        guard.suspend();
+                        tui::suspend_self();
+                        guard.resume().map_err(|e| write_failure(&e))?;
+                        screen.invalidate(&mut terminal).map_err(|e| write_failure(&e))?;
+                    }
+                    Effect::Quit => return Ok(()),
+                    Effect::Terminate(code) => {
+                        tui::restore();
+                        std::process::exit(code);
+                    }
+                }
+            }
+        }
+        let started = Instant::now();
+        let wrote = screen.draw(&mut terminal, &app).map_err(|e| write_failure(&e))?;
+        if wrote {
+            tracing::trace!(us = started.elapsed().as_micros(), "frame written");
+        }
+    }
+}
+
+/// Saves snapshots one at a time, always the newest waiting, off the event loop.
+async fn store_task(store: Store, mut rx: mpsc::UnboundedReceiver<Box<Snapshot>>) {
+    while let Some(mut snapshot) = rx.recv().await {
+        while let Ok(newer) = rx.try_recv() {
+            snapshot = newer;
+        }
+        let store = store.clone();
+        let saved = tokio::task::spawn_blocking(move || store.save_snapshot(&snapshot)).await;
+        match saved {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not save the snapshot"),
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => {}
+        }
+    }
+}
+
+fn to_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        _ => None,
+    }
+}
+
+fn write_failure(e: &std::io::Error) -> Failure {
+    Failure::new(
+        Exit::Unexpected,
+        format!("could not write to the terminal ({}); it may have closed", SafeText::line(&e.to_string())),
+    )
+}
+
+fn input_failure(e: &std::io::Error) -> Failure {
+    Failure::new(
+        Exit::Unexpected,
+        format!("could not read the terminal ({}); it may have closed", SafeText::line(&e.to_string())),
+    )
+}

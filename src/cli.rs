@@ -1,0 +1,93 @@
+//! The command line (DESIGN.md "The user's contract"): names here are fixed, tests rely on them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "teamboard",
+    version,
+    about = "A terminal board of your teammates' Microsoft Teams presence"
+)]
+pub struct Cli {
+    /// Config file (else `$TEAMBOARD_CONFIG`, `$XDG_CONFIG_HOME/teamboard/config.toml`, `~/.config/teamboard/config.toml`)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Run the board on the built-in simulated tenant; no account needed
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(flatten)]
+    pub tenant: TenantArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print everyone's presence and exit (table, --json or --line)
+    Status(StatusArgs),
+    /// Sign in with a device code
+    Login,
+    /// Remove stored tokens and cached snapshots
+    Logout,
+    /// Write a commented config to the default path
+    Init,
+    /// Serve the simulated tenant (Graph and sign-in endpoints) on 127.0.0.1
+    Sim(SimArgs),
+}
+
+/// The simulated tenant's shape, shared by `--demo` and `sim`.
+#[derive(Debug, Clone, Args)]
+pub struct TenantArgs {
+    /// People in the simulated tenant
+    #[arg(long, value_name = "N", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub team_size: u32,
+    /// workday (presence moves like a working day), static (nothing changes), hostile (attacks in names and messages)
+    #[arg(long, value_name = "NAME", default_value = "workday")]
+    pub scenario: Scenario,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scenario {
+    Workday,
+    Static,
+    Hostile,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StatusArgs {
+    /// One JSON array, one object per teammate, Graph's field names
+    #[arg(long, conflicts_with = "line")]
+    pub json: bool,
+    /// One line of counts per availability, for a tmux status bar
+    #[arg(long)]
+    pub line: bool,
+    /// Print a cached snapshot younger than SECS without touching the network
+    #[arg(long, value_name = "SECS")]
+    pub max_age: Option<u64>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Port on 127.0.0.1 (0 = any free port)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    #[command(flatten)]
+    pub tenant: TenantArgs,
+    /// Fraction of Graph requests answered 503 (0.0 to 1.0)
+    #[arg(long, value_name = "F", default_value_t = 0.0)]
+    pub fail_rate: f64,
+    /// Answer every Kth Graph request with 429 (0 = never)
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub throttle_every: u32,
+    /// Retry-After sent with 429s: seconds (fractional too), an HTTP date, any text, or "none"
+    #[arg(long, value_name = "S", default_value = "2")]
+    pub retry_after: String,
+    /// Added latency per request
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency_ms: u64,
+}

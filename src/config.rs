@@ -1,0 +1,160 @@
+//! Typed configuration: defaults, XDG lookup, validation with `file:line` errors.
+
+mod error;
+mod init;
+mod load;
+mod raw;
+mod spans;
+#[cfg(test)]
+mod tests;
+mod validate;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use error::ConfigError;
+pub use init::write_example;
+pub use load::{Location, Origin, locate};
+
+/// The commented config `teamboard init` writes: every key with its default.
+pub const EXAMPLE: &str = include_str!("../config.example.toml");
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub graph: GraphConfig,
+    pub auth: AuthConfig,
+    pub team: TeamConfig,
+    pub refresh: RefreshConfig,
+    pub ui: UiConfig,
+    /// `[keys]` overrides in file order, validated by `app::keymap`.
+    pub keys: Vec<KeyOverride>,
+    /// The file this came from, if any (for error messages).
+    pub source: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphConfig {
+    pub base_url: String,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStoreKind {
+    Auto,
+    Keyring,
+    File,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthConfig {
+    pub authority: String,
+    pub tenant: String,
+    pub client_id: String,
+    pub token_store: TokenStoreKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamConfig {
+    /// UPNs or object ids, as written.
+    pub members: Vec<String>,
+    /// Group object ids, expanded to their user members.
+    pub groups: Vec<String>,
+    pub include_me: bool,
+    pub roster_ttl: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshConfig {
+    /// At least 5 s.
+    pub interval: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symbols {
+    Unicode,
+    Ascii,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    Availability,
+    Name,
+    Recent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    None,
+    Availability,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UiConfig {
+    pub symbols: Symbols,
+    pub sort: SortOrder,
+    pub group_by: GroupBy,
+    pub mouse: bool,
+}
+
+/// One `"key" = "command"` line of `[keys]`, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyOverride {
+    pub key: String,
+    pub command: String,
+    pub line: usize,
+}
+
+impl Config {
+    /// Finds and reads the config (lookup order in DESIGN.md) from the process's environment.
+    /// A missing file at the default path gives the defaults; a named file must exist.
+    pub fn load(explicit: Option<&Path>) -> Result<Self, ConfigError> {
+        load::load(explicit, &crate::paths::ProcessEnv)
+    }
+
+    /// As `load`, with the environment given (tests).
+    pub fn load_with(
+        explicit: Option<&Path>,
+        env: &dyn crate::paths::Env,
+    ) -> Result<Self, ConfigError> {
+        load::load(explicit, env)
+    }
+
+    /// Parses and checks config text; `file` names it in errors. `source` is left `None`.
+    pub fn parse(text: &str, file: &str) -> Result<Self, ConfigError> {
+        load::parse(text, file)
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            graph: GraphConfig {
+                base_url: "https://graph.microsoft.com/v1.0".into(),
+                timeout: Duration::from_secs(15),
+            },
+            auth: AuthConfig {
+                authority: "https://login.microsoftonline.com".into(),
+                tenant: "organizations".into(),
+                client_id: "00000000-0000-0000-0000-000000000000".into(),
+                token_store: TokenStoreKind::Auto,
+            },
+            team: TeamConfig {
+                members: Vec::new(),
+                groups: Vec::new(),
+                include_me: true,
+                roster_ttl: Duration::from_secs(24 * 3600),
+            },
+            refresh: RefreshConfig {
+                interval: Duration::from_secs(30),
+            },
+            ui: UiConfig {
+                symbols: Symbols::Unicode,
+                sort: SortOrder::Availability,
+                group_by: GroupBy::None,
+                mouse: false,
+            },
+            keys: Vec::new(),
+            source: None,
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The config file as written: serde structs that reject unknown keys and keep every value's span.
+//!
+//! Numbers are read as `i64` and choices as strings so that range and choice errors get our own
+//! message (with the allowed values) instead of serde's.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub type S<T> = Option<Spanned<T>>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub graph: Option<RawGraph>,
+    pub auth: Option<RawAuth>,
+    pub team: Option<RawTeam>,
+    pub refresh: Option<RawRefresh>,
+    pub ui: Option<RawUi>,
+    pub keys: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGraph {
+    pub base_url: S<String>,
+    pub timeout_secs: S<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuth {
+    pub authority: S<String>,
+    pub tenant: S<String>,
+    pub client_id: S<String>,
+    pub token_store: S<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeam {
+    pub members: S<Vec<Spanned<String>>>,
+    pub groups: S<Vec<Spanned<String>>>,
+    pub include_me: S<bool>,
+    pub roster_ttl_hours: S<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRefresh {
+    pub interval_secs: S<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUi {
+    pub symbols: S<String>,
+    pub sort: S<String>,
+    pub group_by: S<String>,
+    pub mouse: S<bool>,
+}
+
+/// Every table and key the file may hold, for "did you mean" and for naming what a value must be.
+pub const SCHEMA: &[(&str, &[(&str, &str)])] = &[
+    (
+        "graph",
+        &[
+            (
+                "base_url",
+                "a URL in quotes, e.g. \"https://graph.microsoft.com/v1.0\"",
+            ),
+            ("timeout_secs", "a whole number of seconds, e.g. 15"),
+        ],
+    ),
+    (
+        "auth",
+        &[
+            (
+                "authority",
+                "a URL in quotes, e.g. \"https://login.microsoftonline.com\"",
+            ),
+            (
+                "tenant",
+                "a tenant id or domain in quotes, e.g. \"organizations\"",
+            ),
+            (
+                "client_id",
+                "an application id in quotes, e.g. \"00000000-0000-0000-0000-000000000000\"",
+            ),
+            ("token_store", "one of \"auto\", \"keyring\", \"file\""),
+        ],
+    ),
+    (
+        "team",
+        &[
+            (
+                "members",
+                "a list of UPNs or object ids, e.g. [\"adele@contoso.com\"]",
+            ),
+            ("groups", "a list of group object ids, e.g. []"),
+            ("include_me", "true or false"),
+            ("roster_ttl_hours", "a whole number of hours, e.g. 24"),
+        ],
+    ),
+    (
+        "refresh",
+        &[(
+            "interval_secs",
+            "a whole number of seconds, 5 or more, e.g. 30",
+        )],
+    ),
+    (
+        "ui",
+        &[
+            ("symbols", "one of \"unicode\", \"ascii\""),
+            ("sort", "one of \"availability\", \"name\", \"recent\""),
+            ("group_by", "one of \"none\", \"availability\""),
+            ("mouse", "true or false"),
+        ],
+    ),
+    ("keys", &[]),
+];
+
+pub fn table_keys(table: &str) -> Option<&'static [(&'static str, &'static str)]> {
+    SCHEMA.iter().find(|(t, _)| *t == table).map(|(_, k)| *k)
+}

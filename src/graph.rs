@@ -1,0 +1,17 @@
+//! Microsoft Graph: the presence model, the client that reads it, and the transport below.
+//! Knows nothing of the UI.
+
+pub mod batch;
+pub mod client;
+pub mod error;
+pub mod http_transport;
+pub mod model;
+pub mod origin;
+pub mod presence;
+pub mod retry;
+pub mod transport;
+
+pub use client::{ClientOptions, GraphClient};
+pub use error::GraphError;
+pub use http_transport::HttpTransport;
+pub use presence::{PresenceRead, min_interval_for};

@@ -1,0 +1,346 @@
+//! Reading a whole team's presence: `getPresencesByUserId` in batches of at most 650 ids, merged by id;
+//! per-person reads, paced inside the rate budget, where the batch call is not offered (RELIABILITY 17b).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::StreamExt;
+use http::Method;
+use tokio::time::Instant;
+use tracing::{debug, warn};
+
+use crate::graph::client::{GraphClient, malformed};
+use crate::graph::error::GraphError;
+use crate::graph::model::{BadElement, Presence, UserId, parse_presence_list};
+
+/// getPresencesByUserId takes at most this many ids.
+pub const BATCH_MAX: usize = 650;
+/// Batch requests in flight at once within one read.
+pub const BATCH_CONCURRENCY: usize = 4;
+/// Per-person reads in flight at once in the fallback.
+pub const FALLBACK_CONCURRENCY: usize = 8;
+/// Graph's presence budget: 1,500 requests per 30 s, per app per tenant, shared by every user of the
+/// app registration in the tenant.
+pub const BUDGET_REQUESTS: u32 = 1_500;
+pub const BUDGET_WINDOW: Duration = Duration::from_secs(30);
+/// One teamboard plans to use at most half the tenant's budget, leaving the rest to colleagues.
+pub const BUDGET_SHARE: u32 = 2;
+
+/// The smallest refresh interval that keeps `requests_per_refresh` inside teamboard's share of the
+/// budget (half of 1,500 per 30 s, i.e. one request per 40 ms). The board stretches its interval to
+/// at least this: 10,000 people read one by one need 400 s; in batches (16 requests) 0.64 s.
+pub fn min_interval_for(requests_per_refresh: usize) -> Duration {
+    let allowed = u64::from(BUDGET_REQUESTS / BUDGET_SHARE);
+    let per_request = BUDGET_WINDOW.as_nanos() as u64 / allowed;
+    Duration::from_nanos(per_request.saturating_mul(requests_per_refresh as u64))
+}
+
+/// Requests one refresh of `people` costs: ceil(n/650) in batches, n per person in the fallback.
+pub fn requests_per_refresh(people: usize, fallback: bool) -> usize {
+    if fallback {
+        people
+    } else {
+        people.div_ceil(BATCH_MAX)
+    }
+}
+
+/// The outcome of one read of many people's presence.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PresenceRead {
+    /// One per person answered, in the order asked (duplicates resolved by sequence number).
+    pub presences: Vec<Presence>,
+    /// Elements that could not be parsed: those people keep their last known state.
+    pub bad: Vec<BadElement>,
+    /// Asked, not answered (Graph may leave unknown ids out; 404 in the fallback).
+    pub missing: Vec<UserId>,
+    /// Asked, but their request failed after retries (other batches did not): keep their last state.
+    pub failed: Vec<UserId>,
+    /// Why `failed` is not empty (the first such error).
+    pub partial_error: Option<GraphError>,
+    /// Requests this read sent, retries included.
+    pub requests: u32,
+    /// Per-person reads were used because the batch call is not offered.
+    pub fallback_used: bool,
+}
+
+/// Spaces out per-person fallback requests: each takes the next slot, one per `min_interval_for(1)`.
+#[derive(Default)]
+pub struct Pacer(Mutex<Option<Instant>>);
+
+impl Pacer {
+    async fn slot(&self) {
+        let spacing = min_interval_for(1);
+        let at = {
+            let mut next = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let now = Instant::now();
+            let at = next.map_or(now, |n| n.max(now));
+            *next = Some(at + spacing);
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+}
+
+/// What one batch (or one person, in the fallback) brought back.
+enum Part {
+    Read {
+        presences: Vec<Presence>,
+        bad: Vec<BadElement>,
+    },
+    /// A 404 for one person: they end up in `missing`, as anyone unanswered does.
+    Missing,
+    Failed(Vec<UserId>, GraphError),
+}
+
+impl GraphClient {
+    /// Everyone's presence in ceil(n/650) requests (at most 4 in flight), merged by id. A fresh call
+    /// while throttled returns `Throttled` at once. A batch that fails after retries costs only its
+    /// people (`failed`); an auth or throttle error, or every batch failing, fails the read.
+    pub async fn presences(&self, ids: &[UserId]) -> Result<PresenceRead, GraphError> {
+        self.check_fresh()?;
+        let asked = dedup(ids);
+        let calls = AtomicU32::new(0);
+        let mut read = PresenceRead::default();
+        if asked.is_empty() {
+            return Ok(read);
+        }
+        let mut parts = Vec::new();
+        if self.fallback_active() {
+            self.per_person(&asked, &calls, &mut parts).await?;
+        } else {
+            let calls = &calls;
+            let asked = &asked;
+            // Streams over indices, not borrowed chunks: a closure taking a reference makes the
+            // future not `Send` for every lifetime (rustc #64552), and callers spawn reads.
+            let mut stream = futures::stream::iter(0..asked.len().div_ceil(BATCH_MAX))
+                .map(|k| {
+                    self.tagged_batch(
+                        &asked[k * BATCH_MAX..asked.len().min((k + 1) * BATCH_MAX)],
+                        calls,
+                    )
+                })
+                .buffer_unordered(BATCH_CONCURRENCY);
+            let mut not_offered = Vec::new();
+            while let Some((chunk, outcome)) = stream.next().await {
+                match outcome {
+                    None => not_offered.extend_from_slice(chunk),
+                    Some(Ok(part)) => parts.push(part),
+                    Some(Err(e)) if batch_not_offered(&e) => {
+                        if !self.inner.fallback.swap(true, Ordering::Relaxed) {
+                            warn!(
+                                "getPresencesByUserId is not offered here; reading presence per person"
+                            );
+                        }
+                        not_offered.extend_from_slice(chunk);
+                    }
+                    Some(Err(e)) if is_fatal(&e) => return Err(e),
+                    Some(Err(e)) => parts.push(Part::Failed(chunk.to_vec(), e)),
+                }
+            }
+            drop(stream);
+            if !not_offered.is_empty() {
+                self.per_person(&not_offered, calls, &mut parts).await?;
+            }
+        }
+        read.fallback_used = self.fallback_active();
+        read.requests = calls.load(Ordering::Relaxed);
+        merge(&asked, parts, &mut read)?;
+        Ok(read)
+    }
+
+    /// The smallest refresh interval for `people` that stays inside the rate budget, given whether
+    /// the per-person fallback is in use.
+    pub fn min_refresh_interval(&self, people: usize) -> Duration {
+        min_interval_for(requests_per_refresh(people, self.fallback_active()))
+    }
+
+    async fn tagged_batch<'a>(
+        &'a self,
+        chunk: &'a [UserId],
+        calls: &'a AtomicU32,
+    ) -> (&'a [UserId], Option<Result<Part, GraphError>>) {
+        // Once a batch found the call not offered, the batches not yet sent are not sent.
+        if self.fallback_active() {
+            return (chunk, None);
+        }
+        (chunk, Some(self.batch(chunk, calls).await))
+    }
+
+    async fn paced_read<'a>(
+        &'a self,
+        id: &'a UserId,
+        calls: &'a AtomicU32,
+    ) -> (&'a UserId, Result<Presence, GraphError>) {
+        self.inner.pacer.slot().await;
+        (id, self.comms_presence(id, calls).await)
+    }
+
+    async fn batch(&self, chunk: &[UserId], calls: &AtomicU32) -> Result<Part, GraphError> {
+        let body = serde_json::json!({ "ids": chunk });
+        let url = self.inner.base.join("/communications/getPresencesByUserId");
+        let response = self
+            .send(
+                Method::POST,
+                &url,
+                Some(Bytes::from(body.to_string())),
+                calls,
+            )
+            .await?;
+        let list = parse_presence_list(response.body())
+            .map_err(|e| malformed(response.body(), &e.to_string()))?;
+        if !list.bad.is_empty() {
+            warn!(
+                bad = list.bad.len(),
+                "presence elements could not be read; those people keep their last state"
+            );
+        }
+        Ok(Part::Read {
+            presences: list.presences,
+            bad: list.bad,
+        })
+    }
+
+    async fn per_person(
+        &self,
+        ids: &[UserId],
+        calls: &AtomicU32,
+        parts: &mut Vec<Part>,
+    ) -> Result<(), GraphError> {
+        let mut stream = futures::stream::iter(0..ids.len())
+            .map(|i| self.paced_read(&ids[i], calls))
+            .buffer_unordered(FALLBACK_CONCURRENCY);
+        while let Some((id, outcome)) = stream.next().await {
+            match outcome {
+                Ok(p) => parts.push(Part::Read {
+                    presences: vec![p],
+                    bad: Vec::new(),
+                }),
+                Err(GraphError::Http { status: 404, .. }) => parts.push(Part::Missing),
+                Err(GraphError::Malformed(reason)) => parts.push(Part::Read {
+                    presences: Vec::new(),
+                    bad: vec![BadElement {
+                        index: 0,
+                        id: Some(id.clone()),
+                        reason,
+                    }],
+                }),
+                Err(e) if is_fatal(&e) => return Err(e),
+                Err(e) => parts.push(Part::Failed(vec![id.clone()], e)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The batch call is "not offered" (China cloud, some sovereign tenants): 404, 501, or a 400 whose
+/// code names an unsupported request. We never send more than 650 ids, so a 400 is not that case.
+fn batch_not_offered(e: &GraphError) -> bool {
+    match e {
+        GraphError::Http {
+            status: 404 | 501, ..
+        } => true,
+        GraphError::Http {
+            status: 400,
+            code: Some(code),
+            ..
+        } => {
+            const NOT_OFFERED: &[&str] = &[
+                "BadRequest",
+                "NotSupported",
+                "Request_UnsupportedQuery",
+                "UnsupportedRequest",
+                "UnknownError",
+                "NotImplemented",
+                "featureNotSupported",
+            ];
+            NOT_OFFERED.iter().any(|c| c.eq_ignore_ascii_case(code))
+        }
+        _ => false,
+    }
+}
+
+/// Errors that concern every request, not one batch: stop the read.
+fn is_fatal(e: &GraphError) -> bool {
+    matches!(
+        e,
+        GraphError::Auth(_)
+            | GraphError::Throttled { .. }
+            | GraphError::Refused(_)
+            | GraphError::BadBaseUrl(_)
+            | GraphError::Http {
+                status: 401 | 403,
+                ..
+            }
+    )
+}
+
+fn dedup(ids: &[UserId]) -> Vec<UserId> {
+    let mut seen = HashSet::with_capacity(ids.len());
+    ids.iter().filter(|id| seen.insert(*id)).cloned().collect()
+}
+
+/// Merges answers by id (never by position): answers for ids not asked are dropped; of two answers
+/// for one id the newer sequence number wins; asked ids without an answer become `missing`.
+fn merge(asked: &[UserId], parts: Vec<Part>, read: &mut PresenceRead) -> Result<(), GraphError> {
+    let asked_set: HashSet<&UserId> = asked.iter().collect();
+    let mut by_id: HashMap<UserId, Presence> = HashMap::with_capacity(asked.len());
+    // Ids answered with a broken element or whose request failed: not "missing".
+    let mut accounted: HashSet<UserId> = HashSet::new();
+    let mut first_error = None;
+    let mut any_success = false;
+    for part in parts {
+        match part {
+            Part::Read { presences, bad } => {
+                any_success = true;
+                for p in presences {
+                    if !asked_set.contains(&p.id) {
+                        debug!("dropped a presence for an id that was not asked for");
+                        continue;
+                    }
+                    match by_id.get(&p.id) {
+                        Some(held) if !p.supersedes(held) => {}
+                        _ => {
+                            by_id.insert(p.id.clone(), p);
+                        }
+                    }
+                }
+                for b in bad {
+                    if let Some(id) = &b.id {
+                        accounted.insert(id.clone());
+                    }
+                    read.bad.push(b);
+                }
+            }
+            Part::Missing => any_success = true,
+            Part::Failed(ids, e) => {
+                warn!(people = ids.len(), error = %e.user_line(), "presence request failed; those people keep their last state");
+                accounted.extend(ids.iter().cloned());
+                read.failed.extend(ids);
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if !any_success {
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+    }
+    read.partial_error = first_error;
+    for id in asked {
+        if let Some(p) = by_id.remove(id) {
+            read.presences.push(p);
+        } else if !accounted.contains(id) {
+            read.missing.push(id.clone());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

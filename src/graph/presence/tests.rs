@@ -1,0 +1,116 @@
+//! Batching, merging by id, partial failures and the rate budget, without a transport.
+use super::*;
+use crate::graph::model::parse_single_presence;
+
+fn ids(n: usize) -> Vec<UserId> {
+    (0..n).map(|i| UserId::new(format!("id-{i}"))).collect()
+}
+
+fn presence(id: &str, seq: &str) -> Presence {
+    let body = format!(
+        r#"{{"id":"{id}","availability":"Busy","activity":"InACall","sequenceNumber":"{seq}"}}"#
+    );
+    parse_single_presence(body.as_bytes()).unwrap()
+}
+
+#[test]
+fn batches_split_at_650() {
+    for (n, want) in [(1, 1), (650, 1), (651, 2), (2_000, 4), (10_000, 16)] {
+        assert_eq!(ids(n).chunks(BATCH_MAX).count(), want, "{n}");
+        assert_eq!(requests_per_refresh(n, false), want);
+    }
+    assert_eq!(requests_per_refresh(10_000, true), 10_000);
+}
+
+#[test]
+fn the_budget_stretches_the_interval() {
+    assert_eq!(min_interval_for(1), Duration::from_millis(40));
+    assert_eq!(min_interval_for(16), Duration::from_millis(640));
+    assert_eq!(min_interval_for(10_000), Duration::from_secs(400));
+    assert_eq!(min_interval_for(0), Duration::ZERO);
+}
+
+#[test]
+fn answers_merge_by_id_whatever_their_order() {
+    let asked = ids(5);
+    // Shuffled across two parts, one unasked id, one duplicate with an older sequence number.
+    let parts = vec![
+        Part::Read {
+            presences: vec![
+                presence("id-3", "A5"),
+                presence("stranger", "A1"),
+                presence("id-0", "A2"),
+            ],
+            bad: vec![],
+        },
+        Part::Read {
+            presences: vec![presence("id-0", "A1"), presence("id-1", "A9")],
+            bad: vec![BadElement {
+                index: 1,
+                id: Some(UserId::new("id-4")),
+                reason: "x".into(),
+            }],
+        },
+    ];
+    let mut read = PresenceRead::default();
+    merge(&asked, parts, &mut read).unwrap();
+    let got: Vec<_> = read
+        .presences
+        .iter()
+        .map(|p| (p.id.as_str(), p.sequence_number.as_deref().unwrap()))
+        .collect();
+    assert_eq!(got, [("id-0", "A2"), ("id-1", "A9"), ("id-3", "A5")]);
+    assert_eq!(read.missing, [UserId::new("id-2")]);
+    assert_eq!(read.bad.len(), 1);
+}
+
+#[test]
+fn a_failed_batch_costs_only_its_people_unless_all_fail() {
+    let asked = ids(3);
+    let parts = vec![
+        Part::Read {
+            presences: vec![presence("id-0", "1")],
+            bad: vec![],
+        },
+        Part::Failed(
+            vec![UserId::new("id-1"), UserId::new("id-2")],
+            GraphError::Timeout,
+        ),
+    ];
+    let mut read = PresenceRead::default();
+    merge(&asked, parts, &mut read).unwrap();
+    assert_eq!(read.failed.len(), 2);
+    assert!(read.missing.is_empty());
+    assert_eq!(read.partial_error, Some(GraphError::Timeout));
+
+    let all_failed = vec![Part::Failed(asked.clone(), GraphError::Timeout)];
+    assert_eq!(
+        merge(&asked, all_failed, &mut PresenceRead::default()),
+        Err(GraphError::Timeout)
+    );
+}
+
+#[test]
+fn not_offered_is_read_from_status_and_code() {
+    let http = |status, code: Option<&str>| GraphError::Http {
+        status,
+        code: code.map(str::to_owned),
+        message: Some("Resource not found for the segment".into()),
+        request_id: None,
+    };
+    assert!(batch_not_offered(&http(404, None)));
+    assert!(batch_not_offered(&http(400, Some("BadRequest"))));
+    assert!(!batch_not_offered(&http(
+        400,
+        Some("InvalidRequest_TooManyIds")
+    )));
+    assert!(!batch_not_offered(&http(400, None)));
+    assert!(!batch_not_offered(&http(500, None)));
+    assert!(!batch_not_offered(&GraphError::Timeout));
+}
+
+#[test]
+fn duplicates_are_asked_once() {
+    let asked = dedup(&[UserId::new("a"), UserId::new("b"), UserId::new("a")]);
+    assert_eq!(asked, [UserId::new("a"), UserId::new("b")]);
+}

@@ -1,0 +1,22 @@
+//! teamboard: a terminal board of your teammates' Microsoft Teams presence.
+
+pub mod app;
+pub mod auth;
+pub mod board;
+pub mod cli;
+pub mod config;
+pub mod exit;
+pub mod graph;
+pub mod logging;
+pub mod paths;
+pub mod presence_style;
+pub mod refresh;
+pub mod roster;
+#[cfg(feature = "sim")]
+pub mod sim;
+pub mod status;
+pub mod store;
+pub mod text;
+pub mod tui;
+pub mod ui;
+pub mod zones;

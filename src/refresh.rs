@@ -1,0 +1,115 @@
+//! The refresher: runs one poll when told and sends back an owned answer or a typed failure. It keeps
+//! no state between polls; throttling, backoff and staleness live in `App`.
+
+use std::sync::Arc;
+
+use tokio::time::Instant;
+
+use crate::app::{FailureKind, PollData, PollFailure, PollOutcome};
+use crate::auth::{AuthError, Secret, TokenSource};
+use crate::config::TeamConfig;
+use crate::graph::client::GraphClient;
+use crate::graph::error::GraphError;
+use crate::graph::transport::BoxFuture;
+use crate::roster::{self, Roster};
+use crate::store::Store;
+use crate::text::SafeText;
+
+/// Everything one poll needs; cheap to clone into the task that runs it.
+#[derive(Clone, Debug)]
+pub struct Refresher {
+    client: GraphClient,
+    store: Option<Store>,
+    team: TeamConfig,
+}
+
+impl Refresher {
+    pub fn new(client: GraphClient, store: Option<Store>, team: TeamConfig) -> Self {
+        Self { client, store, team }
+    }
+
+    /// One poll: the roster (the one the core holds, else the roster cache, else resolved and cached),
+    /// then everyone's presence in ceil(n/650) requests.
+    pub async fn poll(&self, roster: Option<Arc<Roster>>) -> PollOutcome {
+        let roster = match roster {
+            Some(r) => r,
+            None => self.roster().await.map_err(|e| failure(&e))?,
+        };
+        let ids = roster.ids();
+        let read = self.client.presences(&ids).await.map_err(|e| failure(&e))?;
+        let mut data = PollData {
+            roster,
+            presences: read.presences,
+            malformed: read.bad.len(),
+            problem: None,
+        };
+        if let Some(e) = read.partial_error {
+            data.problem = Some(SafeText::line(&format!(
+                "{} teammate(s) could not be read this time: {}",
+                read.failed.len(),
+                e.user_line()
+            )));
+        }
+        Ok(data)
+    }
+
+    async fn roster(&self) -> Result<Arc<Roster>, GraphError> {
+        let ttl = self.team.roster_ttl;
+        if let Some(store) = self.store.clone() {
+            let team = self.team.clone();
+            let cached = tokio::task::spawn_blocking(move || store.load_roster(ttl).filter(|r| r.matches(&team)))
+                .await
+                .ok()
+                .flatten();
+            if let Some(roster) = cached {
+                return Ok(Arc::new(roster));
+            }
+        }
+        let roster = Arc::new(roster::resolve(&self.client, &self.team).await?);
+        if let Some(store) = self.store.clone() {
+            let to_save = Arc::clone(&roster);
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = store.save_roster(&to_save) {
+                    tracing::warn!(error = %e, "could not cache the roster");
+                }
+            });
+        }
+        Ok(roster)
+    }
+}
+
+/// A Graph error as the core sees it: throttled (with how long), signed out, or anything else.
+pub fn failure(e: &GraphError) -> PollFailure {
+    let kind = if e.is_throttled() {
+        let told = e.retry_after();
+        let gate = e.paused_until().map(|until| until.saturating_duration_since(Instant::now()));
+        FailureKind::Throttled {
+            retry_after: told.or(gate),
+        }
+    } else if matches!(e, GraphError::Auth(_)) || e.status() == Some(401) {
+        FailureKind::SignedOut
+    } else {
+        FailureKind::Failed
+    };
+    PollFailure {
+        kind,
+        message: SafeText::line(&e.user_line()),
+    }
+}
+
+/// The token source when there is no token at all: every call fails with "sign in", so the board
+/// shows the signed-out state and its fix instead of crashing.
+pub struct NoToken;
+
+impl TokenSource for NoToken {
+    fn bearer(&self) -> BoxFuture<'_, Result<Secret, AuthError>> {
+        Box::pin(async { Err(AuthError::SignInNeeded) })
+    }
+
+    fn refresh_after_401<'a>(&'a self, _rejected: &'a Secret) -> BoxFuture<'a, Result<Secret, AuthError>> {
+        Box::pin(async { Err(AuthError::SignInNeeded) })
+    }
+}
+
+#[cfg(all(test, feature = "sim"))]
+mod tests;

@@ -1,0 +1,320 @@
+//! Who the teammates are: `[team]` members (object ids or UPNs) resolved through `$batch`, groups
+//! expanded to their user members, and yourself. The result is cached by the store (serde), keyed by
+//! the config it came from, so a warm start makes no resolution requests.
+
+use std::collections::HashSet;
+use std::sync::atomic::AtomicU32;
+
+use serde::{Deserialize, Serialize};
+use tracing::{info, warn};
+
+use crate::config::TeamConfig;
+use crate::graph::client::{GraphClient, USER_SELECT, decode};
+use crate::graph::error::GraphError;
+use crate::graph::model::{User, UserId};
+use crate::graph::origin::segment;
+use crate::text::SafeText;
+
+/// Pages of a group's members followed at most (999 each), in case a server links in circles.
+pub const MAX_PAGES: usize = 200;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Roster {
+    /// The signed-in user (`include_me`), when `/me` could be read.
+    pub me: Option<User>,
+    /// Members then group members, each id once, in config order.
+    pub members: Vec<User>,
+    /// Configured names, ids or groups that could not be resolved, and why.
+    pub unresolved: Vec<Unresolved>,
+    /// The `[team]` settings this was resolved from: a changed config invalidates a cached roster.
+    #[serde(default)]
+    pub source: RosterSource,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Unresolved {
+    /// As written in the config (untrusted: show through `SafeText`).
+    pub configured: String,
+    /// Our words, one line, e.g. "not found in the directory".
+    pub reason: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct RosterSource {
+    pub members: Vec<String>,
+    pub groups: Vec<String>,
+    pub include_me: bool,
+}
+
+impl RosterSource {
+    pub fn of(team: &TeamConfig) -> Self {
+        Self {
+            members: team.members.clone(),
+            groups: team.groups.clone(),
+            include_me: team.include_me,
+        }
+    }
+}
+
+impl Roster {
+    /// Everyone to poll: me first, then members, each id once.
+    pub fn ids(&self) -> Vec<UserId> {
+        let mut seen = HashSet::new();
+        self.me
+            .iter()
+            .chain(&self.members)
+            .filter(|u| seen.insert(&u.id))
+            .map(|u| u.id.clone())
+            .collect()
+    }
+
+    /// Whether this roster was resolved from `team` as configured now (`roster_ttl` is the store's).
+    pub fn matches(&self, team: &TeamConfig) -> bool {
+        self.source == RosterSource::of(team)
+    }
+
+    /// The user with this id, me included.
+    pub fn user(&self, id: &UserId) -> Option<&User> {
+        self.me.iter().chain(&self.members).find(|u| &u.id == id)
+    }
+}
+
+/// Resolves `team`: `$batch` for members (20 per request), one paged read per group, `/me` when
+/// `include_me`. What cannot be found goes to `unresolved`; auth, throttling and network failures fail
+/// the whole resolution (the caller keeps its cached roster).
+pub async fn resolve(client: &GraphClient, team: &TeamConfig) -> Result<Roster, GraphError> {
+    let mut roster = Roster {
+        me: None,
+        members: Vec::new(),
+        unresolved: Vec::new(),
+        source: RosterSource::of(team),
+    };
+    if team.include_me {
+        match client.me().await {
+            Ok(me) => roster.me = Some(me),
+            Err(e) if is_local(&e) => roster.unresolved.push(Unresolved {
+                configured: "me".into(),
+                reason: reason(&e),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    let mut seen: HashSet<UserId> = HashSet::new();
+    resolve_members(client, team, &mut roster, &mut seen).await?;
+    for group in dedup_names(&team.groups) {
+        match group_members(client, &group).await {
+            Ok(users) => {
+                for user in users {
+                    if seen.insert(user.id.clone()) {
+                        roster.members.push(user);
+                    }
+                }
+            }
+            Err(e) if is_local(&e) => roster.unresolved.push(Unresolved {
+                configured: group,
+                reason: reason(&e),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    info!(
+        members = roster.members.len(),
+        unresolved = roster.unresolved.len(),
+        "roster resolved"
+    );
+    Ok(roster)
+}
+
+async fn resolve_members(
+    client: &GraphClient,
+    team: &TeamConfig,
+    roster: &mut Roster,
+    seen: &mut HashSet<UserId>,
+) -> Result<(), GraphError> {
+    let names = dedup_names(&team.members);
+    let urls: Vec<String> = names
+        .iter()
+        .map(|m| format!("/users/{}?$select={USER_SELECT}", segment(m.trim())))
+        .collect();
+    if urls.is_empty() {
+        return Ok(());
+    }
+    let answers = client.batch_get(&urls).await?;
+    for (name, answer) in names.into_iter().zip(answers) {
+        match answer.and_then(|v| {
+            serde_json::from_value::<User>(v).map_err(|e| GraphError::Malformed(e.to_string()))
+        }) {
+            Ok(user) => {
+                if seen.insert(user.id.clone()) {
+                    roster.members.push(user);
+                }
+            }
+            Err(e) if is_local(&e) => roster.unresolved.push(Unresolved {
+                configured: name,
+                reason: reason(&e),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// A group's user members, following `@odata.nextLink` only on the configured origin.
+async fn group_members(client: &GraphClient, group: &str) -> Result<Vec<User>, GraphError> {
+    #[derive(Deserialize)]
+    struct Page {
+        #[serde(default)]
+        value: Vec<serde_json::Value>,
+        #[serde(default, rename = "@odata.nextLink")]
+        next_link: Option<String>,
+    }
+    let calls = AtomicU32::new(0);
+    client.check_fresh()?;
+    let first = format!(
+        "/groups/{}/members?$select={USER_SELECT}&$top=999",
+        segment(group.trim())
+    );
+    let mut page: Page = client.get_json(&first, &calls).await?;
+    let mut users = Vec::new();
+    let mut visited = HashSet::new();
+    for _ in 0..MAX_PAGES {
+        for item in page.value {
+            let kind = item.get("@odata.type").and_then(serde_json::Value::as_str);
+            // Without a type annotation, an element that reads as a user is taken as one.
+            if kind.is_some_and(|k| !k.eq_ignore_ascii_case("#microsoft.graph.user")) {
+                continue;
+            }
+            match serde_json::from_value::<User>(item) {
+                Ok(u) => users.push(u),
+                Err(e) => {
+                    warn!(error = %SafeText::line(&e.to_string()), "skipped an unreadable group member");
+                }
+            }
+        }
+        let Some(next) = page.next_link else { break };
+        if let Err(why) = client.inner.base.allows(&next) {
+            warn!(why = %SafeText::line(&why), "not following a nextLink off the configured Graph origin");
+            break;
+        }
+        if !visited.insert(next.clone()) {
+            warn!("a group's nextLink points back to a page already read; stopping");
+            break;
+        }
+        let response = client.send(http::Method::GET, &next, None, &calls).await?;
+        page = decode(response.body())?;
+    }
+    Ok(users)
+}
+
+/// Errors that concern one member or group (gone, not permitted, unreadable), not the whole tenant.
+fn is_local(e: &GraphError) -> bool {
+    matches!(e, GraphError::Http { status, .. } if matches!(status, 400 | 403 | 404))
+        || matches!(e, GraphError::Malformed(_))
+}
+
+fn reason(e: &GraphError) -> String {
+    match e {
+        GraphError::Http { status: 404, .. } => "not found in the directory".into(),
+        GraphError::Http { status: 403, .. } => {
+            "not permitted to read it (needs User.ReadBasic.All / GroupMember.Read.All)".into()
+        }
+        GraphError::Http {
+            status: 400, code, ..
+        } => format!(
+            "Graph refused the request ({}); check the id or UPN",
+            SafeText::line(code.as_deref().unwrap_or("400"))
+        ),
+        GraphError::Malformed(_) => "Graph's answer could not be read".into(),
+        other => other.user_line(),
+    }
+}
+
+/// Names as configured, each once (UPNs compare case-insensitively), empty ones dropped.
+fn dedup_names(names: &[String]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    names
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty() && seen.insert(n.to_lowercase()))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+    use std::time::Duration;
+
+    fn user(id: &str) -> User {
+        User {
+            id: UserId::new(id),
+            display_name: Some(format!("User {id}")),
+            user_principal_name: None,
+            mail: None,
+            job_title: None,
+            department: None,
+        }
+    }
+
+    fn team(members: &[&str]) -> TeamConfig {
+        TeamConfig {
+            members: members.iter().map(|s| (*s).to_owned()).collect(),
+            groups: vec![],
+            include_me: true,
+            roster_ttl: Duration::from_secs(3600),
+        }
+    }
+
+    #[test]
+    fn ids_put_me_first_once() {
+        let r = Roster {
+            me: Some(user("me")),
+            members: vec![user("a"), user("me"), user("b")],
+            unresolved: vec![],
+            source: RosterSource::default(),
+        };
+        assert_eq!(
+            r.ids(),
+            [UserId::new("me"), UserId::new("a"), UserId::new("b")]
+        );
+        assert_eq!(
+            r.user(&UserId::new("b")).unwrap().display_name.as_deref(),
+            Some("User b")
+        );
+    }
+
+    #[test]
+    fn round_trips_through_json_and_notices_a_changed_config() {
+        let t = team(&["a@contoso.com"]);
+        let r = Roster {
+            me: None,
+            members: vec![user("a")],
+            unresolved: vec![Unresolved {
+                configured: "gone@contoso.com".into(),
+                reason: "not found in the directory".into(),
+            }],
+            source: RosterSource::of(&t),
+        };
+        let back: Roster = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+        assert!(back.matches(&t));
+        assert!(!back.matches(&team(&["b@contoso.com"])));
+        let mut no_me = t.clone();
+        no_me.include_me = false;
+        assert!(!back.matches(&no_me));
+    }
+
+    #[test]
+    fn names_are_deduplicated_case_insensitively() {
+        let names = [
+            "A@x.com".to_owned(),
+            " a@x.com ".to_owned(),
+            String::new(),
+            "b".to_owned(),
+        ];
+        assert_eq!(dedup_names(&names), ["A@x.com", "b"]);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,212 @@
+//! Serving the tenant over real HTTP on 127.0.0.1 (`--demo`, end-to-end tests), and the
+//! `teamboard sim` command.
+
+use std::io::Write;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use super::{RetryAfter, Sim, SimOptions};
+use crate::cli::{Scenario, SimArgs};
+use crate::exit::{Exit, Failure};
+
+/// A tenant being served. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Running {
+    /// Graph's base URL, e.g. `http://127.0.0.1:PORT/v1.0`.
+    pub base_url: String,
+    /// The sign-in authority, e.g. `http://127.0.0.1:PORT`.
+    pub authority: String,
+    pub addr: SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops serving (open connections are dropped).
+    pub fn stop(self) {}
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Binds 127.0.0.1:`port` (0 = any free port) and serves the tenant on the current runtime.
+pub async fn serve(sim: Arc<Sim>, port: u16) -> std::io::Result<Running> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+    let addr = listener.local_addr()?;
+    let router = sim.router();
+    let task = tokio::spawn(async move {
+        // Only fails if accepting fails for good; the server then simply stops answering.
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok(Running {
+        base_url: format!("http://{addr}/v1.0"),
+        authority: format!("http://{addr}"),
+        addr,
+        task,
+    })
+}
+
+fn options(args: &SimArgs) -> Result<SimOptions, Failure> {
+    if !(0.0..=1.0).contains(&args.fail_rate) {
+        return Err(Failure::new(
+            Exit::Usage,
+            format!(
+                "--fail-rate {} is out of range: give a fraction from 0.0 to 1.0",
+                args.fail_rate
+            ),
+        ));
+    }
+    let mut options = SimOptions::new(args.tenant.team_size, args.tenant.scenario);
+    options.faults.fail_rate = args.fail_rate;
+    options.faults.throttle_every = args.throttle_every;
+    options.faults.retry_after = RetryAfter::parse(&args.retry_after);
+    options.faults.latency = Duration::from_millis(args.latency_ms);
+    Ok(options)
+}
+
+fn scenario_name(scenario: Scenario) -> &'static str {
+    match scenario {
+        Scenario::Workday => "workday",
+        Scenario::Static => "static",
+        Scenario::Hostile => "hostile",
+    }
+}
+
+/// What `teamboard sim` prints: where it is, a config that points at it, and the token it accepts.
+/// Everything here is generated ASCII (ids, UPNs, URLs), never a display name.
+pub(crate) fn banner(sim: &Sim, running: &Running) -> String {
+    let options = sim.options();
+    let members: Vec<String> = (0..sim.team_size().min(3))
+        .map(|i| format!("\"{}\"", sim.upn(i)))
+        .collect();
+    format!(
+        "teamboard simulated tenant: {people} people, scenario {scenario}, seed {seed}\n\
+         Graph:   {base}\n\
+         Sign-in: {auth}/organizations/oauth2/v2.0/devicecode (codes are approved after {polls} polls)\n\
+         \n\
+         # A config for this tenant: save it as sim.toml and run `teamboard --config sim.toml`\n\
+         [graph]\n\
+         base_url = \"{base}\"\n\
+         \n\
+         [auth]\n\
+         authority = \"{auth}\"\n\
+         tenant = \"organizations\"\n\
+         client_id = \"00000000-0000-0000-0000-000000000000\"\n\
+         \n\
+         [team]\n\
+         groups = [\"{group}\"]\n\
+         # or people by UPN or object id:\n\
+         # members = [{members}]\n\
+         \n\
+         # Or skip sign-in: this tenant accepts this token\n\
+         export TEAMBOARD_ACCESS_TOKEN={token}\n\
+         \n\
+         Serving until Ctrl-C.\n",
+        people = sim.team_size(),
+        scenario = scenario_name(options.scenario),
+        seed = options.seed,
+        base = running.base_url,
+        auth = running.authority,
+        polls = sim.identity_options().approve_after_polls,
+        group = sim.team_group_id(),
+        members = members.join(", "),
+        token = sim.token(),
+    )
+}
+
+async fn shutdown_signal() {
+    let terminate = async {
+        #[cfg(unix)]
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+}
+
+/// `teamboard sim`: serve the tenant until Ctrl-C or SIGTERM.
+pub async fn run(args: &SimArgs) -> Result<(), Failure> {
+    let sim = Sim::new(options(args)?);
+    let running = serve(sim.clone(), args.port).await.map_err(|e| {
+        Failure::new(
+            Exit::Usage,
+            format!(
+                "could not listen on 127.0.0.1:{}: {e}; choose another --port (0 picks a free one)",
+                args.port
+            ),
+        )
+    })?;
+    let mut out = std::io::stdout().lock();
+    // A closed stdout (piped into `head`) must not stop the server.
+    let _ = out.write_all(banner(&sim, &running).as_bytes());
+    let _ = out.flush();
+    drop(out);
+    shutdown_signal().await;
+    drop(running);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::TenantArgs;
+
+    fn args(fail_rate: f64) -> SimArgs {
+        SimArgs {
+            port: 0,
+            tenant: TenantArgs {
+                team_size: 12,
+                scenario: Scenario::Hostile,
+            },
+            fail_rate,
+            throttle_every: 4,
+            retry_after: "1.5".into(),
+            latency_ms: 20,
+        }
+    }
+
+    #[test]
+    fn flags_become_faults() {
+        let options = options(&args(0.25)).unwrap();
+        assert!((options.faults.fail_rate - 0.25).abs() < f64::EPSILON);
+        assert_eq!(options.faults.throttle_every, 4);
+        assert_eq!(options.faults.retry_after, RetryAfter::Fractional(1.5));
+        assert_eq!(options.faults.latency, Duration::from_millis(20));
+        let bad = options_error(&args(1.5));
+        assert_eq!(bad.exit, Exit::Usage);
+        assert!(bad.message.contains("--fail-rate"));
+    }
+
+    fn options_error(args: &SimArgs) -> Failure {
+        match options(args) {
+            Err(e) => e,
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_banner_is_a_ready_config_in_ascii() {
+        let sim = Sim::new(options(&args(0.0)).unwrap());
+        let running = serve(sim.clone(), 0).await.unwrap();
+        let text = banner(&sim, &running);
+        assert!(text.is_ascii(), "hostile names never reach the banner");
+        assert!(text.contains(&format!("base_url = \"{}\"", running.base_url)));
+        assert!(text.contains(&format!("authority = \"{}\"", running.authority)));
+        assert!(text.contains(&sim.team_group_id()));
+        assert!(text.contains(&format!("export TEAMBOARD_ACCESS_TOKEN={}", sim.token())));
+    }
+}

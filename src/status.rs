@@ -1,0 +1,225 @@
+//! `teamboard status`: print everyone's presence once (table, `--json` or `--line`) and exit.
+//!
+//! With `--max-age SECS` a cached snapshot younger than SECS is printed without building a client
+//! (no TLS, no token, no network): a tmux status bar polling every 15 s then costs Graph nothing most
+//! of the time. Some people unreadable (a batch failed after retries): everyone is printed, those
+//! people with their last known presence (or unknown), a warning goes to stderr and the exit is 4.
+
+mod fetch;
+pub mod json;
+pub mod line;
+pub mod rows;
+pub mod table;
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use crate::cli::StatusArgs;
+use crate::config::Config;
+use crate::exit::{Exit, Failure};
+use crate::store::{Snapshot, Store};
+use crate::text::SafeText;
+
+pub use fetch::{Fetched, fetch, merge};
+pub use rows::{Row, rows};
+
+/// A snapshot saved this far in the future (another machine's clock, via a synced home) still counts.
+const SKEW: Duration = Duration::from_secs(60);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Line,
+}
+
+impl Format {
+    pub fn of(args: &StatusArgs) -> Self {
+        if args.json {
+            Format::Json
+        } else if args.line {
+            Format::Line
+        } else {
+            Format::Table
+        }
+    }
+}
+
+/// Runs `teamboard status`: prints to stdout, warnings to stderr.
+pub async fn run(config: &Config, args: &StatusArgs) -> Result<(), Failure> {
+    let store = Store::for_config(config);
+    let format = Format::of(args);
+    if let Some(max_age) = args.max_age.map(Duration::from_secs) {
+        let now = jiff::Timestamp::now();
+        let fresh = store
+            .as_ref()
+            .and_then(Store::load_snapshot)
+            .filter(|s| is_fresh(s, max_age, now));
+        if let Some(snapshot) = fresh {
+            tracing::debug!("status served from a cached snapshot; no network");
+            return print(config, format, &snapshot);
+        }
+    }
+    let fetched = fetch(config, store.as_ref()).await?;
+    tracing::info!(
+        requests = fetched.requests,
+        people = fetched.snapshot.presences.len(),
+        "status fetched"
+    );
+    print(config, format, &fetched.snapshot)?;
+    match fetched.partial {
+        Some(e) => Err(Failure::new(
+            e.exit(),
+            format!(
+                "presence of {} people could not be read, shown as last known: {}",
+                fetched.failed,
+                e.user_line()
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Younger than `max_age` (and not saved implausibly far in the future).
+pub fn is_fresh(snapshot: &Snapshot, max_age: Duration, now: jiff::Timestamp) -> bool {
+    let age = now.duration_since(snapshot.saved_at);
+    if age.is_negative() {
+        age.unsigned_abs() <= SKEW
+    } else {
+        age.unsigned_abs() < max_age
+    }
+}
+
+/// What `status` prints for `snapshot` in `format`; warnings (unresolved members) separately.
+pub fn render(
+    config: &Config,
+    format: Format,
+    snapshot: &Snapshot,
+    tty: Option<table::Style>,
+) -> Result<String, Failure> {
+    let rows = rows(snapshot);
+    Ok(match format {
+        Format::Json => json::render(&rows)
+            .map_err(|e| Failure::new(Exit::Unexpected, format!("could not write JSON: {e}")))?,
+        Format::Line => line::render(&rows, config.ui.symbols),
+        Format::Table => table::render(
+            &rows,
+            tty.unwrap_or(table::Style {
+                symbols: config.ui.symbols,
+                colour: false,
+                columns: None,
+            }),
+        ),
+    })
+}
+
+/// One line per member that could not be resolved, sanitized.
+pub fn warnings(snapshot: &Snapshot) -> Vec<String> {
+    snapshot
+        .roster
+        .unresolved
+        .iter()
+        .map(|u| {
+            format!(
+                "warning: could not resolve {}: {} (check [team] in the config)",
+                quote(&u.configured),
+                SafeText::line(&u.reason)
+            )
+        })
+        .collect()
+}
+
+fn quote(raw: &str) -> String {
+    format!("\"{}\"", crate::text::fit(SafeText::line(raw).as_str(), 80))
+}
+
+fn print(config: &Config, format: Format, snapshot: &Snapshot) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let style = stdout.is_terminal().then(|| table::Style {
+        symbols: config.ui.symbols,
+        colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        columns: crossterm::terminal::size()
+            .ok()
+            .map(|(w, _)| usize::from(w)),
+    });
+    let text = render(config, format, snapshot, style)?;
+    {
+        let mut err = std::io::stderr().lock();
+        for w in warnings(snapshot) {
+            let _ = writeln!(err, "teamboard: {w}");
+        }
+    }
+    let mut out = stdout.lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // A closed pipe (`teamboard status | head -1`) is the reader's choice, not our failure.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::new(
+            Exit::Unexpected,
+            format!("could not write the output: {e}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::{Roster, RosterSource};
+
+    #[test]
+    fn freshness_is_strictly_younger_than_max_age() {
+        let now: jiff::Timestamp = "2025-01-01T10:00:00Z".parse().unwrap();
+        let at = |secs: i64| Snapshot {
+            saved_at: now - jiff::SignedDuration::from_secs(secs),
+            roster: Roster {
+                me: None,
+                members: Vec::new(),
+                unresolved: Vec::new(),
+                source: RosterSource::default(),
+            },
+            presences: Vec::new(),
+            last_changed: Vec::new(),
+        };
+        assert!(is_fresh(&at(59), Duration::from_secs(60), now));
+        assert!(!is_fresh(&at(60), Duration::from_secs(60), now));
+        assert!(!is_fresh(&at(0), Duration::ZERO, now));
+        assert!(is_fresh(&at(-30), Duration::from_secs(60), now));
+        assert!(!is_fresh(&at(-3600), Duration::from_secs(7200), now));
+    }
+
+    /// What `--max-age` saves a tmux status bar polling every 15 s for an hour (the figure in the
+    /// report): a fetch happens only when the snapshot is at least `max_age` old; `saved_at` is when
+    /// the answer arrived (200 ms after the poll started).
+    fn fetches_per_hour(max_age: Option<Duration>) -> u32 {
+        let start: jiff::Timestamp = "2025-01-01T09:00:00Z".parse().unwrap();
+        let mut saved: Option<Snapshot> = None;
+        let mut fetches = 0;
+        for poll in 0..240 {
+            let now = start + jiff::SignedDuration::from_secs(poll * 15);
+            let cached = max_age
+                .zip(saved.as_ref())
+                .is_some_and(|(m, s)| is_fresh(s, m, now));
+            if !cached {
+                fetches += 1;
+                saved = Some(Snapshot {
+                    saved_at: now + jiff::SignedDuration::from_millis(200),
+                    roster: Roster {
+                        me: None,
+                        members: Vec::new(),
+                        unresolved: Vec::new(),
+                        source: RosterSource::default(),
+                    },
+                    presences: Vec::new(),
+                    last_changed: Vec::new(),
+                });
+            }
+        }
+        fetches
+    }
+
+    #[test]
+    fn max_age_60_cuts_a_15_second_status_bar_from_240_to_48_fetches_an_hour() {
+        assert_eq!(fetches_per_hour(None), 240);
+        assert_eq!(fetches_per_hour(Some(Duration::from_secs(60))), 48);
+        assert_eq!(fetches_per_hour(Some(Duration::from_secs(30))), 80);
+    }
+}

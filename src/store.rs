@@ -1,0 +1,213 @@
+//! The snapshot and roster cache under `$XDG_CACHE_HOME/teamboard/`: one JSON file each per tenant
+//! and team, written atomically (0600), read back as untrusted input (RELIABILITY.md row 33).
+
+mod decode;
+mod file;
+mod key;
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::graph::model::{Presence, UserId};
+use crate::paths::{self, ProcessEnv};
+use crate::roster::Roster;
+use crate::text::SafeText;
+
+pub use file::ReadError;
+pub use key::cache_key;
+
+/// The format written; anything else read back is ignored (and rewritten at the next save).
+pub const VERSION: u32 = 1;
+/// A roster saved this far in the future (clock skew) is still trusted; further is not.
+const SKEW: Duration = Duration::from_secs(300);
+
+/// What the board last showed: enough to draw the first frame before touching the network.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub saved_at: jiff::Timestamp,
+    pub roster: Roster,
+    /// Graph's own JSON shape, strings as Graph sent them (sanitized only when shown).
+    pub presences: Vec<Presence>,
+    /// When each person's presence last changed, for the ages on the cards.
+    pub last_changed: Vec<(UserId, jiff::Timestamp)>,
+}
+
+#[derive(Serialize)]
+struct SnapshotFile<'a> {
+    version: u32,
+    #[serde(flatten)]
+    snapshot: &'a Snapshot,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RosterFile<R> {
+    version: u32,
+    saved_at: jiff::Timestamp,
+    roster: R,
+}
+
+/// The cache files of one tenant and team in one directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Store {
+    dir: PathBuf,
+    key: String,
+}
+
+impl Store {
+    /// A store in `dir` with the fixed key `default` (tests, tools).
+    pub fn new(dir: PathBuf) -> Self {
+        Self::with_key(dir, "default")
+    }
+
+    /// A store in `dir` for files named by `key` (see [`cache_key`]).
+    pub fn with_key(dir: PathBuf, key: impl Into<String>) -> Self {
+        Self {
+            dir,
+            key: key.into(),
+        }
+    }
+
+    /// `$XDG_CACHE_HOME/teamboard` (`~/.cache/teamboard`); `None` without a home directory.
+    pub fn default_dir() -> Option<PathBuf> {
+        paths::cache_dir(&ProcessEnv)
+    }
+
+    /// The default directory, keyed by this config's tenant, Graph and team.
+    pub fn for_config(config: &Config) -> Option<Store> {
+        Some(Self::in_dir(Self::default_dir()?, config))
+    }
+
+    /// `dir`, keyed by this config's tenant, Graph and team.
+    pub fn in_dir(dir: PathBuf, config: &Config) -> Store {
+        Self::with_key(dir, cache_key(config))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn snapshot_path(&self) -> PathBuf {
+        self.dir.join(self.snapshot_name())
+    }
+
+    pub fn roster_path(&self) -> PathBuf {
+        self.dir.join(self.roster_name())
+    }
+
+    fn snapshot_name(&self) -> String {
+        format!("snapshot-{}.json", self.key)
+    }
+
+    fn roster_name(&self) -> String {
+        format!("roster-{}.json", self.key)
+    }
+
+    /// The last snapshot, or `None` when there is none or it cannot be trusted (logged, sanitized).
+    /// Bad presence elements are dropped one by one; the rest is kept.
+    pub fn load_snapshot(&self) -> Option<Snapshot> {
+        let bytes = read_logged(&self.snapshot_path(), "snapshot")?;
+        match decode::snapshot(&bytes) {
+            Ok(snapshot) => Some(snapshot),
+            Err(why) => {
+                tracing::warn!(file = %shown(&self.snapshot_path()), why = %SafeText::line(&why), "cached snapshot ignored");
+                None
+            }
+        }
+    }
+
+    pub fn save_snapshot(&self, snapshot: &Snapshot) -> io::Result<()> {
+        let bytes = serde_json::to_vec(&SnapshotFile {
+            version: VERSION,
+            snapshot,
+        })?;
+        file::write_atomic(&self.dir, &self.snapshot_name(), &bytes)
+    }
+
+    /// The cached roster if it was saved less than `max_age` ago (and not implausibly in the future).
+    pub fn load_roster(&self, max_age: Duration) -> Option<Roster> {
+        let bytes = read_logged(&self.roster_path(), "roster")?;
+        let file: RosterFile<Roster> = match decode::roster_file(&bytes) {
+            Ok(f) => f,
+            Err(why) => {
+                tracing::warn!(file = %shown(&self.roster_path()), why = %SafeText::line(&why), "cached roster ignored");
+                return None;
+            }
+        };
+        let age = jiff::Timestamp::now().duration_since(file.saved_at);
+        let fresh = if age.is_negative() {
+            age.unsigned_abs() <= SKEW
+        } else {
+            age.unsigned_abs() < max_age
+        };
+        if !fresh {
+            tracing::debug!("cached roster is older than roster_ttl_hours; resolving again");
+        }
+        fresh.then_some(file.roster)
+    }
+
+    pub fn save_roster(&self, roster: &Roster) -> io::Result<()> {
+        let file = RosterFile {
+            version: VERSION,
+            saved_at: jiff::Timestamp::now(),
+            roster,
+        };
+        file::write_atomic(&self.dir, &self.roster_name(), &serde_json::to_vec(&file)?)
+    }
+
+    /// Removes this store's snapshot and roster.
+    pub fn clear(&self) -> io::Result<()> {
+        file::remove_if_present(&self.snapshot_path())?;
+        file::remove_if_present(&self.roster_path())
+    }
+
+    /// Removes every teamboard cache file in the directory, whatever team or tenant (`logout`).
+    /// Returns how many files went.
+    pub fn clear_all(&self) -> io::Result<usize> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let mut removed = 0;
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let hidden = name.starts_with('.');
+            let file = name.strip_prefix('.').unwrap_or(&name);
+            let ours = (file.starts_with("snapshot-") || file.starts_with("roster-"))
+                && match Path::new(file).extension().and_then(|e| e.to_str()) {
+                    Some("json") => !hidden,
+                    Some("tmp") => hidden,
+                    _ => false,
+                };
+            if ours {
+                file::remove_if_present(&entry.path())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+fn shown(path: &Path) -> SafeText {
+    SafeText::line(&paths::display(path, &ProcessEnv))
+}
+
+fn read_logged(path: &Path, what: &str) -> Option<Vec<u8>> {
+    match file::read_private(path) {
+        Ok(bytes) => Some(bytes),
+        Err(ReadError::Missing) => None,
+        Err(e) => {
+            tracing::warn!(file = %shown(path), error = %SafeText::line(&e.to_string()), "cached {what} not read");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

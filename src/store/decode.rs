@@ -1,0 +1,113 @@
+//! Cache files read back as untrusted input: a typed fast path for our own files, and a lossy path
+//! (element by element, like a Graph batch) when something in them is off.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::graph::model::{Presence, UserId};
+use crate::roster::Roster;
+
+use super::{RosterFile, Snapshot, VERSION};
+
+#[derive(Deserialize)]
+struct SnapshotIn {
+    version: u32,
+    saved_at: jiff::Timestamp,
+    roster: Roster,
+    presences: Vec<Presence>,
+    last_changed: Vec<(UserId, jiff::Timestamp)>,
+}
+
+/// A snapshot file. `Err` (a reason, untrusted: sanitize before logging) when it is not JSON, not
+/// version 1, or its time or roster is unreadable; bad presence or age elements are dropped.
+pub fn snapshot(bytes: &[u8]) -> Result<Snapshot, String> {
+    // Our own well-formed file: one typed pass (this is the start-up path, 10,000 people included).
+    if let Ok(s) = serde_json::from_slice::<SnapshotIn>(bytes) {
+        check_version(Some(u64::from(s.version)))?;
+        return Ok(Snapshot {
+            saved_at: s.saved_at,
+            roster: s.roster,
+            presences: s.presences,
+            last_changed: s.last_changed,
+        });
+    }
+    let mut root = object(bytes)?;
+    check_version(version_of(&root))?;
+    let saved_at = field::<jiff::Timestamp>(&mut root, "saved_at")?;
+    let roster = field::<Roster>(&mut root, "roster")?;
+    let (presences, dropped) = lossy_list::<Presence>(root.remove("presences"));
+    let (last_changed, dropped_ages) =
+        lossy_list::<(UserId, jiff::Timestamp)>(root.remove("last_changed"));
+    if dropped + dropped_ages > 0 {
+        tracing::warn!(
+            presences = dropped,
+            ages = dropped_ages,
+            "cached snapshot had unreadable entries; they were dropped"
+        );
+    }
+    Ok(Snapshot {
+        saved_at,
+        roster,
+        presences,
+        last_changed,
+    })
+}
+
+/// A roster file: all or nothing (a roster with a hole would poll the wrong people).
+pub fn roster_file(bytes: &[u8]) -> Result<RosterFile<Roster>, String> {
+    let mut root = object(bytes)?;
+    check_version(version_of(&root))?;
+    let saved_at = field::<jiff::Timestamp>(&mut root, "saved_at")?;
+    let roster = field::<Roster>(&mut root, "roster")?;
+    Ok(RosterFile {
+        version: VERSION,
+        saved_at,
+        roster,
+    })
+}
+
+fn object(bytes: &[u8]) -> Result<serde_json::Map<String, Value>, String> {
+    let text = String::from_utf8_lossy(bytes);
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("not a JSON object".to_owned()),
+        Err(e) => Err(format!("not JSON ({e})")),
+    }
+}
+
+fn version_of(root: &serde_json::Map<String, Value>) -> Option<u64> {
+    root.get("version").and_then(Value::as_u64)
+}
+
+fn check_version(version: Option<u64>) -> Result<(), String> {
+    match version {
+        Some(v) if v == u64::from(VERSION) => Ok(()),
+        Some(v) => Err(format!(
+            "format version {v}, this teamboard reads {VERSION}"
+        )),
+        None => Err("no format version".to_owned()),
+    }
+}
+
+fn field<T: DeserializeOwned>(
+    root: &mut serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<T, String> {
+    let value = root.remove(name).ok_or_else(|| format!("no \"{name}\""))?;
+    T::deserialize(value).map_err(|e| format!("bad \"{name}\" ({e})"))
+}
+
+/// Each element on its own: the good ones kept, the count of bad ones returned.
+fn lossy_list<T: DeserializeOwned>(value: Option<Value>) -> (Vec<T>, usize) {
+    let Some(Value::Array(items)) = value else {
+        return (Vec::new(), usize::from(value.is_some()));
+    };
+    let total = items.len();
+    let good: Vec<T> = items
+        .into_iter()
+        .filter_map(|v| T::deserialize(v).ok())
+        .collect();
+    let dropped = total - good.len();
+    (good, dropped)
+}

@@ -1,0 +1,15 @@
+//! Drawing the board: widgets render `&App` into a buffer. No I/O, no clock.
+
+pub mod board;
+pub mod card;
+pub mod compact;
+pub mod detail;
+pub mod footer;
+pub mod grid;
+pub mod help;
+pub mod header;
+pub mod paint;
+pub mod popup;
+pub mod theme;
+
+pub use board::render;

@@ -1,0 +1,90 @@
+//! The footer: the filter input while filtering; otherwise a notice, the last error, or key hints.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+
+use super::paint::{Run, put, put_right, run, runs_width};
+use super::theme::Theme;
+use crate::app::{App, Mode};
+use crate::text::SafeText;
+use crate::text::width;
+
+/// Draws the footer; returns where the terminal cursor goes (in the filter input).
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<Position> {
+    if area.is_empty() {
+        return None;
+    }
+    let filter = app.filter();
+    let shown = app.visible().len();
+    let total = app.people().len();
+    let count = if filter.is_active() {
+        if shown == 0 { "no one matches".to_owned() } else { format!("{shown} of {total}") }
+    } else {
+        String::new()
+    };
+    if app.mode() == Mode::Filter {
+        let right = [run(count, if shown == 0 { theme.warning() } else { theme.muted() }), run(" ", Style::new())];
+        let right_width = runs_width(&right) as u16;
+        let room = if right_width + 10 <= area.width {
+            put_right(buf, area, &right);
+            area.width - right_width
+        } else {
+            area.width
+        };
+        // The input scrolls so the cursor stays in view.
+        let input = &filter.input;
+        let field = usize::from(room.saturating_sub(2)).max(1);
+        let scroll = input.visual_scroll(field);
+        let value: String = input.value().chars().skip(scroll).collect();
+        let visible_value = SafeText::line(&value);
+        put(buf, Rect::new(area.x, area.y, room, 1), &[run("/", theme.key()), run(visible_value.as_str(), Style::new())]);
+        let cursor_x = area.x + 1 + (input.visual_cursor().saturating_sub(scroll)) as u16;
+        return Some(Position::new(cursor_x.min(area.right().saturating_sub(1)), area.y));
+    }
+
+    let mut right: Vec<Run<'_>> = Vec::new();
+    let pending = app.pending();
+    if !pending.is_empty() {
+        right.push(run(format!("{}…", pending.keys_text()), theme.key()));
+    } else if filter.is_active() {
+        right.push(run(format!("/{}", SafeText::line(filter.input.value())), theme.key()));
+        right.push(run(format!(" {count}"), if shown == 0 { theme.warning() } else { theme.muted() }));
+    }
+    right.push(run(" ", Style::new()));
+    let right_width = runs_width(&right) as u16;
+    let room = if right_width > 1 && right_width + 12 <= area.width {
+        put_right(buf, area, &right);
+        area.width - right_width
+    } else {
+        area.width
+    };
+    let left = Rect::new(area.x, area.y, room, 1);
+    let sync = app.sync();
+    if let Some(notice) = app.notice() {
+        put(buf, left, &[run(" ", Style::new()), run(notice.as_str(), theme.warning())]);
+    } else if let Some(error) = &sync.error {
+        put(buf, left, &[run(" ! ", theme.error()), run(error.message.as_str(), theme.error())]);
+    } else if let Some(warning) = &sync.warning {
+        put(buf, left, &[run(" ! ", theme.warning()), run(warning.as_str(), theme.warning())]);
+    } else {
+        put(buf, left, &hints(app, theme, usize::from(room)));
+    }
+    None
+}
+
+/// Key hints from the keymap, as many as fit whole.
+fn hints(app: &App, theme: Theme, room: usize) -> Vec<Run<'static>> {
+    let mut runs = vec![run(" ", Style::new())];
+    let mut used = 1;
+    for (keys, label) in app.keymap().hints() {
+        let w = width(&keys) + 1 + width(label) + 2;
+        if used + w > room {
+            break;
+        }
+        used += w;
+        runs.push(run(keys, theme.key()));
+        runs.push(run(format!(" {label}  "), theme.muted()));
+    }
+    runs
+}

@@ -1,0 +1,239 @@
+//! The built binary over every file in `tests/valid_configs/` and `tests/invalid_configs/` (bottom's
+//! style), plus lookup through `$TEAMBOARD_CONFIG` and `$XDG_CONFIG_HOME`, unreadable files and `init`.
+//!
+//! A valid config is shown accepted by `teamboard status` getting past config loading: without a token
+//! it stops at sign-in (exit 3, a line about `TEAMBOARD_ACCESS_TOKEN`), before any network use.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The binary with a private home and XDG dirs, and no token or config from the caller's environment.
+    fn teamboard(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_teamboard"));
+        cmd.args(args)
+            .env_remove("TEAMBOARD_ACCESS_TOKEN")
+            .env_remove("TEAMBOARD_CONFIG")
+            .env_remove("TEAMBOARD_LOG")
+            .env_remove("RUST_LOG")
+            .env("HOME", self.path())
+            .env("XDG_CONFIG_HOME", self.path().join("config"))
+            .env("XDG_CACHE_HOME", self.path().join("cache"))
+            .env("XDG_STATE_HOME", self.path().join("state"))
+            .env("XDG_DATA_HOME", self.path().join("data"));
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.teamboard(args).output().unwrap()
+    }
+}
+
+fn files(dir: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+/// Accepted: `status` gets past the config and stops at sign-in.
+fn assert_accepted(home: &Home, out: &Output, what: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(3), "{what}: {err}");
+    assert!(err.contains("TEAMBOARD_ACCESS_TOKEN"), "{what}: {err}");
+    assert!(out.stdout.is_empty(), "{what}");
+    let _ = home;
+}
+
+#[test]
+fn every_valid_config_is_accepted() {
+    let home = Home::new();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml");
+    let mut all = files("valid_configs");
+    all.push(example);
+    assert!(all.len() >= 6);
+    for file in all {
+        let out = home.run(&["--config", file.to_str().unwrap(), "status"]);
+        assert_accepted(&home, &out, &file.display().to_string());
+    }
+}
+
+#[test]
+fn every_invalid_config_is_one_line_with_file_line_and_key() {
+    let home = Home::new();
+    let all = files("invalid_configs");
+    assert!(all.len() >= 15);
+    for file in all {
+        let text = std::fs::read_to_string(&file).unwrap();
+        // First line: "# expect N: fragment of the message".
+        let expect = text
+            .lines()
+            .next()
+            .unwrap()
+            .strip_prefix("# expect ")
+            .unwrap();
+        let (line, fragment) = expect.split_once(": ").unwrap();
+        for args in [vec!["status"], vec!["status", "--json"], vec![]] {
+            let mut all_args = vec!["--config", file.to_str().unwrap()];
+            all_args.extend(args);
+            let out = home.run(&all_args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{}: {err}", file.display());
+            assert_eq!(err.lines().count(), 1, "one line: {err}");
+            let prefix = format!("teamboard: {}:{line}: ", file.display());
+            assert!(
+                err.starts_with(&prefix),
+                "{} wanted {prefix:?}, got {err}",
+                file.display()
+            );
+            assert!(
+                err.contains(fragment),
+                "{}: wanted {fragment:?}, got {err}",
+                file.display()
+            );
+            assert!(out.stdout.is_empty());
+        }
+    }
+}
+
+#[test]
+fn lookup_uses_teamboard_config_then_xdg() {
+    let home = Home::new();
+    let bad = home.path().join("bad.toml");
+    std::fs::write(&bad, "[ui]\nsymbols = \"emoji\"\n").unwrap();
+    // $TEAMBOARD_CONFIG is read...
+    let out = home
+        .teamboard(&["status"])
+        .env("TEAMBOARD_CONFIG", &bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bad.toml:2:"));
+    // ...but --config wins over it.
+    let good = home.path().join("good.toml");
+    std::fs::write(&good, "").unwrap();
+    let out = home
+        .teamboard(&["--config", good.to_str().unwrap(), "status"])
+        .env("TEAMBOARD_CONFIG", &bad)
+        .output()
+        .unwrap();
+    assert_accepted(&home, &out, "--config over $TEAMBOARD_CONFIG");
+    // $XDG_CONFIG_HOME/teamboard/config.toml, shown with ~ for the home directory.
+    let xdg = home.path().join("config/teamboard");
+    std::fs::create_dir_all(&xdg).unwrap();
+    std::fs::write(xdg.join("config.toml"), "\n[refresh]\ninterval_secs = 1\n").unwrap();
+    let out = home.run(&["status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "teamboard: ~/config/teamboard/config.toml:3: \"interval_secs\" in [refresh] is 1; use a number of seconds from 5 to 86400\n"
+    );
+}
+
+#[test]
+fn missing_default_config_means_defaults_but_a_named_one_is_an_error() {
+    let home = Home::new();
+    assert_accepted(&home, &home.run(&["status"]), "no config at all");
+    let out = home.run(&["--config", "/nonexistent/teamboard.toml", "status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "teamboard: /nonexistent/teamboard.toml: no such file (check the --config path, or run `teamboard init` to write one)\n"
+    );
+    let out = home
+        .teamboard(&["status"])
+        .env("TEAMBOARD_CONFIG", "/nonexistent/x.toml")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("check $TEAMBOARD_CONFIG"));
+}
+
+#[test]
+fn unreadable_and_non_utf8_files() {
+    let home = Home::new();
+    let bad = home.path().join("latin1.toml");
+    std::fs::write(&bad, b"[team]\n\nmembers = [\"ren\xe9@contoso.com\"]\n").unwrap();
+    let out = home.run(&["--config", bad.to_str().unwrap(), "status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).ends_with("latin1.toml:3: not valid UTF-8 (save the file as UTF-8)\n"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = home.run(&["--config", home.path().to_str().unwrap(), "status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("point to the config file, not its directory"));
+
+    let hostile = home.path().join("hostile.toml");
+    std::fs::write(&hostile, "[ui]\n\"\u{1b}]0;owned\u{7}\u{202e}x\" = 1\n").unwrap();
+    let out = home.run(&["--config", hostile.to_str().unwrap(), "status"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{7}') && !err.contains('\u{202e}'),
+        "{err:?}"
+    );
+    assert_eq!(err.lines().count(), 1);
+}
+
+#[test]
+fn init_writes_the_example_then_refuses_to_overwrite() {
+    let home = Home::new();
+    let out = home.run(&["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let written = home.path().join("config/teamboard/config.toml");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "wrote ~/config/teamboard/config.toml; add your teammates under [team] members\n"
+    );
+    let expected =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml"))
+            .unwrap();
+    assert_eq!(std::fs::read_to_string(&written).unwrap(), expected);
+    assert_accepted(&home, &home.run(&["status"]), "the written config");
+    let out = home.run(&["init"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("already exists"));
+    // A config that is broken does not stop init from reporting where it would write.
+    std::fs::write(&written, "[[[").unwrap();
+    assert_eq!(home.run(&["init"]).status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&written).unwrap(), "[[[");
+}
+
+#[test]
+fn usage_errors_exit_2_and_login_exits_3() {
+    let home = Home::new();
+    let out = home.run(&["status", "--json", "--line"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = home.run(&["--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = home.run(&["login"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("TEAMBOARD_ACCESS_TOKEN"));
+}
