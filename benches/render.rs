@@ -14,8 +14,8 @@ use teamboard::app::keymap::Keymap;
 use teamboard::app::{App, Msg, Now, Options, PollData};
 use teamboard::config::{GroupBy, SortOrder, Symbols};
 use teamboard::graph::model::{
-    Activity, Availability, ItemBody, OutOfOfficeSettings, Presence, StatusMessage, User, UserId, WorkLocation,
-    WorkLocationType,
+    Activity, Availability, ItemBody, OutOfOfficeSettings, Presence, StatusMessage, User, UserId,
+    WorkLocation, WorkLocationType,
 };
 use teamboard::roster::{Roster, RosterSource};
 use teamboard::store::Snapshot;
@@ -29,8 +29,19 @@ const STATES: &[(&str, &str)] = &[
     ("BeRightBack", "BeRightBack"),
     ("Offline", "OffWork"),
 ];
-const NAMES: &[&str] = &["Adele Vance", "Łukasz Kovács", "黄强", "Amélie Müller", "Sebastián Muñoz", "दीपिका पटेल"];
-const MESSAGES: &[&str] = &["Quarterly review until 3pm", "出張中です 🚄", "Focus time, ping me on chat"];
+const NAMES: &[&str] = &[
+    "Adele Vance",
+    "Łukasz Kovács",
+    "黄强",
+    "Amélie Müller",
+    "Sebastián Muñoz",
+    "दीपिका पटेल",
+];
+const MESSAGES: &[&str] = &[
+    "Quarterly review until 3pm",
+    "出張中です 🚄",
+    "Focus time, ping me on chat",
+];
 
 fn options() -> Options {
     Options {
@@ -91,7 +102,11 @@ fn snapshot(n: usize) -> Snapshot {
             }
             if i % 2 == 0 {
                 p.work_location = Some(WorkLocation {
-                    work_location_type: WorkLocationType::parse(if i % 4 == 0 { "office" } else { "remote" }),
+                    work_location_type: WorkLocationType::parse(if i % 4 == 0 {
+                        "office"
+                    } else {
+                        "remote"
+                    }),
                     source: teamboard::graph::model::LocationSource::parse("manual"),
                     place_id: None,
                 });
@@ -105,7 +120,12 @@ fn snapshot(n: usize) -> Snapshot {
         last_changed: users
             .iter()
             .enumerate()
-            .map(|(i, u)| (u.id.clone(), t - jiff::SignedDuration::from_mins((i % 300) as i64)))
+            .map(|(i, u)| {
+                (
+                    u.id.clone(),
+                    t - jiff::SignedDuration::from_mins((i % 300) as i64),
+                )
+            })
             .collect(),
         roster: Roster {
             me: None,
@@ -126,11 +146,19 @@ fn board(n: usize, area: Rect) -> App {
     app.load_snapshot(snap);
     app.update(Msg::Deadline, now());
     app.update(
-        Msg::Polled(Box::new(Ok(PollData { roster, presences, malformed: 0, problem: None }))),
+        Msg::Polled(Box::new(Ok(PollData {
+            roster,
+            presences,
+            malformed: 0,
+            problem: None,
+        }))),
         now(),
     );
     for c in "jjl".chars() {
-        let key = crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE);
+        let key = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::NONE,
+        );
         app.update(Msg::Key(key), now());
     }
     app

@@ -69,8 +69,11 @@ wait_for_screen() {
 quit_board() { tmux -L "$SOCK" send-keys -t b q; sleep 0.5; tmux -L "$SOCK" kill-server 2>/dev/null || true; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-switches() {
-  cat /proc/"$1"/task/*/status | awk '/^voluntary_ctxt_switches/ {v += $2} /^nonvoluntary_ctxt_switches/ {n += $2} END {print v, n}'
+# "tid voluntary involuntary" per live thread.
+thread_switches() {
+  for t in /proc/"$1"/task/*; do
+    awk -v tid="${t##*/}" '/^voluntary_ctxt_switches/ {v = $2} /^nonvoluntary_ctxt_switches/ {n = $2} END {print tid, v, n}' "$t/status" 2>/dev/null
+  done
 }
 
 echo "== teamboard board measurements ($(uname -sr), $(nproc) cpus)"
@@ -103,10 +106,10 @@ PIPE="$WORK/pane-bytes"
 : >"$PIPE"
 tmux -L "$SOCK" pipe-pane -t b -o "cat >> $PIPE"
 t0="$(cpu_ticks "$PID")"
-read -r v0 n0 < <(switches "$PID")
+thread_switches "$PID" >"$WORK/sw0"
 sleep "$IDLE_SECS"
 t1="$(cpu_ticks "$PID")"
-read -r v1 n1 < <(switches "$PID")
+thread_switches "$PID" >"$WORK/sw1"
 tmux -L "$SOCK" pipe-pane -t b
 rss_kb="$(awk '/^VmRSS/ {print $2}' "/proc/$PID/status")"
 hwm_kb="$(awk '/^VmHWM/ {print $2}' "/proc/$PID/status")"
@@ -116,7 +119,14 @@ cpu_pct="$(awk -v t="$ticks" -v hz="$CLK_TCK" -v s="$IDLE_SECS" 'BEGIN {printf "
 echo "watching $N people (static scenario, refresh 30 s, 200x60):"
 echo "  resident memory: $((rss_kb / 1024)) MB (peak $((hwm_kb / 1024)) MB), $threads threads"
 echo "  idle CPU over ${IDLE_SECS} s: $ticks ticks of 1/$CLK_TCK s = ${cpu_pct} % of one core"
-echo "  wake-ups (context switches, all threads) over ${IDLE_SECS} s: voluntary $((v1 - v0)), involuntary $((n1 - n0))"
+# Wake-ups: context switches per thread over the window (threads that ended during it are not counted;
+# a thread that started during it counts from zero). The main thread runs the event loop.
+echo "  wake-ups over ${IDLE_SECS} s (voluntary+involuntary context switches per thread; $PID is the event loop):"
+awk 'NR == FNR {v[$1] = $2; n[$1] = $3; next} {printf "    thread %s: %d\n", $1, ($2 - v[$1]) + ($3 - n[$1])}' "$WORK/sw0" "$WORK/sw1"
 echo "  terminal writes over ${IDLE_SECS} s while nothing changes: $(wc -c <"$PIPE") bytes"
+if [[ -s "$PIPE" ]]; then
+  echo "    (what was written, control characters shown as ^X:)"
+  cat -v "$PIPE" | fold -w 160 | sed 's/^/    /' | head -5
+fi
 quit_board
 stop_sim

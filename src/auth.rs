@@ -38,7 +38,10 @@ pub enum AuthError {
 /// requests are refused together, one refresh runs and every caller gets its result.
 pub trait TokenSource: Send + Sync + 'static {
     fn bearer(&self) -> BoxFuture<'_, Result<Secret, AuthError>>;
-    fn refresh_after_401<'a>(&'a self, rejected: &'a Secret) -> BoxFuture<'a, Result<Secret, AuthError>>;
+    fn refresh_after_401<'a>(
+        &'a self,
+        rejected: &'a Secret,
+    ) -> BoxFuture<'a, Result<Secret, AuthError>>;
 }
 
 /// A token used as is: `TEAMBOARD_ACCESS_TOKEN`, or the simulated tenant's. Cannot be refreshed.
@@ -63,7 +66,10 @@ impl TokenSource for StaticToken {
         let token = self.0.clone();
         Box::pin(async move { Ok(token) })
     }
-    fn refresh_after_401<'a>(&'a self, _rejected: &'a Secret) -> BoxFuture<'a, Result<Secret, AuthError>> {
+    fn refresh_after_401<'a>(
+        &'a self,
+        _rejected: &'a Secret,
+    ) -> BoxFuture<'a, Result<Secret, AuthError>> {
         Box::pin(async {
             Err(AuthError::Refused(
                 "a fixed token (TEAMBOARD_ACCESS_TOKEN) was rejected; set a fresh one".into(),

@@ -40,7 +40,10 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     let sim = demo.as_ref().map(|args| demo::prepare(&mut config, args));
     #[cfg(not(feature = "sim"))]
     if demo.is_some() {
-        return Err(Failure::new(Exit::Usage, "this build has no simulated tenant (built without the `sim` feature)"));
+        return Err(Failure::new(
+            Exit::Usage,
+            "this build has no simulated tenant (built without the `sim` feature)",
+        ));
     }
     let store = match &demo {
         #[cfg(feature = "sim")]
@@ -53,12 +56,20 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     // The first frame: the cached snapshot, drawn before TLS, tokens or the network.
     tui::install_panic_hook();
     let guard = Guard::enter(config.ui.mouse).map_err(|e| terminal_failure(&e))?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout())))
-        .map_err(|e| terminal_failure(&e))?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        1 << 16,
+        io::stdout(),
+    )))
+    .map_err(|e| terminal_failure(&e))?;
     let size = terminal.size().map_err(|e| terminal_failure(&e))?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let options = Options::from_config(&config, keymap, jiff::tz::TimeZone::system(), color, seed());
-    let mut app = App::new(options, Rect::new(0, 0, size.width, size.height), Now::read());
+    let options =
+        Options::from_config(&config, keymap, jiff::tz::TimeZone::system(), color, seed());
+    let mut app = App::new(
+        options,
+        Rect::new(0, 0, size.width, size.height),
+        Now::read(),
+    );
     let cached = snapshot.is_some();
     let before_build = started.elapsed();
     if let Some(snapshot) = snapshot {
@@ -66,14 +77,19 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     }
     let built = started.elapsed();
     let mut screen = Screen::default();
-    screen.draw(&mut terminal, &app).map_err(|e| terminal_failure(&e))?;
+    screen
+        .draw(&mut terminal, &app)
+        .map_err(|e| terminal_failure(&e))?;
     report_first_frame(
         started,
         app.people().len(),
         cached,
-        &[("read_cache", read_cache), ("build", built - before_build)],
+        &[
+            ("read_cache", read_cache),
+            ("build", built.saturating_sub(before_build)),
+        ],
     );
-    app.build_search();
+    app.finish_loading();
 
     // Now the network side.
     #[cfg(feature = "sim")]
@@ -86,14 +102,21 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     };
     #[cfg(not(feature = "sim"))]
     let tokens = production_token();
-    let transport = HttpTransport::new(&config.graph.base_url).map_err(|e| Failure::new(e.exit(), e.user_line()))?;
-    let client = GraphClient::new(ClientOptions::from_config(&config.graph), Arc::new(transport), tokens)
+    let transport = HttpTransport::new(&config.graph.base_url)
         .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
+    let client = GraphClient::new(
+        ClientOptions::from_config(&config.graph),
+        Arc::new(transport),
+        tokens,
+    )
+    .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
     let refresher = Refresher::new(client, store.clone(), config.team.clone());
 
     let local = tokio::task::LocalSet::new();
     let result = local
-        .run_until(event_loop::run(app, terminal, &guard, screen, refresher, store))
+        .run_until(event_loop::run(
+            app, terminal, &guard, screen, refresher, store,
+        ))
         .await;
     drop(guard);
     result
@@ -110,7 +133,10 @@ fn production_token() -> Arc<dyn TokenSource> {
 fn terminal_failure(e: &io::Error) -> Failure {
     Failure::new(
         Exit::Unexpected,
-        format!("could not use the terminal ({}); for scripts use `teamboard status`", SafeText::line(&e.to_string())),
+        format!(
+            "could not use the terminal ({}); for scripts use `teamboard status`",
+            SafeText::line(&e.to_string())
+        ),
     )
 }
 
@@ -124,14 +150,20 @@ fn seed() -> u64 {
 
 /// The time from start to the first frame, in the log and, with `TEAMBOARD_TIMINGS=FILE`, appended
 /// to that file (the performance script reads it).
-fn report_first_frame(started: Instant, people: usize, cached: bool, stages: &[(&str, std::time::Duration)]) {
+fn report_first_frame(
+    started: Instant,
+    people: usize,
+    cached: bool,
+    stages: &[(&str, std::time::Duration)],
+) {
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(ms, people, cached, "first frame drawn");
     if let Some(path) = std::env::var_os("TEAMBOARD_TIMINGS") {
-        use std::io::Write;
+        use std::fmt::Write as _;
+        use std::io::Write as _;
         let mut line = format!("first_frame_ms={ms:.3} people={people} cached={cached}");
         for (name, took) in stages {
-            line.push_str(&format!(" {name}_ms={:.3}", took.as_secs_f64() * 1000.0));
+            let _ = write!(line, " {name}_ms={:.3}", took.as_secs_f64() * 1000.0);
         }
         line.push('\n');
         let written = std::fs::OpenOptions::new()

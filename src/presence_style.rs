@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 
 use crate::config::Symbols;
-use crate::graph::model::{Activity, ActivityKind, Availability, AvailabilityKind, Status, WorkLocationKind};
+use crate::graph::model::{
+    Activity, ActivityKind, Availability, AvailabilityKind, Status, WorkLocationKind,
+};
 
 /// The symbol for a state. Out of office overrides the symbol (Teams' purple arrow); the underlying
 /// state is then drawn with `hollow_symbol`. Every symbol is one terminal column wide.
@@ -40,10 +42,9 @@ pub fn hollow_symbol(status: Status, symbols: Symbols) -> &'static str {
     match symbols {
         Symbols::Unicode => match status {
             Status::Available => "✓",
-            Status::Busy => "○",
             Status::DoNotDisturb => "⊖",
             Status::Away => "◷",
-            Status::Offline | Status::Unknown => "○",
+            Status::Busy | Status::Offline | Status::Unknown => "○",
         },
         Symbols::Ascii => match status {
             Status::Available => "+",
@@ -163,9 +164,15 @@ mod tests {
     fn humanizes_camel_case() {
         assert_eq!(humanize("inAFooBar"), "In a foo bar");
         assert_eq!(humanize("Sleeping"), "Sleeping");
-        assert_eq!(activity_words(&Activity::parse("inAMeeting")), "In a meeting");
+        assert_eq!(
+            activity_words(&Activity::parse("inAMeeting")),
+            "In a meeting"
+        );
         assert_eq!(activity_words(&Activity::parse("OffWork")), "Off work");
-        assert_eq!(availability_words(&Availability::parse("beamingUp")), "Beaming up");
+        assert_eq!(
+            availability_words(&Availability::parse("beamingUp")),
+            "Beaming up"
+        );
     }
 
     #[test]
@@ -177,7 +184,11 @@ mod tests {
                 assert_eq!(hollow_symbol(s, symbols).width(), 1);
             }
             assert_eq!(symbol(Status::Busy, true, symbols).width(), 1);
-            for kind in [WorkLocationKind::Office, WorkLocationKind::Remote, WorkLocationKind::TimeOff] {
+            for kind in [
+                WorkLocationKind::Office,
+                WorkLocationKind::Remote,
+                WorkLocationKind::TimeOff,
+            ] {
                 assert!(location_symbol(kind, symbols).is_none_or(|s| s.width() == 1));
             }
         }

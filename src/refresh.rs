@@ -25,7 +25,11 @@ pub struct Refresher {
 
 impl Refresher {
     pub fn new(client: GraphClient, store: Option<Store>, team: TeamConfig) -> Self {
-        Self { client, store, team }
+        Self {
+            client,
+            store,
+            team,
+        }
     }
 
     /// One poll: the roster (the one the core holds, else the roster cache, else resolved and cached),
@@ -57,10 +61,12 @@ impl Refresher {
         let ttl = self.team.roster_ttl;
         if let Some(store) = self.store.clone() {
             let team = self.team.clone();
-            let cached = tokio::task::spawn_blocking(move || store.load_roster(ttl).filter(|r| r.matches(&team)))
-                .await
-                .ok()
-                .flatten();
+            let cached = tokio::task::spawn_blocking(move || {
+                store.load_roster(ttl).filter(|r| r.matches(&team))
+            })
+            .await
+            .ok()
+            .flatten();
             if let Some(roster) = cached {
                 return Ok(Arc::new(roster));
             }
@@ -82,7 +88,9 @@ impl Refresher {
 pub fn failure(e: &GraphError) -> PollFailure {
     let kind = if e.is_throttled() {
         let told = e.retry_after();
-        let gate = e.paused_until().map(|until| until.saturating_duration_since(Instant::now()));
+        let gate = e
+            .paused_until()
+            .map(|until| until.saturating_duration_since(Instant::now()));
         FailureKind::Throttled {
             retry_after: told.or(gate),
         }
@@ -106,7 +114,10 @@ impl TokenSource for NoToken {
         Box::pin(async { Err(AuthError::SignInNeeded) })
     }
 
-    fn refresh_after_401<'a>(&'a self, _rejected: &'a Secret) -> BoxFuture<'a, Result<Secret, AuthError>> {
+    fn refresh_after_401<'a>(
+        &'a self,
+        _rejected: &'a Secret,
+    ) -> BoxFuture<'a, Result<Secret, AuthError>> {
         Box::pin(async { Err(AuthError::SignInNeeded) })
     }
 }

@@ -32,7 +32,7 @@ const CURSOR_HIDE: &str = "\x1b[?25l";
 const CURSOR_SHOW: &str = "\x1b[?25h";
 
 /// The board needs a terminal on both ends; without one, one line that says what to use instead.
-/// (ratatui's init and crossterm's EventStream panic without a tty.)
+/// (ratatui's init and crossterm's `EventStream` panic without a tty.)
 pub fn require_terminal() -> Result<(), Failure> {
     if io::stdin().is_terminal() && io::stdout().is_terminal() {
         Ok(())
@@ -144,9 +144,15 @@ pub fn install_panic_hook() {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown cause".to_owned());
         let message = SafeText::line(&payload);
-        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         tracing::error!(%message, at = %at, "panic");
-        let _ = writeln!(io::stderr(), "teamboard: internal error: {message}{at} (please report it)");
+        let _ = writeln!(
+            io::stderr(),
+            "teamboard: internal error: {message}{at} (please report it)"
+        );
         std::process::exit(101);
     }));
 }

@@ -12,8 +12,8 @@ use teamboard::app::keymap::Keymap;
 use teamboard::app::{App, FailureKind, Msg, Now, Options, PollData, PollFailure};
 use teamboard::config::{GroupBy, SortOrder, Symbols};
 use teamboard::graph::model::{
-    Activity, Availability, ItemBody, OutOfOfficeSettings, Presence, StatusMessage, User, UserId, WorkLocation,
-    WorkLocationType,
+    Activity, Availability, ItemBody, OutOfOfficeSettings, Presence, StatusMessage, User, UserId,
+    WorkLocation, WorkLocationType,
 };
 use teamboard::roster::{Roster, RosterSource};
 use teamboard::text::SafeText;
@@ -102,7 +102,10 @@ fn team() -> (Arc<Roster>, Vec<Presence>) {
     ];
     let roster = Roster {
         me: Some(user(people[0].0, people[0].1)),
-        members: people[1..].iter().map(|(id, name)| user(id, name)).collect(),
+        members: people[1..]
+            .iter()
+            .map(|(id, name)| user(id, name))
+            .collect(),
         unresolved: Vec::new(),
         source: RosterSource::default(),
     };
@@ -113,9 +116,15 @@ fn team() -> (Arc<Roster>, Vec<Presence>) {
     });
     let presences = vec![
         at(presence("me", "Available", "Available"), "office"),
-        with_message(at(presence("adele", "Busy", "InAMeeting"), "remote"), "Quarterly review until 3pm"),
+        with_message(
+            at(presence("adele", "Busy", "InAMeeting"), "remote"),
+            "Quarterly review until 3pm",
+        ),
         presence("alex", "Busy", "InACall"),
-        with_message(presence("diego", "DoNotDisturb", "Presenting"), "Presenting to the board\nsecond line"),
+        with_message(
+            presence("diego", "DoNotDisturb", "Presenting"),
+            "Presenting to the board\nsecond line",
+        ),
         presence("grady", "Focusing", "Focusing"),
         presence("isaiah", "Away", "Away"),
         presence("lee", "BeRightBack", "BeRightBack"),
@@ -123,8 +132,14 @@ fn team() -> (Arc<Roster>, Vec<Presence>) {
         at(presence("miriam", "Available", "Available"), "timeOff"),
         presence("nestor", "Sleeping", "Dreaming"),
         presence("pradeep", "AvailableIdle", "Available"),
-        with_message(presence("wide", "Available", "Available"), "出張中です 🚄 東京"),
-        with_message(presence("evil", "Busy", "Busy"), "\u{1b}[2Jcleared?\u{1b}]52;c;aGk=\u{7}"),
+        with_message(
+            presence("wide", "Available", "Available"),
+            "出張中です 🚄 東京",
+        ),
+        with_message(
+            presence("evil", "Busy", "Busy"),
+            "\u{1b}[2Jcleared?\u{1b}]52;c;aGk=\u{7}",
+        ),
         ooo,
     ];
     (Arc::new(roster), presences)
@@ -148,18 +163,33 @@ fn board(area: Rect, options: Options) -> App {
     app.update(polled(&roster, presences.clone()), t0);
     let t1 = t0.after(Duration::from_secs(2));
     app.update(Msg::Key(key('r')), t1);
-    let mut second: Vec<Presence> = presences.into_iter().filter(|p| p.id.as_str() != "lee").collect();
-    second[1] = with_message(presence("adele", "Available", "Available"), "Back from the review");
+    let mut second: Vec<Presence> = presences
+        .into_iter()
+        .filter(|p| p.id.as_str() != "lee")
+        .collect();
+    second[1] = with_message(
+        presence("adele", "Available", "Available"),
+        "Back from the review",
+    );
     second[1].sequence_number = Some("2".into());
     app.update(polled(&roster, second), t1);
     // A minute and a bit later: Adele's change reads "1m"; nothing flashes any more.
     let t2 = t1.after(Duration::from_secs(65));
-    app.update(Msg::Resize { width: area.width, height: area.height }, t2);
+    app.update(
+        Msg::Resize {
+            width: area.width,
+            height: area.height,
+        },
+        t2,
+    );
     app
 }
 
 fn key(c: char) -> crossterm::event::KeyEvent {
-    crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE)
+    crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char(c),
+        crossterm::event::KeyModifiers::NONE,
+    )
 }
 
 fn draw(app: &App, width: u16, height: u16) -> Buffer {
@@ -196,15 +226,9 @@ fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
             if buf[(x, y)].symbol() != first {
                 continue;
             }
-            let mut cx = x;
-            let mut ok = true;
-            for c in needle.chars() {
-                if cx >= buf.area.width || buf[(cx, y)].symbol() != c.to_string() {
-                    ok = false;
-                    break;
-                }
-                cx += 1;
-            }
+            let ok = (x..)
+                .zip(needle.chars())
+                .all(|(cx, c)| cx < buf.area.width && buf[(cx, y)].symbol() == c.to_string());
             if ok {
                 return Some((x, y));
             }
@@ -214,13 +238,17 @@ fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
 }
 
 fn fg_at(buf: &Buffer, needle: &str) -> Color {
-    let (x, y) = find(buf, needle).unwrap_or_else(|| panic!("{needle:?} not on screen:\n{}", text(buf)));
+    let (x, y) =
+        find(buf, needle).unwrap_or_else(|| panic!("{needle:?} not on screen:\n{}", text(buf)));
     buf[(x, y)].fg
 }
 
 #[test]
 fn board_80x24() {
-    let app = board(Rect::new(0, 0, 80, 24), options(true, Symbols::Unicode, GroupBy::None));
+    let app = board(
+        Rect::new(0, 0, 80, 24),
+        options(true, Symbols::Unicode, GroupBy::None),
+    );
     let buf = draw(&app, 80, 24);
     insta::assert_snapshot!("board_80x24", text(&buf));
     // Colour follows availability, as Teams draws it.
@@ -235,23 +263,39 @@ fn board_80x24() {
 
 #[test]
 fn board_160x48_shows_everyone_with_their_colours() {
-    let app = board(Rect::new(0, 0, 160, 48), options(true, Symbols::Unicode, GroupBy::None));
+    let app = board(
+        Rect::new(0, 0, 160, 48),
+        options(true, Symbols::Unicode, GroupBy::None),
+    );
     let buf = draw(&app, 160, 48);
     insta::assert_snapshot!("board_160x48", text(&buf));
     assert_eq!(fg_at(&buf, "⊗ Offline"), Color::Gray);
-    assert_eq!(fg_at(&buf, "○ Sleeping"), Color::DarkGray, "an unknown value shows as unknown");
+    assert_eq!(
+        fg_at(&buf, "○ Sleeping"),
+        Color::DarkGray,
+        "an unknown value shows as unknown"
+    );
     assert_eq!(fg_at(&buf, "⇠"), Color::Magenta, "out of office is purple");
     assert_eq!(fg_at(&buf, "Out of office"), Color::Magenta);
-    assert!(find(&buf, "Out of office: On hol").is_some(), "HTML reduced to text");
+    assert!(
+        find(&buf, "Out of office: On hol").is_some(),
+        "HTML reduced to text"
+    );
     assert!(!text(&buf).contains("<p>"));
-    assert!(find(&buf, "stale").is_some(), "Lee was left out of the last answer");
+    assert!(
+        find(&buf, "stale").is_some(),
+        "Lee was left out of the last answer"
+    );
     assert!(find(&buf, " 1m ").is_some(), "Adele changed a minute ago");
     assert!(find(&buf, "updated 12:03").is_some());
 }
 
 #[test]
 fn board_30x8_is_one_column_of_cards() {
-    let app = board(Rect::new(0, 0, 30, 8), options(true, Symbols::Unicode, GroupBy::None));
+    let app = board(
+        Rect::new(0, 0, 30, 8),
+        options(true, Symbols::Unicode, GroupBy::None),
+    );
     let buf = draw(&app, 30, 8);
     insta::assert_snapshot!("board_30x8", text(&buf));
     assert!(!app.geometry().compact);
@@ -259,33 +303,51 @@ fn board_30x8_is_one_column_of_cards() {
 
 #[test]
 fn compact_list_20x5_and_tiny_sizes_never_panic() {
-    let app = board(Rect::new(0, 0, 20, 5), options(true, Symbols::Unicode, GroupBy::None));
+    let app = board(
+        Rect::new(0, 0, 20, 5),
+        options(true, Symbols::Unicode, GroupBy::None),
+    );
     let buf = draw(&app, 20, 5);
     insta::assert_snapshot!("compact_20x5", text(&buf));
     assert!(app.geometry().compact);
     assert_eq!(fg_at(&buf, "✓"), Color::Green);
     for (w, h) in [(1, 1), (0, 0), (2, 1), (1, 9), (7, 3), (300, 100), (19, 4)] {
         let _ = draw(&app, w, h);
-        let grouped = board(Rect::new(0, 0, w, h), options(false, Symbols::Ascii, GroupBy::Availability));
+        let grouped = board(
+            Rect::new(0, 0, w, h),
+            options(false, Symbols::Ascii, GroupBy::Availability),
+        );
         let _ = draw(&grouped, w, h);
     }
 }
 
 #[test]
 fn no_color_and_ascii_keep_every_meaning_in_words_and_symbols() {
-    let app = board(Rect::new(0, 0, 80, 24), options(false, Symbols::Ascii, GroupBy::None));
+    let app = board(
+        Rect::new(0, 0, 80, 24),
+        options(false, Symbols::Ascii, GroupBy::None),
+    );
     let buf = draw(&app, 80, 24);
     insta::assert_snapshot!("board_80x24_ascii_no_color", text(&buf));
-    assert!(buf.content().iter().all(|c| c.fg == Color::Reset), "NO_COLOR: no colours at all");
+    assert!(
+        buf.content().iter().all(|c| c.fg == Color::Reset),
+        "NO_COLOR: no colours at all"
+    );
     let shown = text(&buf);
-    assert!(!shown.contains(['╭', '│', '┃', '·', '✓', '●']), "ascii borders and symbols:\n{shown}");
+    assert!(
+        !shown.contains(['╭', '│', '┃', '·', '✓', '●']),
+        "ascii borders and symbols:\n{shown}"
+    );
     assert!(find(&buf, "+ Available").is_some());
     assert!(find(&buf, "* Busy").is_some());
 }
 
 #[test]
 fn grouped_by_availability_draws_sections() {
-    let app = board(Rect::new(0, 0, 120, 60), options(true, Symbols::Unicode, GroupBy::Availability));
+    let app = board(
+        Rect::new(0, 0, 120, 60),
+        options(true, Symbols::Unicode, GroupBy::Availability),
+    );
     let buf = draw(&app, 120, 60);
     insta::assert_snapshot!("grouped_120x60", text(&buf));
     assert!(find(&buf, "Available (5)").is_some());
@@ -300,22 +362,38 @@ fn failures_throttling_and_sign_in_show_in_header_and_footer() {
     // The fixture's next poll is already running (due 30 s after the second).
     let t = now().after(Duration::from_secs(100));
     let throttled = PollFailure {
-        kind: FailureKind::Throttled { retry_after: Some(Duration::from_secs(300)) },
-        message: SafeText::line("Microsoft Graph is throttling this app; polling is paused for 5 min"),
+        kind: FailureKind::Throttled {
+            retry_after: Some(Duration::from_secs(300)),
+        },
+        message: SafeText::line(
+            "Microsoft Graph is throttling this app; polling is paused for 5 min",
+        ),
     };
     app.update(Msg::Polled(Box::new(Err(throttled))), t);
     let buf = draw(&app, 80, 24);
     let shown = text(&buf);
-    assert!(shown.lines().next().unwrap().contains("throttled until 12:09"), "{shown}");
+    assert!(
+        shown
+            .lines()
+            .next()
+            .unwrap()
+            .contains("throttled until 12:09"),
+        "{shown}"
+    );
     assert_eq!(fg_at(&buf, "throttled until"), Color::Yellow);
-    assert!(shown.lines().last().unwrap().contains("polling is paused"), "{shown}");
+    assert!(
+        shown.lines().last().unwrap().contains("polling is paused"),
+        "{shown}"
+    );
     assert!(find(&buf, "Adele Vance").is_some(), "data kept");
 
     let mut empty = App::new(options(true, Symbols::Unicode, GroupBy::None), area, now());
     empty.update(Msg::Deadline, now());
     let signed_out = PollFailure {
         kind: FailureKind::SignedOut,
-        message: SafeText::line("not signed in: run `teamboard login`, or set TEAMBOARD_ACCESS_TOKEN"),
+        message: SafeText::line(
+            "not signed in: run `teamboard login`, or set TEAMBOARD_ACCESS_TOKEN",
+        ),
     };
     empty.update(Msg::Polled(Box::new(Err(signed_out))), now());
     let buf = draw(&empty, 80, 24);
@@ -338,13 +416,19 @@ fn filter_narrows_and_says_when_no_one_matches() {
         app.update(Msg::Key(key(c)), t);
     }
     let buf = draw(&app, 80, 24);
-    assert!(find(&buf, "No one matches the filter.").is_some(), "{}", text(&buf));
+    assert!(
+        find(&buf, "No one matches the filter.").is_some(),
+        "{}",
+        text(&buf)
+    );
     assert!(find(&buf, "no one matches").is_some());
 }
 
 #[test]
 fn an_unchanged_board_renders_the_same_frame() {
-    let app = board(Rect::new(0, 0, 120, 40), options(true, Symbols::Unicode, GroupBy::None));
+    let app = board(
+        Rect::new(0, 0, 120, 40),
+        options(true, Symbols::Unicode, GroupBy::None),
+    );
     assert_eq!(draw(&app, 120, 40), draw(&app, 120, 40));
 }
-

@@ -24,7 +24,9 @@ fn tmux_installed() -> bool {
             std::env::var("TEAMBOARD_E2E").as_deref() != Ok("require"),
             "tmux is not installed and TEAMBOARD_E2E=require"
         );
-        eprintln!("\n==============================================\nSKIPPED: tmux not installed (e2e tests)\n==============================================\n");
+        eprintln!(
+            "\n==============================================\nSKIPPED: tmux not installed (e2e tests)\n==============================================\n"
+        );
     }
     found
 }
@@ -39,13 +41,21 @@ impl Pane {
     /// Runs `teamboard ARGS` in a fresh `width`x`height` session with private XDG directories, under a
     /// shell that stays after it exits, prints `EXIT=status`, and so shows the terminal as left behind.
     fn board(args: &str, width: u16, height: u16) -> Pane {
-        Self::start(&format!("sh -c '{BIN} {args}; echo EXIT=$?; exec sleep 600'"), width, height)
+        Self::start(
+            &format!("sh -c '{BIN} {args}; echo EXIT=$?; exec sleep 600'"),
+            width,
+            height,
+        )
     }
 
     /// Runs `command` (a shell line) in a fresh `width`x`height` session with private XDG directories.
     fn start(command: &str, width: u16, height: u16) -> Pane {
         static N: AtomicU32 = AtomicU32::new(0);
-        let socket = format!("tb-e2e-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+        let socket = format!(
+            "tb-e2e-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
         let dirs = tempfile::tempdir().unwrap();
         let d = dirs.path();
         let env = format!(
@@ -55,7 +65,16 @@ impl Pane {
         );
         let line = format!("exec {env} {command}");
         let status = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "t"])
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+            ])
             .args(["-x", &width.to_string(), "-y", &height.to_string()])
             .arg(line)
             .status()
@@ -65,7 +84,11 @@ impl Pane {
     }
 
     fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux").args(["-L", &self.socket]).args(args).output().unwrap()
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap()
     }
 
     fn screen(&self) -> String {
@@ -92,7 +115,10 @@ impl Pane {
                 eprintln!("waited {:?} for {what}", start.elapsed());
                 return screen;
             }
-            assert!(start.elapsed() < WAIT, "timed out waiting for {what}; screen:\n{screen}");
+            assert!(
+                start.elapsed() < WAIT,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -105,7 +131,9 @@ impl Pane {
     }
 
     fn wait_exit(&self) -> String {
-        self.wait_for("teamboard to exit", |s| s.lines().any(|l| l.starts_with("EXIT=")));
+        self.wait_for("teamboard to exit", |s| {
+            s.lines().any(|l| l.starts_with("EXIT="))
+        });
         self.exit_status().unwrap_or_default()
     }
 
@@ -121,7 +149,9 @@ impl Pane {
             for entry in std::fs::read_dir("/proc").unwrap().filter_map(Result::ok) {
                 let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
                 // pid (comm) state ppid ...
-                let Some(after) = stat.rsplit_once(") ") else { continue };
+                let Some(after) = stat.rsplit_once(") ") else {
+                    continue;
+                };
                 let ppid = after.1.split_whitespace().nth(1).unwrap_or_default();
                 if ppid == shell && after.0.contains("(teamboard") {
                     return entry.file_name().to_string_lossy().into_owned();
@@ -153,7 +183,11 @@ fn has_cards(screen: &str) -> bool {
 }
 
 fn restored(pane: &Pane) {
-    assert_eq!(pane.format("#{alternate_on}"), "0", "left the alternate screen");
+    assert_eq!(
+        pane.format("#{alternate_on}"),
+        "0",
+        "left the alternate screen"
+    );
     assert_eq!(pane.format("#{cursor_flag}"), "1", "cursor visible again");
 }
 
@@ -166,16 +200,27 @@ fn demo_shows_cards_and_q_quits_restoring_the_terminal() {
     let screen = pane.wait_for("cards", has_cards);
     assert!(screen.lines().next().unwrap().contains("teamboard"));
     assert_eq!(pane.format("#{alternate_on}"), "1");
-    assert_eq!(pane.format("#{mouse_any_flag}"), "0", "no any-motion mouse reporting");
+    assert_eq!(
+        pane.format("#{mouse_any_flag}"),
+        "0",
+        "no any-motion mouse reporting"
+    );
     pane.keys(&["q"]);
     assert_eq!(pane.wait_exit(), "0", "q quits");
     restored(&pane);
     // The demo kept its cache to itself.
     let cache = pane.dir().join("teamboard");
     let names: Vec<String> = std::fs::read_dir(&cache)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
-    assert!(names.iter().all(|n| n.contains("demo-workday-24")), "{names:?}");
+    assert!(
+        names.iter().all(|n| n.contains("demo-workday-24")),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -212,9 +257,12 @@ fn the_second_start_draws_the_cached_board_first() {
 fn snapshot_in(dir: &Path) -> Option<PathBuf> {
     std::fs::read_dir(dir.join("teamboard"))
         .ok()?
-        .filter_map(|e| e.ok())
+        .filter_map(Result::ok)
         .map(|e| e.path())
-        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("snapshot-")))
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("snapshot-"))
+        })
 }
 
 fn pane_file(path: &Path) -> String {
@@ -258,7 +306,13 @@ fn ends_on_signal(signal: &str, code: &str) {
     let pane = Pane::board(&demo(""), 100, 30);
     pane.wait_for("cards", has_cards);
     let pid = pane.pid();
-    assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     // RELIABILITY row 26: gone within 2 s (polled, with a little slack for a loaded machine).
     let proc = PathBuf::from(format!("/proc/{pid}"));
     let start = Instant::now();
@@ -297,7 +351,10 @@ fn tmux_kill_pane_leaves_no_process_behind() {
         std::thread::sleep(Duration::from_millis(25));
     }
     let state = std::fs::read_to_string(proc.join("stat")).unwrap_or_default();
-    assert!(!proc.exists() || state.contains(") Z"), "teamboard {pid} outlived its pane: {state}");
+    assert!(
+        !proc.exists() || state.contains(") Z"),
+        "teamboard {pid} outlived its pane: {state}"
+    );
 }
 
 #[test]
@@ -308,11 +365,27 @@ fn resizes_tiny_huge_and_rapid_never_break_it() {
     let pane = Pane::board(&demo(""), 120, 40);
     pane.wait_for("cards", has_cards);
     for (w, h) in [(20, 5), (2, 2), (1, 1), (300, 100), (30, 8), (80, 24)] {
-        pane.tmux(&["resize-window", "-t", "t", "-x", &w.to_string(), "-y", &h.to_string()]);
+        pane.tmux(&[
+            "resize-window",
+            "-t",
+            "t",
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+        ]);
         std::thread::sleep(Duration::from_millis(30));
     }
     for i in 0..30u16 {
-        pane.tmux(&["resize-window", "-t", "t", "-x", &(40 + i * 5).to_string(), "-y", &(10 + i).to_string()]);
+        pane.tmux(&[
+            "resize-window",
+            "-t",
+            "t",
+            "-x",
+            &(40 + i * 5).to_string(),
+            "-y",
+            &(10 + i).to_string(),
+        ]);
     }
     pane.tmux(&["resize-window", "-t", "t", "-x", "20", "-y", "5"]);
     let compact = pane.wait_for("the compact list", |s| {
@@ -337,13 +410,24 @@ fn ctrl_z_restores_the_terminal_and_fg_redraws_the_board() {
     pane.wait_for("cards", has_cards);
     pane.keys(&["C-z"]);
     let stopped = pane.wait_for("the shell after Ctrl-z", |s| s.contains("Stopped"));
-    assert!(!has_cards(&stopped) || !stopped.lines().next().unwrap_or_default().contains("teamboard"));
+    assert!(
+        !has_cards(&stopped)
+            || !stopped
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .contains("teamboard")
+    );
     restored(&pane);
     pane.keys(&["fg", "Enter"]);
-    pane.wait_for("the board again", |s| has_cards(s) && s.lines().next().unwrap_or_default().contains("teamboard"));
+    pane.wait_for("the board again", |s| {
+        has_cards(s) && s.lines().next().unwrap_or_default().contains("teamboard")
+    });
     assert_eq!(pane.format("#{alternate_on}"), "1");
     pane.keys(&["q"]);
-    pane.wait_for("the prompt after quitting", |s| !has_cards(s) && s.contains('$'));
+    pane.wait_for("the prompt after quitting", |s| {
+        !has_cards(s) && s.contains('$')
+    });
     restored(&pane);
 }
 
@@ -354,7 +438,10 @@ fn a_panic_restores_the_terminal_and_exits_101_with_a_clean_message() {
     }
     for place in ["render", "task"] {
         let pane = Pane::start(
-            &format!("env TEAMBOARD_TEST_PANIC={place} sh -c '{BIN} {}; echo EXIT=$?; exec sleep 600'", demo("")),
+            &format!(
+                "env TEAMBOARD_TEST_PANIC={place} sh -c '{BIN} {}; echo EXIT=$?; exec sleep 600'",
+                demo("")
+            ),
             100,
             30,
         );
@@ -362,7 +449,11 @@ fn a_panic_restores_the_terminal_and_exits_101_with_a_clean_message() {
         restored(&pane);
         let screen = pane.screen();
         assert!(screen.contains("internal error"), "{place}:\n{screen}");
-        assert_ne!(pane.format("#{pane_title}"), "pwned", "the panic message was sanitized");
+        assert_ne!(
+            pane.format("#{pane_title}"),
+            "pwned",
+            "the panic message was sanitized"
+        );
     }
 }
 
@@ -381,7 +472,9 @@ fn a_paste_goes_to_the_filter_and_never_quits() {
     pane.keys(&["/"]);
     pane.tmux(&["set-buffer", "-b", "p", "qzx\u{1b}[2J"]);
     pane.tmux(&["paste-buffer", "-p", "-b", "p", "-t", "t"]);
-    let screen = pane.wait_for("the paste in the filter", |s| s.lines().last().unwrap_or_default().contains("/qzx"));
+    let screen = pane.wait_for("the paste in the filter", |s| {
+        s.lines().last().unwrap_or_default().contains("/qzx")
+    });
     assert!(screen.contains("No one matches"), "{screen}");
     assert!(!pane.exited());
     pane.keys(&["Escape"]);
@@ -399,10 +492,20 @@ fn filter_help_and_details_in_a_real_terminal() {
     let full = pane.wait_for("cards", has_cards);
     let cards = |s: &str| s.matches('╮').count() + s.matches('┓').count();
     pane.keys(&["/", "i", "s", ":", "o", "f", "f", "l", "i", "n", "e"]);
-    let narrowed = pane.wait_for("a narrower board", |s| s.contains(" of ") && cards(s) < cards(&full));
-    assert!(narrowed.lines().last().unwrap_or_default().contains("/is:offline"));
+    let narrowed = pane.wait_for("a narrower board", |s| {
+        s.contains(" of ") && cards(s) < cards(&full)
+    });
+    assert!(
+        narrowed
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains("/is:offline")
+    );
     pane.keys(&["Escape"]);
-    pane.wait_for("everyone back", |s| !s.contains(" of 25") && cards(s) >= cards(&narrowed));
+    pane.wait_for("everyone back", |s| {
+        !s.contains(" of 25") && cards(s) >= cards(&narrowed)
+    });
     pane.keys(&["?"]);
     pane.wait_for("help", |s| s.contains("Move down a row"));
     pane.keys(&["?"]);
@@ -416,10 +519,14 @@ fn filter_help_and_details_in_a_real_terminal() {
     let last = pane.wait_for("details of the last person", |s| s.contains("Availability"));
     close(&pane);
     pane.keys(&["g", "g", "Enter"]);
-    let first = pane.wait_for("details of the first person", |s| s.contains("Availability") && *s != last);
+    let first = pane.wait_for("details of the first person", |s| {
+        s.contains("Availability") && *s != last
+    });
     close(&pane);
     pane.keys(&["j", "l", "Enter"]);
-    let moved = pane.wait_for("details after j l", |s| s.contains("Availability") && *s != first && *s != last);
+    let moved = pane.wait_for("details after j l", |s| {
+        s.contains("Availability") && *s != first && *s != last
+    });
     assert_ne!(moved, first);
     close(&pane);
     pane.keys(&["q"]);

@@ -56,7 +56,11 @@ mod tests {
         assert_eq!(label(at(0), at(60 * 59 + 59)), "59m");
         assert_eq!(label(at(0), at(60 * 60)), "1h");
         assert_eq!(label(at(0), at(60 * 60 * 25)), "1d");
-        assert_eq!(label(at(100), at(0)), "now", "a change in the future (skew) is now");
+        assert_eq!(
+            label(at(100), at(0)),
+            "now",
+            "a change in the future (skew) is now"
+        );
     }
 
     #[test]
@@ -65,7 +69,11 @@ mod tests {
         assert_eq!(next_change(at(0), at(60 * 5 + 1)), at(60 * 6));
         assert_eq!(next_change(at(0), at(60 * 90)), at(60 * 120));
         assert_eq!(next_change(at(0), at(60 * 60 * 30)), at(60 * 60 * 48));
-        assert_eq!(next_change(at(600), at(0)), at(660), "a future change reads \"now\" until a minute after it");
+        assert_eq!(
+            next_change(at(600), at(0)),
+            at(660),
+            "a future change reads \"now\" until a minute after it"
+        );
         for now in [at(0), at(61), at(3599), at(86_399)] {
             let next = next_change(at(0), now);
             assert!(next > now);

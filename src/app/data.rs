@@ -8,7 +8,7 @@ use super::effect::Effect;
 use super::msg::{FailureKind, PollData, PollFailure};
 use super::person::{Change, Person};
 use super::state::{App, FLASH};
-use crate::graph::model::{Presence, UserId};
+use crate::graph::model::{Presence, User, UserId};
 use crate::roster::Roster;
 use crate::store::Snapshot;
 use crate::text::SafeText;
@@ -17,50 +17,89 @@ impl App {
     /// Fills the board from the cache, before any network: drawn at once, marked stale until a poll lands.
     /// The roster is not reused for polling (its age is unknown here; the store checks it).
     pub fn load_snapshot(&mut self, snapshot: Snapshot) {
-        // Indices, not moves: a presence is large, and 10,000 of them are read here before the first frame.
-        let mut presences: Vec<Option<Presence>> = snapshot.presences.into_iter().map(Some).collect();
-        let by_id: HashMap<UserId, usize> = presences
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| Some((p.as_ref()?.id.clone(), i)))
-            .collect();
-        let changed: HashMap<&UserId, jiff::Timestamp> = snapshot.last_changed.iter().map(|(id, at)| (id, *at)).collect();
-        let roster = &snapshot.roster;
+        let Snapshot {
+            saved_at,
+            roster,
+            presences,
+            last_changed,
+        } = snapshot;
+        // The snapshot lists presences and ages in roster order (see `snapshot`): walk them along,
+        // and look up by id only for what is out of order.
+        let mut presences = InOrder::new(presences, |p: &Presence| &p.id);
+        let mut ages = InOrder::new(last_changed, |(id, _): &(UserId, jiff::Timestamp)| id);
         let mut seen = HashSet::new();
-        self.people = roster
+        let users: Vec<&User> = roster
             .me
             .iter()
             .chain(&roster.members)
             .filter(|u| seen.insert(&u.id))
+            .collect();
+        self.people = users
+            .iter()
             .map(|u| {
-                let presence = by_id.get(&u.id).and_then(|&i| presences[i].take());
-                Person::from_cache(u, presence, changed.get(&u.id).copied())
+                Person::from_cache(u, presences.take(&u.id), ages.take(&u.id).map(|(_, at)| at))
             })
             .collect();
-        self.search_ready = false;
-        self.index = self.people.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        self.index = self
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        for presence in presences.rest() {
+            if let Some(&i) = self.index.get(&presence.id)
+                && self.people[i].presence.is_none()
+            {
+                self.people[i].set_presence(presence);
+            }
+        }
+        for (id, at) in ages.rest() {
+            if let Some(&i) = self.index.get(&id) {
+                self.people[i].changed_at.get_or_insert(at);
+            }
+        }
         self.me = roster.me.as_ref().map(|u| u.id.clone());
-        self.sync.warning = unresolved_warning(roster);
-        self.sync.cached_at = Some(snapshot.saved_at);
+        self.sync.warning = unresolved_warning(&roster);
+        self.sync.cached_at = Some(saved_at);
         self.recount();
         self.rearrange();
+        // The first screen (and you, in the header) complete before the first frame.
+        let on_screen: Vec<usize> = self
+            .geometry()
+            .on_screen()
+            .map(|n| self.visible[n])
+            .collect();
+        let me = self.me.as_ref().and_then(|id| self.index.get(id).copied());
+        for i in on_screen.into_iter().chain(me) {
+            self.people[i].finish(users[i]);
+        }
+        drop(users);
+        self.loading = Some(roster);
     }
 
-    /// Builds the search data the cache load left out. Called right after the first frame (and by the
-    /// filter itself if a query comes first).
-    pub fn build_search(&mut self) {
-        if !self.search_ready {
-            for person in &mut self.people {
-                person.build_search();
-            }
-            self.search_ready = true;
+    /// Completes what the cache load left out (out-of-office text, search data). Called right after
+    /// the first frame, and by anything that needs it first (the filter, a poll).
+    pub fn finish_loading(&mut self) {
+        let Some(roster) = self.loading.take() else {
+            return;
+        };
+        let mut seen = HashSet::new();
+        let users = roster
+            .me
+            .iter()
+            .chain(&roster.members)
+            .filter(|u| seen.insert(&u.id));
+        // `people` was built from these users in this order.
+        for (person, user) in self.people.iter_mut().zip(users) {
+            person.finish(user);
         }
     }
 
     /// Makes the people list match the roster: new people added (unknown), those gone dropped,
     /// everyone else's profile refreshed and presence kept.
     fn set_roster(&mut self, roster: &Roster) {
-        let mut old: HashMap<UserId, Person> = self.people.drain(..).map(|p| (p.id.clone(), p)).collect();
+        let mut old: HashMap<UserId, Person> =
+            self.people.drain(..).map(|p| (p.id.clone(), p)).collect();
         let mut seen = HashSet::new();
         for user in roster.me.iter().chain(&roster.members) {
             if !seen.insert(user.id.clone()) {
@@ -75,26 +114,41 @@ impl App {
             };
             self.people.push(person);
         }
-        self.index = self.people.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        self.index = self
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
         self.me = roster.me.as_ref().map(|u| u.id.clone());
         self.sync.warning = unresolved_warning(roster);
     }
 
     pub(super) fn on_poll_data(&mut self, data: PollData, effects: &mut Vec<Effect>) {
+        self.finish_loading();
         let now = self.now;
         self.schedule.succeeded(now.instant);
-        let roster_changed = self.roster.as_ref().is_none_or(|(r, _)| !Arc::ptr_eq(r, &data.roster) && **r != *data.roster);
+        let roster_changed = self
+            .roster
+            .as_ref()
+            .is_none_or(|(r, _)| !Arc::ptr_eq(r, &data.roster) && **r != *data.roster);
         if roster_changed {
             self.set_roster(&data.roster);
         }
-        if self.roster.as_ref().is_none_or(|(r, _)| !Arc::ptr_eq(r, &data.roster)) {
+        if self
+            .roster
+            .as_ref()
+            .is_none_or(|(r, _)| !Arc::ptr_eq(r, &data.roster))
+        {
             self.roster = Some((data.roster, now.instant));
         }
         let mut answered = HashSet::with_capacity(data.presences.len());
         let mut saved_changed = roster_changed;
         let mut visible_changed = roster_changed;
         for presence in data.presences {
-            let Some(&i) = self.index.get(&presence.id) else { continue };
+            let Some(&i) = self.index.get(&presence.id) else {
+                continue;
+            };
             answered.insert(i);
             let person = &mut self.people[i];
             let was_stale = person.stale;
@@ -140,10 +194,13 @@ impl App {
         match failure.kind {
             FailureKind::Throttled { retry_after } => {
                 self.schedule.throttled(now.instant, retry_after);
-                self.sync.throttled_until = self.schedule.throttled_until(now.instant).map(|until| {
-                    let wait = until.saturating_duration_since(now.instant);
-                    now.utc + jiff::SignedDuration::try_from(wait).unwrap_or(jiff::SignedDuration::ZERO)
-                });
+                self.sync.throttled_until =
+                    self.schedule.throttled_until(now.instant).map(|until| {
+                        let wait = until.saturating_duration_since(now.instant);
+                        now.utc
+                            + jiff::SignedDuration::try_from(wait)
+                                .unwrap_or(jiff::SignedDuration::ZERO)
+                    });
             }
             FailureKind::SignedOut => {
                 self.schedule.stopped();
@@ -168,7 +225,11 @@ impl App {
         Snapshot {
             saved_at: self.now.utc,
             roster,
-            presences: self.people.iter().filter_map(|p| p.presence.clone()).collect::<Vec<Presence>>(),
+            presences: self
+                .people
+                .iter()
+                .filter_map(|p| p.presence.clone())
+                .collect::<Vec<Presence>>(),
             last_changed: self
                 .people
                 .iter()
@@ -187,4 +248,29 @@ fn unresolved_warning(roster: &Roster) -> Option<SafeText> {
         first.configured,
         first.reason
     )))
+}
+
+/// Items expected in the people's order, each present or not: a walk that takes the next item when
+/// it belongs to this person. Whatever the walk could not place is left for `rest` (an edited cache).
+struct InOrder<T, F> {
+    items: std::iter::Peekable<std::vec::IntoIter<T>>,
+    id: F,
+}
+
+impl<T, F: Fn(&T) -> &UserId> InOrder<T, F> {
+    fn new(items: Vec<T>, id: F) -> Self {
+        Self {
+            items: items.into_iter().peekable(),
+            id,
+        }
+    }
+
+    fn take(&mut self, id: &UserId) -> Option<T> {
+        let key = &self.id;
+        self.items.next_if(|item| key(item) == id)
+    }
+
+    fn rest(self) -> impl Iterator<Item = T> {
+        self.items
+    }
 }

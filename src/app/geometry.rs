@@ -81,7 +81,11 @@ pub fn geometry(area: Rect, counts: &[usize], grouped: bool, scroll: usize) -> G
     } else {
         ((body.width / CARD_MIN_WIDTH).max(1), CARD_HEIGHT)
     };
-    let card_width = if compact { body.width } else { body.width / columns };
+    let card_width = if compact {
+        body.width
+    } else {
+        body.width / columns
+    };
     let mut sections = Vec::with_capacity(counts.len());
     let (mut top, mut start) = (0usize, 0usize);
     for (key, &count) in counts.iter().enumerate() {
@@ -94,7 +98,8 @@ pub fn geometry(area: Rect, counts: &[usize], grouped: bool, scroll: usize) -> G
             top,
             header: grouped,
         });
-        top += usize::from(grouped) + count.div_ceil(usize::from(columns)) * usize::from(row_height);
+        top +=
+            usize::from(grouped) + count.div_ceil(usize::from(columns)) * usize::from(row_height);
         start += count;
     }
     let mut g = Geometry {
@@ -250,7 +255,8 @@ impl Geometry {
     pub fn item_rect(&self, item: usize) -> Option<Rect> {
         let top = self.row_top(item)?;
         let body = self.chrome.body;
-        if top < self.scroll || top + usize::from(self.row_height) > self.scroll + self.body_lines() {
+        if top < self.scroll || top + usize::from(self.row_height) > self.scroll + self.body_lines()
+        {
             return None;
         }
         let (_, _, col) = self.place(item)?;
@@ -265,10 +271,17 @@ impl Geometry {
     /// Section headers whole on screen: (section, the line's rect).
     pub fn headers_on_screen(&self) -> impl Iterator<Item = (&Section, Rect)> {
         let body = self.chrome.body;
-        self.sections.iter().filter(|s| s.header).filter_map(move |s| {
-            (s.top >= self.scroll && s.top < self.scroll + self.body_lines())
-                .then(|| (s, Rect::new(body.x, body.y + (s.top - self.scroll) as u16, body.width, 1)))
-        })
+        self.sections
+            .iter()
+            .filter(move |s| {
+                s.header && s.top >= self.scroll && s.top < self.scroll + self.body_lines()
+            })
+            .map(move |s| {
+                (
+                    s,
+                    Rect::new(body.x, body.y + (s.top - self.scroll) as u16, body.width, 1),
+                )
+            })
     }
 
     /// The item under a mouse click, if any.
@@ -338,7 +351,11 @@ mod tests {
         assert_eq!(g.item_rect(4), Some(Rect::new(26, 6, 26, 5)));
         assert_eq!(g.item_rect(12), None);
         assert_eq!(g.hit(30, 7), Some(4));
-        assert_eq!(g.hit(79, 7), None, "the strip right of the last column is no card");
+        assert_eq!(
+            g.hit(79, 7),
+            None,
+            "the strip right of the last column is no card"
+        );
     }
 
     #[test]

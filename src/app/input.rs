@@ -1,6 +1,8 @@
 //! Keys, paste and mouse: the keymap turns keys into commands; the filter input takes what it is given.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use tui_input::InputRequest;
 use tui_input::backend::crossterm::to_input_request;
 
@@ -31,11 +33,14 @@ impl App {
             self.on_filter_key(key);
             return;
         }
-        match self.options.keymap.feed(&mut self.pending, key, self.now.instant) {
+        match self
+            .options
+            .keymap
+            .feed(&mut self.pending, key, self.now.instant)
+        {
             Feed::Command(command) => self.run(command, effects),
-            Feed::Pending { .. } => {}
             Feed::Unbound if key.code == KeyCode::Esc => self.escape(),
-            Feed::Unbound => {}
+            Feed::Pending { .. } | Feed::Unbound => {}
         }
     }
 
@@ -84,13 +89,20 @@ impl App {
             }
             Command::CycleSort => {
                 self.options.sort = sort::next(self.options.sort);
-                self.notice = Some(SafeText::line(&format!("sorted by {}", sort::label(self.options.sort))));
+                self.notice = Some(SafeText::line(&format!(
+                    "sorted by {}",
+                    sort::label(self.options.sort)
+                )));
                 self.rearrange();
             }
             Command::Refresh => self.refresh_now(),
             Command::Help => {
                 self.popup_scroll = 0;
-                self.mode = if self.mode == Mode::Help { Mode::Board } else { Mode::Help };
+                self.mode = if self.mode == Mode::Help {
+                    Mode::Board
+                } else {
+                    Mode::Help
+                };
             }
             Command::Quit => effects.push(Effect::Quit),
         }
@@ -129,7 +141,10 @@ impl App {
         }
         self.notice = Some(SafeText::line(&match self.sync.throttled_until {
             Some(until) if self.schedule.throttled_until(now.instant).is_some() => {
-                format!("Graph asked us to wait: throttled until {}", self.clock(until))
+                format!(
+                    "Graph asked us to wait: throttled until {}",
+                    self.clock(until)
+                )
             }
             _ => "a refresh is already running".to_owned(),
         }));
@@ -148,7 +163,9 @@ impl App {
                 self.select(g.move_rows(self.cursor, rows));
             }
             _ => {
-                let Some(request) = to_input_request(&Event::Key(key)) else { return };
+                let Some(request) = to_input_request(&Event::Key(key)) else {
+                    return;
+                };
                 let before = self.filter.input.value().len();
                 let changed = self.filter.input.handle(request).is_some_and(|c| c.value);
                 if changed || before != self.filter.input.value().len() {

@@ -34,7 +34,9 @@ impl Now {
             instant: self.instant + by,
             utc: self
                 .utc
-                .checked_add(jiff::SignedDuration::try_from(by).unwrap_or(jiff::SignedDuration::ZERO))
+                .checked_add(
+                    jiff::SignedDuration::try_from(by).unwrap_or(jiff::SignedDuration::ZERO),
+                )
                 .unwrap_or(self.utc),
         }
     }
@@ -47,7 +49,10 @@ pub enum Msg {
     /// A bracketed paste: goes to the filter input only.
     Paste(String),
     Mouse(MouseEvent),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// The one poll in flight finished.
     Polled(Box<PollOutcome>),
     /// The deadline `App::next_deadline` asked for has come.

@@ -67,6 +67,8 @@ pub struct Person {
     pub flash_until: Option<Instant>,
     /// What the filter matches against, rebuilt whenever the fields it reads change.
     pub search: SearchEntry,
+    /// Loaded from the cache with only name and status derived (see `from_cache`, `finish`).
+    pending: bool,
 }
 
 impl Person {
@@ -78,25 +80,69 @@ impl Person {
         person
     }
 
-    /// Someone from the cached snapshot: profile, last known presence and when it changed, derived once.
-    /// The search data is left for `build_search` (after the first frame: it is the costly part).
-    pub fn from_cache(user: &User, presence: Option<Presence>, changed_at: Option<Timestamp>) -> Self {
-        let mut person = Self::bare(user);
-        if let Some(presence) = presence {
-            person.derive(presence);
+    /// Someone from the cached snapshot, with only what ordering and counting need: name, status and
+    /// the out-of-office flag. Everything else is derived by `finish`, which the App runs for the first
+    /// screen before the first frame and for everyone else right after it (10,000 people at start).
+    pub fn from_cache(
+        user: &User,
+        presence: Option<Presence>,
+        changed_at: Option<Timestamp>,
+    ) -> Self {
+        let mut person = Self::named(user);
+        if let Some(presence) = &presence {
+            person.status = presence.availability.status();
+            person.out_of_office = presence.is_out_of_office();
         }
+        person.presence = presence;
         person.changed_at = changed_at;
+        person.pending = true;
         person
     }
 
-    /// (Re)builds what the filter matches against from the fields shown.
-    pub fn build_search(&mut self) {
+    /// Completes what `from_cache` left out (`user` is the same roster entry). Does nothing twice.
+    pub fn finish(&mut self, user: &User) {
+        if !self.pending {
+            return;
+        }
+        self.pending = false;
+        self.set_profile_fields(user);
+        if let Some(presence) = self.presence.take() {
+            self.derive(presence);
+        }
         self.search = SearchEntry::for_person(self);
+    }
+
+    /// Whether `finish` is still to run (see `from_cache`).
+    pub fn is_pending(&self) -> bool {
+        self.pending
     }
 
     /// The profile alone; `search` is left empty for the caller to build once.
     fn bare(user: &User) -> Self {
-        let optional = |s: &Option<String>| s.as_deref().map(SafeText::line).filter(SafeText::is_visible);
+        let mut person = Self::named(user);
+        person.set_profile_fields(user);
+        person
+    }
+
+    /// Mail, job title and department from the roster.
+    fn set_profile_fields(&mut self, user: &User) {
+        let optional = |s: &Option<String>| {
+            s.as_deref()
+                .map(SafeText::line)
+                .filter(SafeText::is_visible)
+        };
+        self.mail = SafeText::line(
+            user.mail
+                .as_deref()
+                .or(user.user_principal_name.as_deref())
+                .unwrap_or_default(),
+        );
+        self.job_title = optional(&user.job_title);
+        self.department = optional(&user.department);
+    }
+
+    /// Id and name only (the name falls back to the mail, the UPN, then the id).
+    fn named(user: &User) -> Self {
         let name = SafeText::name(
             user.display_name.as_deref(),
             user.mail.as_deref(),
@@ -106,9 +152,9 @@ impl Person {
         Self {
             id: user.id.clone(),
             name,
-            mail: SafeText::line(user.mail.as_deref().or(user.user_principal_name.as_deref()).unwrap_or_default()),
-            job_title: optional(&user.job_title),
-            department: optional(&user.department),
+            mail: SafeText::default(),
+            job_title: None,
+            department: None,
             presence: None,
             status: Status::Unknown,
             availability: words::unknown(),
@@ -124,16 +170,14 @@ impl Person {
             changed_at: None,
             flash_until: None,
             search: SearchEntry::default(),
+            pending: false,
         }
     }
 
     /// Takes a new profile from the roster (names change), keeping the presence.
     pub fn set_profile(&mut self, user: &User) {
-        let fresh = Self::bare(user);
-        self.name = fresh.name;
-        self.mail = fresh.mail;
-        self.job_title = fresh.job_title;
-        self.department = fresh.department;
+        self.name = Self::named(user).name;
+        self.set_profile_fields(user);
         // The profile's search fields changed; the presence's are still ours.
         self.search = SearchEntry::for_person(self);
     }
@@ -184,22 +228,10 @@ impl Person {
             .and_then(|m| m.message.as_ref())
             .and_then(|b| Some((b.content.as_deref()?, b.content_type.as_deref())));
         // Sanitized once; a second copy only when the first line is not the whole message.
-        self.status_full = body.and_then(|(content, kind)| non_empty(SafeText::body_multiline(content, kind)));
+        self.status_full =
+            body.and_then(|(content, kind)| non_empty(SafeText::body_multiline(content, kind)));
         self.status_first = self.status_full.as_ref().and_then(first_line);
         self.out_of_office = presence.is_out_of_office();
-        let ooo_raw = presence
-            .out_of_office_settings
-            .as_ref()
-            .filter(|o| o.is_out_of_office)
-            .and_then(|o| o.message.as_deref())
-            .filter(|m| !m.trim().is_empty());
-        // HTML is reduced once (it is the costly part); the card's line is the full text on one line.
-        self.ooo_full = ooo_raw.and_then(|m| non_empty(SafeText::message_multiline(m)));
-        self.ooo_one_line = self
-            .ooo_full
-            .as_ref()
-            .filter(|full| full.as_str().contains('\n'))
-            .and_then(|full| non_empty(SafeText::line(full.as_str())));
         self.location = presence.work_location.as_ref().map(|w| Location {
             kind: w.work_location_type.kind(),
             source: w.source.kind(),
@@ -208,6 +240,24 @@ impl Person {
         });
         self.sequence = presence.sequence_number.as_deref().map(SafeText::line);
         self.presence = Some(presence);
+        self.derive_out_of_office();
+    }
+
+    fn derive_out_of_office(&mut self) {
+        let raw = self
+            .presence
+            .as_ref()
+            .and_then(|p| p.out_of_office_settings.as_ref())
+            .filter(|o| o.is_out_of_office)
+            .and_then(|o| o.message.as_deref())
+            .filter(|m| !m.trim().is_empty());
+        // HTML is reduced once (it is the costly part); the card's line is the full text on one line.
+        self.ooo_full = raw.and_then(|m| non_empty(SafeText::message_multiline(m)));
+        self.ooo_one_line = self
+            .ooo_full
+            .as_ref()
+            .filter(|full| full.as_str().contains('\n'))
+            .and_then(|full| non_empty(SafeText::line(full.as_str())));
     }
 
     /// The status message's first line, for cards.
@@ -223,7 +273,11 @@ impl Person {
     /// Whether the card would look different: (presence words, everything else shown).
     fn visible_key(&self) -> (VisiblePresence, VisibleRest) {
         (
-            (self.status, self.availability.clone(), self.activity.clone()),
+            (
+                self.status,
+                self.availability.clone(),
+                self.activity.clone(),
+            ),
             (
                 self.status_line().cloned(),
                 self.out_of_office,
@@ -239,7 +293,12 @@ impl Person {
 }
 
 type VisiblePresence = (Status, SafeText, SafeText);
-type VisibleRest = (Option<SafeText>, bool, Option<SafeText>, Option<WorkLocationKind>);
+type VisibleRest = (
+    Option<SafeText>,
+    bool,
+    Option<SafeText>,
+    Option<WorkLocationKind>,
+);
 
 /// What an applied presence changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,16 +324,24 @@ mod words {
     use crate::presence_style;
     use crate::text::SafeText;
 
-    fn table<K: Known>(words: impl Fn(&crate::graph::model::Open<K>) -> std::borrow::Cow<'static, str>) -> Vec<(K, SafeText)> {
+    fn table<K: Known>(
+        words: impl Fn(&crate::graph::model::Open<K>) -> std::borrow::Cow<'static, str>,
+    ) -> Vec<(K, SafeText)> {
         K::ALL
             .iter()
-            .map(|(kind, _)| (*kind, SafeText::line(&words(&crate::graph::model::Open::known(*kind)))))
+            .map(|(kind, _)| {
+                (
+                    *kind,
+                    SafeText::line(&words(&crate::graph::model::Open::known(*kind))),
+                )
+            })
             .collect()
     }
 
     static AVAILABILITY: LazyLock<Vec<(AvailabilityKind, SafeText)>> =
         LazyLock::new(|| table(presence_style::availability_words));
-    static ACTIVITY: LazyLock<Vec<(ActivityKind, SafeText)>> = LazyLock::new(|| table(presence_style::activity_words));
+    static ACTIVITY: LazyLock<Vec<(ActivityKind, SafeText)>> =
+        LazyLock::new(|| table(presence_style::activity_words));
     static UNKNOWN: LazyLock<SafeText> = LazyLock::new(|| SafeText::line("Unknown"));
 
     pub fn unknown() -> SafeText {
@@ -301,7 +368,11 @@ fn first_line(text: &SafeText) -> Option<SafeText> {
     if !text.as_str().contains('\n') {
         return None;
     }
-    let line = text.as_str().lines().map(str::trim).find(|l| !l.is_empty())?;
+    let line = text
+        .as_str()
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())?;
     non_empty(SafeText::line(line))
 }
 

@@ -141,7 +141,10 @@ mod tests {
 
     fn within(actual: Instant, start: Instant, base: Duration) {
         let d = actual - start;
-        assert!(d >= base.mul_f64(0.9) && d <= base.mul_f64(1.1), "{d:?} not within 10% of {base:?}");
+        assert!(
+            d >= base.mul_f64(0.9) && d <= base.mul_f64(1.1),
+            "{d:?} not within 10% of {base:?}"
+        );
     }
 
     #[test]
@@ -194,7 +197,15 @@ mod tests {
     fn failures_back_off_exponentially_up_to_a_cap_and_reset_on_success() {
         let t0 = Instant::now();
         let mut s = Schedule::new(secs(30), 9, t0);
-        for (n, base) in [(1, 30), (2, 60), (3, 120), (4, 240), (5, 480), (6, 600), (7, 600)] {
+        for (n, base) in [
+            (1, 30),
+            (2, 60),
+            (3, 120),
+            (4, 240),
+            (5, 480),
+            (6, 600),
+            (7, 600),
+        ] {
             s.begin();
             s.failed(t0);
             assert_eq!(s.failures(), n);
@@ -213,7 +224,11 @@ mod tests {
         s.begin();
         s.throttled(t0, Some(secs(120)));
         let next = s.next_poll().unwrap();
-        assert!(next - t0 >= secs(120) && next - t0 <= secs(121), "{:?}", next - t0);
+        assert!(
+            next - t0 >= secs(120) && next - t0 <= secs(121),
+            "{:?}",
+            next - t0
+        );
         assert_eq!(s.throttled_until(t0), Some(next));
         assert!(!s.request_now(t0 + secs(60)), "r must not break a throttle");
         assert!(s.request_now(next), "after the throttle r works again");

@@ -46,7 +46,13 @@ pub struct Options {
 }
 
 impl Options {
-    pub fn from_config(config: &Config, keymap: Keymap, tz: TimeZone, color: bool, seed: u64) -> Self {
+    pub fn from_config(
+        config: &Config,
+        keymap: Keymap,
+        tz: TimeZone,
+        color: bool,
+        seed: u64,
+    ) -> Self {
         Self {
             interval: config.refresh.interval,
             roster_ttl: config.team.roster_ttl,
@@ -112,8 +118,8 @@ impl FilterState {
 pub struct App {
     pub(super) options: Options,
     pub(super) people: Vec<Person>,
-    /// Every person's search data is built (false only between a cache load and `build_search`).
-    pub(super) search_ready: bool,
+    /// A cache load left work for `finish_loading`, with the roster it needs.
+    pub(super) loading: Option<Roster>,
     pub(super) index: HashMap<UserId, usize>,
     pub(super) roster: Option<(Arc<Roster>, Instant)>,
     pub(super) me: Option<UserId>,
@@ -150,7 +156,7 @@ impl App {
         Self {
             options,
             people: Vec::new(),
-            search_ready: true,
+            loading: None,
             index: HashMap::new(),
             roster: None,
             me: None,
@@ -209,7 +215,9 @@ impl App {
     fn fresh_roster(&self) -> Option<Arc<Roster>> {
         self.roster
             .as_ref()
-            .filter(|(_, at)| self.now.instant.saturating_duration_since(*at) < self.options.roster_ttl)
+            .filter(|(_, at)| {
+                self.now.instant.saturating_duration_since(*at) < self.options.roster_ttl
+            })
             .map(|(r, _)| Arc::clone(r))
     }
 
@@ -245,14 +253,23 @@ impl App {
 
     /// The layout for `area` with this board's sections and scroll.
     pub fn geometry_in(&self, area: Rect) -> Geometry {
-        let g = geometry(area, &self.sections, self.options.group_by == GroupBy::Availability, self.scroll);
-        if self.visible.is_empty() { g } else { g.scrolled_to(self.cursor) }
+        let g = geometry(
+            area,
+            &self.sections,
+            self.options.group_by == GroupBy::Availability,
+            self.scroll,
+        );
+        if self.visible.is_empty() {
+            g
+        } else {
+            g.scrolled_to(self.cursor)
+        }
     }
 
     /// Re-applies the filter and sort, keeping the selection on the same person.
     pub(super) fn rearrange(&mut self) {
         if self.filter.is_active() {
-            self.build_search();
+            self.finish_loading();
         }
         let people = &self.people;
         self.filter.engine.apply(
@@ -260,7 +277,12 @@ impl App {
             people.iter().enumerate().map(|(i, p)| (i, &p.search)),
             &mut self.visible,
         );
-        self.sections = sort::arrange(&self.people, &mut self.visible, self.options.sort, self.options.group_by);
+        self.sections = sort::arrange(
+            &self.people,
+            &mut self.visible,
+            self.options.sort,
+            self.options.group_by,
+        );
         let found = self
             .selected
             .as_ref()
@@ -390,7 +412,9 @@ impl App {
 
     /// A wall-clock time in local time as "hh:mm".
     pub fn clock(&self, at: Timestamp) -> String {
-        at.to_zoned(self.options.tz.clone()).strftime("%H:%M").to_string()
+        at.to_zoned(self.options.tz.clone())
+            .strftime("%H:%M")
+            .to_string()
     }
 }
 

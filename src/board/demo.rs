@@ -32,13 +32,17 @@ pub fn store(args: &TenantArgs) -> Option<Store> {
         Scenario::Static => "static",
         Scenario::Hostile => "hostile",
     };
-    Store::default_dir().map(|dir| Store::with_key(dir, format!("demo-{scenario}-{}", args.team_size)))
+    Store::default_dir()
+        .map(|dir| Store::with_key(dir, format!("demo-{scenario}-{}", args.team_size)))
 }
 
 /// Starts serving on 127.0.0.1 (any free port) and points the config at it; returns the token it takes.
 pub async fn start(sim: &Arc<Sim>, config: &mut Config) -> Result<(Running, StaticToken), Failure> {
     let running = serve(Arc::clone(sim), 0).await.map_err(|e| {
-        Failure::new(Exit::Unexpected, format!("could not start the simulated tenant on 127.0.0.1: {e}"))
+        Failure::new(
+            Exit::Unexpected,
+            format!("could not start the simulated tenant on 127.0.0.1: {e}"),
+        )
     })?;
     config.graph.base_url.clone_from(&running.base_url);
     Ok((running, StaticToken::new(Secret::new(sim.token()))))

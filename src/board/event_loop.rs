@@ -4,8 +4,8 @@
 use std::time::Instant;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::stream::FuturesUnordered;
 use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -97,12 +97,16 @@ pub async fn run(
                     Effect::Save(snapshot) => {
                         let _ = save_tx.send(snapshot);
                     }
-                    Effect::Redraw => screen.invalidate(&mut terminal).map_err(|e| write_failure(&e))?,
+                    Effect::Redraw => screen
+                        .invalidate(&mut terminal)
+                        .map_err(|e| write_failure(&e))?,
                     Effect::Suspend => {
                         guard.suspend();
                         tui::suspend_self();
                         guard.resume().map_err(|e| write_failure(&e))?;
-                        screen.invalidate(&mut terminal).map_err(|e| write_failure(&e))?;
+                        screen
+                            .invalidate(&mut terminal)
+                            .map_err(|e| write_failure(&e))?;
                     }
                     Effect::Quit => return Ok(()),
                     Effect::Terminate(code) => {
@@ -113,7 +117,9 @@ pub async fn run(
             }
         }
         let started = Instant::now();
-        let wrote = screen.draw(&mut terminal, &app).map_err(|e| write_failure(&e))?;
+        let wrote = screen
+            .draw(&mut terminal, &app)
+            .map_err(|e| write_failure(&e))?;
         if wrote {
             tracing::trace!(us = started.elapsed().as_micros(), "frame written");
         }
@@ -129,10 +135,9 @@ async fn store_task(store: Store, mut rx: mpsc::UnboundedReceiver<Box<Snapshot>>
         let store = store.clone();
         let saved = tokio::task::spawn_blocking(move || store.save_snapshot(&snapshot)).await;
         match saved {
-            Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "could not save the snapshot"),
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            Err(_) => {}
+            Ok(Ok(())) | Err(_) => {}
         }
     }
 }
@@ -150,13 +155,19 @@ fn to_msg(event: Event) -> Option<Msg> {
 fn write_failure(e: &std::io::Error) -> Failure {
     Failure::new(
         Exit::Unexpected,
-        format!("could not write to the terminal ({}); it may have closed", SafeText::line(&e.to_string())),
+        format!(
+            "could not write to the terminal ({}); it may have closed",
+            SafeText::line(&e.to_string())
+        ),
     )
 }
 
 fn input_failure(e: &std::io::Error) -> Failure {
     Failure::new(
         Exit::Unexpected,
-        format!("could not read the terminal ({}); it may have closed", SafeText::line(&e.to_string())),
+        format!(
+            "could not read the terminal ({}); it may have closed",
+            SafeText::line(&e.to_string())
+        ),
     )
 }

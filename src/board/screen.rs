@@ -34,7 +34,11 @@ impl Screen {
         self.renders += 1;
         #[cfg(debug_assertions)]
         test_panic::maybe_panic_in_render(self.renders);
-        if self.last.as_ref().is_some_and(|(b, c)| *b == frame && *c == cursor) {
+        if self
+            .last
+            .as_ref()
+            .is_some_and(|(b, c)| *b == frame && *c == cursor)
+        {
             return Ok(false);
         }
         terminal.autoresize()?;
@@ -70,18 +74,21 @@ pub mod test_panic {
 
     fn mode() -> Option<&'static str> {
         static MODE: OnceLock<Option<String>> = OnceLock::new();
-        MODE.get_or_init(|| std::env::var("TEAMBOARD_TEST_PANIC").ok()).as_deref()
+        MODE.get_or_init(|| std::env::var("TEAMBOARD_TEST_PANIC").ok())
+            .as_deref()
     }
 
     pub fn maybe_panic_in_render(renders: u64) {
-        if renders == 2 && mode() == Some("render") {
-            panic!("test panic in render \x1b]0;pwned\x07 (TEAMBOARD_TEST_PANIC)");
-        }
+        assert!(
+            renders != 2 || mode() != Some("render"),
+            "test panic in render \x1b]0;pwned\x07 (TEAMBOARD_TEST_PANIC)"
+        );
     }
 
     pub fn maybe_panic_in_task() {
-        if mode() == Some("task") {
-            panic!("test panic in a task (TEAMBOARD_TEST_PANIC)");
-        }
+        assert!(
+            mode() != Some("task"),
+            "test panic in a task (TEAMBOARD_TEST_PANIC)"
+        );
     }
 }

@@ -71,7 +71,9 @@ impl<K: Known> Open<K> {
     }
     /// True when the value is not one of the known names.
     pub fn is_unrecognised(&self) -> bool {
-        !K::ALL.iter().any(|(_, n)| n.eq_ignore_ascii_case(&self.raw))
+        !K::ALL
+            .iter()
+            .any(|(_, n)| n.eq_ignore_ascii_case(&self.raw))
     }
 }
 
@@ -107,7 +109,7 @@ macro_rules! known_enum {
 }
 
 known_enum! {
-    /// The documented availability values, old PascalCase and newer camelCase alike (matched case-insensitively).
+    /// The documented availability values, old `PascalCase` and newer `camelCase` alike (matched case-insensitively).
     AvailabilityKind {
         Available = "Available",
         AvailableIdle = "AvailableIdle",
@@ -294,7 +296,9 @@ fn activity_unknown() -> Activity {
     Activity::known(ActivityKind::PresenceUnknown)
 }
 
-fn null_as_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+fn null_as_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(
+    d: D,
+) -> Result<T, D::Error> {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
@@ -388,7 +392,8 @@ pub fn parse_presence_list(body: &[u8]) -> Result<PresenceList, ParseError> {
             Some(_) => Err(ParseError::UnexpectedShape),
             None => {
                 let single = serde_json::Value::Object(map);
-                let presence = Presence::deserialize(single).map_err(|_| ParseError::UnexpectedShape)?;
+                let presence =
+                    Presence::deserialize(single).map_err(|_| ParseError::UnexpectedShape)?;
                 Ok(PresenceList {
                     presences: vec![presence],
                     bad: Vec::new(),
@@ -445,7 +450,10 @@ mod tests {
         let loc = me.work_location.unwrap();
         assert_eq!(loc.work_location_type.kind(), WorkLocationKind::Office);
         assert_eq!(loc.source.kind(), LocationSourceKind::Automatic);
-        assert_eq!(loc.place_id.as_deref(), Some("eb706f15-137e-4722-b4d1-b601481d9251"));
+        assert_eq!(
+            loc.place_id.as_deref(),
+            Some("eb706f15-137e-4722-b4d1-b601481d9251")
+        );
 
         let user = parse_single_presence(USER.as_bytes()).unwrap();
         assert_eq!(user.availability.kind(), AvailabilityKind::DoNotDisturb);
@@ -469,26 +477,66 @@ mod tests {
         assert_eq!(odd.kind(), AvailabilityKind::Other);
         assert_eq!(odd.raw(), "Sleeping");
         assert_eq!(odd.status(), Status::Unknown);
-        assert_eq!(WorkLocationType::parse("TIMEOFF").kind(), WorkLocationKind::TimeOff);
+        assert_eq!(
+            WorkLocationType::parse("TIMEOFF").kind(),
+            WorkLocationKind::TimeOff
+        );
     }
 
     #[test]
     fn every_documented_value_is_known() {
         for v in [
-            "Available", "AvailableIdle", "Away", "BeRightBack", "Busy", "BusyIdle", "DoNotDisturb", "Offline",
-            "PresenceUnknown", "focusing", "inACall", "inAMeeting", "presenting",
+            "Available",
+            "AvailableIdle",
+            "Away",
+            "BeRightBack",
+            "Busy",
+            "BusyIdle",
+            "DoNotDisturb",
+            "Offline",
+            "PresenceUnknown",
+            "focusing",
+            "inACall",
+            "inAMeeting",
+            "presenting",
         ] {
-            assert_ne!(Availability::parse(v).kind(), AvailabilityKind::Other, "{v}");
+            assert_ne!(
+                Availability::parse(v).kind(),
+                AvailabilityKind::Other,
+                "{v}"
+            );
         }
         for v in [
-            "Available", "Away", "BeRightBack", "Busy", "DoNotDisturb", "InACall", "InAConferenceCall", "Inactive",
-            "InAMeeting", "Offline", "OffWork", "OutOfOffice", "PresenceUnknown", "Presenting",
+            "Available",
+            "Away",
+            "BeRightBack",
+            "Busy",
+            "DoNotDisturb",
+            "InACall",
+            "InAConferenceCall",
+            "Inactive",
+            "InAMeeting",
+            "Offline",
+            "OffWork",
+            "OutOfOffice",
+            "PresenceUnknown",
+            "Presenting",
             "UrgentInterruptionsOnly",
         ] {
             assert_ne!(Activity::parse(v).kind(), ActivityKind::Other, "{v}");
         }
-        for v in ["none", "manual", "scheduled", "automatic", "unknownFutureValue"] {
-            assert_ne!(LocationSource::parse(v).kind(), LocationSourceKind::Other, "{v}");
+        for v in [
+            "none",
+            "manual",
+            "scheduled",
+            "automatic",
+            "unknownFutureValue",
+        ] {
+            assert_ne!(
+                LocationSource::parse(v).kind(),
+                LocationSourceKind::Other,
+                "{v}"
+            );
         }
     }
 
@@ -508,7 +556,10 @@ mod tests {
         assert_eq!(list.bad[1].id, None);
         let c = &list.presences[1];
         assert_eq!(c.availability.raw(), "Teleporting");
-        assert_eq!(c.work_location.as_ref().unwrap().work_location_type.kind(), WorkLocationKind::Other);
+        assert_eq!(
+            c.work_location.as_ref().unwrap().work_location_type.kind(),
+            WorkLocationKind::Other
+        );
     }
 
     #[test]
@@ -517,16 +568,34 @@ mod tests {
         body.extend_from_slice(&[0xff, 0xfe]);
         body.extend_from_slice(br#"","contentType":"text"}}}]}"#);
         let list = parse_presence_list(&body).unwrap();
-        let msg = list.presences[0].status_message.as_ref().unwrap().message.as_ref().unwrap();
+        let msg = list.presences[0]
+            .status_message
+            .as_ref()
+            .unwrap()
+            .message
+            .as_ref()
+            .unwrap();
         assert!(msg.content.as_deref().unwrap().starts_with("caf"));
     }
 
     #[test]
     fn not_json_and_wrong_shapes_are_errors() {
-        assert!(matches!(parse_presence_list(b"<html>oops</html>"), Err(ParseError::NotJson(_))));
-        assert!(matches!(parse_presence_list(b""), Err(ParseError::NotJson(_))));
-        assert_eq!(parse_presence_list(b"[1,2]"), Err(ParseError::UnexpectedShape));
-        assert_eq!(parse_presence_list(br#"{"value":3}"#), Err(ParseError::UnexpectedShape));
+        assert!(matches!(
+            parse_presence_list(b"<html>oops</html>"),
+            Err(ParseError::NotJson(_))
+        ));
+        assert!(matches!(
+            parse_presence_list(b""),
+            Err(ParseError::NotJson(_))
+        ));
+        assert_eq!(
+            parse_presence_list(b"[1,2]"),
+            Err(ParseError::UnexpectedShape)
+        );
+        assert_eq!(
+            parse_presence_list(br#"{"value":3}"#),
+            Err(ParseError::UnexpectedShape)
+        );
     }
 
     #[test]
@@ -539,10 +608,19 @@ mod tests {
         let p = parse_single_presence(body).unwrap();
         assert!(p.is_out_of_office());
         let sm = p.status_message.unwrap();
-        assert_eq!(sm.expiry_date_time.unwrap().time_zone.as_deref(), Some("UTC"));
-        let null_ooo = parse_single_presence(br#"{"id":"y","outOfOfficeSettings":{"isOutOfOffice":null,"message":null}}"#).unwrap();
+        assert_eq!(
+            sm.expiry_date_time.unwrap().time_zone.as_deref(),
+            Some("UTC")
+        );
+        let null_ooo = parse_single_presence(
+            br#"{"id":"y","outOfOfficeSettings":{"isOutOfOffice":null,"message":null}}"#,
+        )
+        .unwrap();
         assert!(!null_ooo.is_out_of_office());
-        assert_eq!(null_ooo.availability.kind(), AvailabilityKind::PresenceUnknown);
+        assert_eq!(
+            null_ooo.availability.kind(),
+            AvailabilityKind::PresenceUnknown
+        );
     }
 
     #[test]
@@ -558,7 +636,10 @@ mod tests {
 
     #[test]
     fn serializes_back_with_graph_names_and_raw_values() {
-        let p = parse_single_presence(br#"{"id":"x","availability":"busy","activity":"inACall","sequenceNumber":"7"}"#).unwrap();
+        let p = parse_single_presence(
+            br#"{"id":"x","availability":"busy","activity":"inACall","sequenceNumber":"7"}"#,
+        )
+        .unwrap();
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(v["availability"], "busy");
         assert_eq!(v["activity"], "inACall");

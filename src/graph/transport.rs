@@ -25,5 +25,8 @@ pub enum TransportError {
 }
 
 pub trait Transport: Send + Sync + 'static {
-    fn send(&self, request: http::Request<Bytes>) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>>;
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>>;
 }

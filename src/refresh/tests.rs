@@ -18,7 +18,12 @@ fn refresher(sim: &Arc<Sim>, tokens: Arc<dyn TokenSource>, store: Option<Store>)
     config.team.groups = vec![sim.team_group_id()];
     config.team.include_me = true;
     let options = ClientOptions::new("http://127.0.0.1/v1.0", Duration::from_secs(5));
-    let client = GraphClient::new(options, Arc::new(RouterTransport::new(sim.router())), tokens).unwrap();
+    let client = GraphClient::new(
+        options,
+        Arc::new(RouterTransport::new(sim.router())),
+        tokens,
+    )
+    .unwrap();
     Refresher::new(client, store, config.team)
 }
 
@@ -55,7 +60,10 @@ async fn a_poll_resolves_the_roster_once_then_reuses_it() {
     let before = sim.counts();
     r.poll(None).await.unwrap();
     let after = sim.counts();
-    assert_eq!(after.me + after.groups + after.users + after.batch, before.me + before.groups + before.users + before.batch);
+    assert_eq!(
+        after.me + after.groups + after.users + after.batch,
+        before.me + before.groups + before.users + before.batch
+    );
 }
 
 #[tokio::test]
@@ -64,7 +72,11 @@ async fn without_a_token_the_poll_says_sign_in() {
     let r = refresher(&sim, Arc::new(NoToken), None);
     let failed = r.poll(None).await.unwrap_err();
     assert_eq!(failed.kind, FailureKind::SignedOut);
-    assert!(failed.message.as_str().contains("TEAMBOARD_ACCESS_TOKEN"), "{}", failed.message);
+    assert!(
+        failed.message.as_str().contains("TEAMBOARD_ACCESS_TOKEN"),
+        "{}",
+        failed.message
+    );
 }
 
 #[test]
@@ -73,7 +85,12 @@ fn throttling_carries_how_long_to_wait() {
         retry_after: Some(Duration::from_secs(90)),
         until: tokio::time::Instant::now() + Duration::from_secs(90),
     };
-    assert_eq!(failure(&e).kind, FailureKind::Throttled { retry_after: Some(Duration::from_secs(90)) });
+    assert_eq!(
+        failure(&e).kind,
+        FailureKind::Throttled {
+            retry_after: Some(Duration::from_secs(90))
+        }
+    );
     let e = GraphError::Timeout;
     assert_eq!(failure(&e).kind, FailureKind::Failed);
     assert!(!failure(&e).message.is_empty());

@@ -157,7 +157,30 @@ pub async fn run(args: &SimArgs) -> Result<(), Failure> {
     drop(out);
     shutdown_signal().await;
     drop(running);
+    // Scripts (the soak test, measurements) read this line to count what a client asked for.
+    eprintln!("{}", summary(&sim.counts()));
     Ok(())
+}
+
+/// One line of what was served, written when `teamboard sim` stops.
+pub(crate) fn summary(c: &super::RequestCounts) -> String {
+    format!(
+        "served {} requests: presence_batch={} presence_single={} me_presence={} me={} users={} batch={} \
+         groups={} places={} token={} throttled={} server_errors={} unauthorized={}",
+        c.total,
+        c.presence_batch,
+        c.presence_single,
+        c.me_presence,
+        c.me,
+        c.users,
+        c.batch,
+        c.groups,
+        c.places,
+        c.token,
+        c.throttled,
+        c.server_errors,
+        c.unauthorized
+    )
 }
 
 #[cfg(test)]

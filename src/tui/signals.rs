@@ -31,25 +31,27 @@ impl SignalEvent {
 /// then restores the terminal itself and exits after `WATCHDOG` if the loop has not done so first.
 pub fn spawn_signal_thread(notify: impl Fn(SignalEvent) + Send + 'static) -> std::io::Result<()> {
     let mut signals = Signals::new([SIGHUP, SIGTERM, SIGCONT])?;
-    std::thread::Builder::new().name("signals".into()).spawn(move || {
-        for signal in signals.forever() {
-            let event = match signal {
-                SIGHUP => SignalEvent::Hangup,
-                SIGTERM => SignalEvent::Terminate,
-                _ => {
-                    notify(SignalEvent::Continue);
-                    continue;
-                }
-            };
-            notify(event);
-            std::thread::spawn(move || {
-                std::thread::sleep(WATCHDOG);
-                // The loop may be stuck in a write holding stdout's lock: go around it.
-                super::restore_bypassing_stdout();
-                std::process::exit(event.exit_code());
-            });
-        }
-    })?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                let event = match signal {
+                    SIGHUP => SignalEvent::Hangup,
+                    SIGTERM => SignalEvent::Terminate,
+                    _ => {
+                        notify(SignalEvent::Continue);
+                        continue;
+                    }
+                };
+                notify(event);
+                std::thread::spawn(move || {
+                    std::thread::sleep(WATCHDOG);
+                    // The loop may be stuck in a write holding stdout's lock: go around it.
+                    super::restore_bypassing_stdout();
+                    std::process::exit(event.exit_code());
+                });
+            }
+        })?;
     Ok(())
 }
 

@@ -44,7 +44,10 @@ fn empty_message(app: &App, theme: Theme) -> Vec<(String, Style)> {
     if sync.signed_out {
         return vec![
             ("Not signed in.".to_owned(), theme.error()),
-            ("Set TEAMBOARD_ACCESS_TOKEN or run `teamboard login`.".to_owned(), Style::new()),
+            (
+                "Set TEAMBOARD_ACCESS_TOKEN or run `teamboard login`.".to_owned(),
+                Style::new(),
+            ),
         ];
     }
     if let Some(error) = &sync.error {
@@ -56,7 +59,11 @@ fn empty_message(app: &App, theme: Theme) -> Vec<(String, Style)> {
     if sync.updated_at.is_some() {
         return vec![
             ("No teammates configured.".to_owned(), theme.warning()),
-            ("Add [team] members or groups to the config (teamboard init writes one).".to_owned(), Style::new()),
+            (
+                "Add [team] members or groups to the config (teamboard init writes one)."
+                    .to_owned(),
+                Style::new(),
+            ),
         ];
     }
     vec![("Looking up your team…".to_owned(), theme.muted())]

@@ -25,20 +25,30 @@ pub struct CardContext {
 }
 
 /// The availability line: symbol (arrow plus hollow state when out of office), word, activity.
-pub fn presence_runs<'a>(person: &'a Person, theme: Theme) -> Vec<Run<'a>> {
+pub fn presence_runs(person: &Person, theme: Theme) -> Vec<Run<'_>> {
     let colour = theme.status(person.status);
     let mut runs = Vec::with_capacity(5);
     if person.out_of_office {
-        runs.push(run(presence_style::symbol(person.status, true, theme.symbols), theme.out_of_office()));
-        runs.push(run(presence_style::hollow_symbol(person.status, theme.symbols), colour));
+        runs.push(run(
+            presence_style::symbol(person.status, true, theme.symbols),
+            theme.out_of_office(),
+        ));
+        runs.push(run(
+            presence_style::hollow_symbol(person.status, theme.symbols),
+            colour,
+        ));
     } else {
-        runs.push(run(presence_style::symbol(person.status, false, theme.symbols), colour));
+        runs.push(run(
+            presence_style::symbol(person.status, false, theme.symbols),
+            colour,
+        ));
     }
     runs.push(run(" ", Style::new()));
     runs.push(run(person.availability.as_str(), colour));
     let activity = person.activity.as_str();
     // Out of office has its own line; the activity saying so again is noise.
-    let repeats = activity == person.availability.as_str() || (person.out_of_office && activity == "Out of office");
+    let repeats = activity == person.availability.as_str()
+        || (person.out_of_office && activity == "Out of office");
     if !activity.is_empty() && !repeats {
         runs.push(run(theme.separator(), theme.muted()));
         runs.push(run(activity, Style::new()));
@@ -47,7 +57,7 @@ pub fn presence_runs<'a>(person: &'a Person, theme: Theme) -> Vec<Run<'a>> {
 }
 
 /// The third line: out of office with its message, else the work location with its place.
-fn whereabouts<'a>(person: &'a Person, theme: Theme) -> Vec<Run<'a>> {
+fn whereabouts(person: &Person, theme: Theme) -> Vec<Run<'_>> {
     if person.out_of_office {
         let mut runs = vec![run("Out of office", theme.out_of_office())];
         if let Some(message) = person.ooo_line() {
@@ -56,8 +66,12 @@ fn whereabouts<'a>(person: &'a Person, theme: Theme) -> Vec<Run<'a>> {
         }
         return runs;
     }
-    let Some(location) = &person.location else { return Vec::new() };
-    let Some(word) = location.word() else { return Vec::new() };
+    let Some(location) = &person.location else {
+        return Vec::new();
+    };
+    let Some(word) = location.word() else {
+        return Vec::new();
+    };
     let mut runs = Vec::with_capacity(4);
     if let Some(icon) = presence_style::location_symbol(location.kind, theme.symbols) {
         runs.push(run(icon, Style::new()));
@@ -87,7 +101,11 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
         return;
     }
     let border_set = theme.border_set(cx.selected);
-    let border_style = if cx.selected { theme.selected_border() } else { theme.border() };
+    let border_style = if cx.selected {
+        theme.selected_border()
+    } else {
+        theme.border()
+    };
     Block::bordered()
         .border_set(border_set)
         .border_style(border_style)
@@ -97,16 +115,47 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
     let top = Rect::new(area.x + 1, area.y, area.width - 2, 1);
     let age = age_label(person, cx.now);
     let age_width = age.as_deref().map_or(0, |a| width(a) + 2);
-    let name_room = usize::from(top.width).saturating_sub(age_width + 1).saturating_sub(2);
-    let name_style = if person.is_flashing(cx.now.instant) { theme.flash() } else { theme.name() };
+    let name_room = usize::from(top.width)
+        .saturating_sub(age_width + 1)
+        .saturating_sub(2);
+    let name_style = if person.is_flashing(cx.now.instant) {
+        theme.flash()
+    } else {
+        theme.name()
+    };
     let name = fit(person.name.as_str(), name_room);
-    put(buf, top, &[run(" ", Style::new()), run(name, name_style), run(" ", Style::new())]);
+    put(
+        buf,
+        top,
+        &[
+            run(" ", Style::new()),
+            run(name, name_style),
+            run(" ", Style::new()),
+        ],
+    );
     if let Some(age) = age {
-        let style = if person.stale { theme.warning() } else { theme.muted() };
-        put_right(buf, top, &[run(" ", Style::new()), run(age, style), run(" ", Style::new())]);
+        let style = if person.stale {
+            theme.warning()
+        } else {
+            theme.muted()
+        };
+        put_right(
+            buf,
+            top,
+            &[
+                run(" ", Style::new()),
+                run(age, style),
+                run(" ", Style::new()),
+            ],
+        );
     }
 
-    let inner = Rect::new(area.x + 2, area.y + 1, area.width.saturating_sub(4), area.height - 2);
+    let inner = Rect::new(
+        area.x + 2,
+        area.y + 1,
+        area.width.saturating_sub(4),
+        area.height - 2,
+    );
     let line = |n: u16| Rect::new(inner.x, inner.y + n, inner.width, 1);
     let mut lines: Vec<Vec<Run<'_>>> = vec![presence_runs(person, theme)];
     if let Some(message) = person.status_line() {

@@ -15,26 +15,47 @@ use crate::text::{fit, width};
 /// Below this width the availability word is left out (the symbol still says it).
 const WORD_MIN_WIDTH: u16 = 34;
 
-pub fn render(person: &Person, row: Rect, buf: &mut Buffer, theme: Theme, now: Now, selected: bool) {
+pub fn render(
+    person: &Person,
+    row: Rect,
+    buf: &mut Buffer,
+    theme: Theme,
+    now: Now,
+    selected: bool,
+) {
     if row.is_empty() {
         return;
     }
     let colour = theme.status(person.status);
     let symbol = if person.out_of_office {
-        run(presence_style::symbol(person.status, true, theme.symbols), theme.out_of_office())
+        run(
+            presence_style::symbol(person.status, true, theme.symbols),
+            theme.out_of_office(),
+        )
     } else {
-        run(presence_style::symbol(person.status, false, theme.symbols), colour)
+        run(
+            presence_style::symbol(person.status, false, theme.symbols),
+            colour,
+        )
     };
     let age = age_label(person, now);
     let age_width = age.as_deref().map_or(0, |a| width(a) as u16 + 1);
     let word = (row.width >= WORD_MIN_WIDTH).then(|| person.availability.as_str());
     let word_width = word.map_or(0, |w| width(w).min(14) as u16 + 2);
     let name_room = usize::from(row.width.saturating_sub(2 + age_width + word_width));
-    let name_style = if person.is_flashing(now.instant) { theme.flash() } else { theme.name() };
+    let name_style = if person.is_flashing(now.instant) {
+        theme.flash()
+    } else {
+        theme.name()
+    };
     put(
         buf,
         row,
-        &[symbol, run(" ", Style::new()), run(fit(person.name.as_str(), name_room), name_style)],
+        &[
+            symbol,
+            run(" ", Style::new()),
+            run(fit(person.name.as_str(), name_room), name_style),
+        ],
     );
     let right = Rect::new(row.x, row.y, row.width, 1);
     let mut tail = Vec::with_capacity(3);

@@ -19,12 +19,26 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<P
     let shown = app.visible().len();
     let total = app.people().len();
     let count = if filter.is_active() {
-        if shown == 0 { "no one matches".to_owned() } else { format!("{shown} of {total}") }
+        if shown == 0 {
+            "no one matches".to_owned()
+        } else {
+            format!("{shown} of {total}")
+        }
     } else {
         String::new()
     };
     if app.mode() == Mode::Filter {
-        let right = [run(count, if shown == 0 { theme.warning() } else { theme.muted() }), run(" ", Style::new())];
+        let right = [
+            run(
+                count,
+                if shown == 0 {
+                    theme.warning()
+                } else {
+                    theme.muted()
+                },
+            ),
+            run(" ", Style::new()),
+        ];
         let right_width = runs_width(&right) as u16;
         let room = if right_width + 10 <= area.width {
             put_right(buf, area, &right);
@@ -38,9 +52,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<P
         let scroll = input.visual_scroll(field);
         let value: String = input.value().chars().skip(scroll).collect();
         let visible_value = SafeText::line(&value);
-        put(buf, Rect::new(area.x, area.y, room, 1), &[run("/", theme.key()), run(visible_value.as_str(), Style::new())]);
+        put(
+            buf,
+            Rect::new(area.x, area.y, room, 1),
+            &[
+                run("/", theme.key()),
+                run(visible_value.as_str(), Style::new()),
+            ],
+        );
         let cursor_x = area.x + 1 + (input.visual_cursor().saturating_sub(scroll)) as u16;
-        return Some(Position::new(cursor_x.min(area.right().saturating_sub(1)), area.y));
+        return Some(Position::new(
+            cursor_x.min(area.right().saturating_sub(1)),
+            area.y,
+        ));
     }
 
     let mut right: Vec<Run<'_>> = Vec::new();
@@ -48,8 +72,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<P
     if !pending.is_empty() {
         right.push(run(format!("{}…", pending.keys_text()), theme.key()));
     } else if filter.is_active() {
-        right.push(run(format!("/{}", SafeText::line(filter.input.value())), theme.key()));
-        right.push(run(format!(" {count}"), if shown == 0 { theme.warning() } else { theme.muted() }));
+        right.push(run(
+            format!("/{}", SafeText::line(filter.input.value())),
+            theme.key(),
+        ));
+        right.push(run(
+            format!(" {count}"),
+            if shown == 0 {
+                theme.warning()
+            } else {
+                theme.muted()
+            },
+        ));
     }
     right.push(run(" ", Style::new()));
     let right_width = runs_width(&right) as u16;
@@ -62,11 +96,32 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<P
     let left = Rect::new(area.x, area.y, room, 1);
     let sync = app.sync();
     if let Some(notice) = app.notice() {
-        put(buf, left, &[run(" ", Style::new()), run(notice.as_str(), theme.warning())]);
+        put(
+            buf,
+            left,
+            &[
+                run(" ", Style::new()),
+                run(notice.as_str(), theme.warning()),
+            ],
+        );
     } else if let Some(error) = &sync.error {
-        put(buf, left, &[run(" ! ", theme.error()), run(error.message.as_str(), theme.error())]);
+        put(
+            buf,
+            left,
+            &[
+                run(" ! ", theme.error()),
+                run(error.message.as_str(), theme.error()),
+            ],
+        );
     } else if let Some(warning) = &sync.warning {
-        put(buf, left, &[run(" ! ", theme.warning()), run(warning.as_str(), theme.warning())]);
+        put(
+            buf,
+            left,
+            &[
+                run(" ! ", theme.warning()),
+                run(warning.as_str(), theme.warning()),
+            ],
+        );
     } else {
         put(buf, left, &hints(app, theme, usize::from(room)));
     }

@@ -16,13 +16,19 @@ use crate::presence_style;
 
 pub fn render(app: &App, g: &Geometry, buf: &mut Buffer, theme: Theme) {
     for (section, row) in g.headers_on_screen() {
-        let status = Status::ALL.get(section.key).copied().unwrap_or(Status::Unknown);
+        let status = Status::ALL
+            .get(section.key)
+            .copied()
+            .unwrap_or(Status::Unknown);
         let label = format!(" ({})", section.items.len());
         put(
             buf,
             row,
             &[
-                run(presence_style::symbol(status, false, theme.symbols), theme.status(status)),
+                run(
+                    presence_style::symbol(status, false, theme.symbols),
+                    theme.status(status),
+                ),
                 run(" ", Style::new()),
                 run(presence_style::status_word(status), theme.section()),
                 run(label, theme.muted()),
@@ -31,12 +37,23 @@ pub fn render(app: &App, g: &Geometry, buf: &mut Buffer, theme: Theme) {
     }
     let cursor = app.cursor();
     for n in g.on_screen() {
-        let (Some(person), Some(rect)) = (app.shown(n), g.item_rect(n)) else { continue };
+        let (Some(person), Some(rect)) = (app.shown(n), g.item_rect(n)) else {
+            continue;
+        };
         let selected = cursor == Some(n);
         if g.compact {
             compact::render(person, rect, buf, theme, app.now(), selected);
         } else {
-            card::render(person, rect, buf, CardContext { theme, now: app.now(), selected });
+            card::render(
+                person,
+                rect,
+                buf,
+                CardContext {
+                    theme,
+                    now: app.now(),
+                    selected,
+                },
+            );
         }
     }
 }
@@ -54,6 +71,10 @@ pub fn message(buf: &mut Buffer, body: Rect, lines: &[(String, Style)]) {
         }
         let w = (crate::text::width(text) as u16).min(body.width);
         let x = body.x + (body.width - w) / 2;
-        put(buf, Rect::new(x, y, body.right() - x, 1), &[run(text.as_str(), *style)]);
+        put(
+            buf,
+            Rect::new(x, y, body.right() - x, 1),
+            &[run(text.as_str(), *style)],
+        );
     }
 }

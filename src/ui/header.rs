@@ -24,11 +24,17 @@ pub fn freshness(app: &App, theme: Theme) -> Run<'static> {
             .as_ref()
             .is_some_and(|e| matches!(e.kind, FailureKind::Throttled { .. }));
         if throttled && until > now.utc {
-            return run(format!("throttled until {}", app.clock(until)), theme.warning());
+            return run(
+                format!("throttled until {}", app.clock(until)),
+                theme.warning(),
+            );
         }
     }
     match (sync.updated_at, sync.cached_at, &sync.error) {
-        (Some(at), _, Some(_)) => run(format!("stale · updated {}", app.clock(at)), theme.warning()),
+        (Some(at), _, Some(_)) => run(
+            format!("stale · updated {}", app.clock(at)),
+            theme.warning(),
+        ),
         (Some(at), _, None) => run(format!("updated {}", app.clock(at)), theme.muted()),
         (None, Some(at), _) => run(format!("stale · cached {}", app.clock(at)), theme.warning()),
         (None, None, Some(_)) => run("no data yet", theme.warning()),
@@ -40,7 +46,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     if area.is_empty() {
         return;
     }
-    let state = [run(" ", Style::new()), freshness(app, theme), run(" ", Style::new())];
+    let state = [
+        run(" ", Style::new()),
+        freshness(app, theme),
+        run(" ", Style::new()),
+    ];
     let state_width = runs_width(&state) as u16;
     let left_room = if state_width + 12 <= area.width {
         put_right(buf, area, &state);
@@ -53,19 +63,29 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     if let Some(me) = app.me() {
         runs.push(run(" you ", theme.muted()));
         // Symbol and word only (activity is on your card).
-        runs.extend(presence_runs(me, theme).into_iter().take(if me.out_of_office { 4 } else { 3 }));
+        runs.extend(
+            presence_runs(me, theme)
+                .into_iter()
+                .take(if me.out_of_office { 4 } else { 3 }),
+        );
         runs.push(run(" ", Style::new()));
     }
     let (counts, out_of_office) = app.counts();
     runs.push(run(" ", Style::new()));
     for (status, &n) in Status::ALL.iter().zip(counts) {
         if n > 0 {
-            runs.push(run(presence_style::symbol(*status, false, theme.symbols), theme.status(*status)));
+            runs.push(run(
+                presence_style::symbol(*status, false, theme.symbols),
+                theme.status(*status),
+            ));
             runs.push(run(format!("{n} "), Style::new()));
         }
     }
     if out_of_office > 0 {
-        runs.push(run(presence_style::symbol(Status::Unknown, true, theme.symbols), theme.out_of_office()));
+        runs.push(run(
+            presence_style::symbol(Status::Unknown, true, theme.symbols),
+            theme.out_of_office(),
+        ));
         runs.push(run(format!("{out_of_office} "), Style::new()));
     }
     put(buf, Rect::new(area.x, area.y, left_room, 1), &runs);

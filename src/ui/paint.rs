@@ -30,7 +30,11 @@ pub fn put(buf: &mut Buffer, row: Rect, runs: &[Run<'_>]) -> u16 {
         if room == 0 {
             break;
         }
-        let fitted = if width(text) <= room { Cow::Borrowed(text.as_ref()) } else { fit(text, room) };
+        let fitted = if width(text) <= room {
+            Cow::Borrowed(text.as_ref())
+        } else {
+            fit(text, room)
+        };
         let (next, _) = buf.set_stringn(x, row.y, &fitted, room, *style);
         x = next;
         if fitted.len() < text.len() {

@@ -27,9 +27,9 @@ pub fn max_scroll(app: &App, area: Rect) -> u16 {
     let theme = Theme::new(app.options().color, app.options().symbols);
     match app.mode() {
         crate::app::Mode::Help => Help::new(app.keymap(), theme).max_scroll(area),
-        crate::app::Mode::Details => app
-            .selected()
-            .map_or(0, |p| Detail::new(p, theme, app.tz(), app.now().utc).max_scroll(area)),
+        crate::app::Mode::Details => app.selected().map_or(0, |p| {
+            Detail::new(p, theme, app.tz(), app.now().utc).max_scroll(area)
+        }),
         _ => 0,
     }
 }

@@ -22,7 +22,11 @@ impl Theme {
     }
 
     fn fg(self, color: Color) -> Style {
-        if self.color { Style::new().fg(color) } else { Style::new() }
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
     }
 
     /// The colour of an availability group.
@@ -50,7 +54,11 @@ impl Theme {
 
     /// Secondary text: ages, places, counts' zeroes.
     pub fn muted(self) -> Style {
-        if self.color { Style::new().fg(Color::DarkGray) } else { Style::new().add_modifier(Modifier::DIM) }
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
     }
 
     /// A person whose presence Graph left out of the last answer.

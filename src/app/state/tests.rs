@@ -3,13 +3,17 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::layout::Rect;
 
 use crate::app::keymap::Keymap;
-use crate::app::{App, Effect, FailureKind, Mode, Msg, Now, Options, PollData, PollFailure, Signal};
+use crate::app::{
+    App, Effect, FailureKind, Mode, Msg, Now, Options, PollData, PollFailure, Signal,
+};
 use crate::config::{GroupBy, SortOrder, Symbols};
 use crate::graph::model::{Availability, Presence, User, UserId};
 use crate::roster::{Roster, RosterSource};
@@ -55,13 +59,20 @@ pub(crate) fn user(id: &str, name: &str) -> User {
 pub(crate) fn roster(n: usize) -> Arc<Roster> {
     Arc::new(Roster {
         me: Some(user("me", "Me Myself")),
-        members: (0..n).map(|i| user(&format!("u{i:02}"), &format!("Person {i:02}"))).collect(),
+        members: (0..n)
+            .map(|i| user(&format!("u{i:02}"), &format!("Person {i:02}")))
+            .collect(),
         unresolved: Vec::new(),
         source: RosterSource::default(),
     })
 }
 
-pub(crate) fn presence(id: &str, availability: &str, activity: &str, seq: Option<&str>) -> Presence {
+pub(crate) fn presence(
+    id: &str,
+    availability: &str,
+    activity: &str,
+    seq: Option<&str>,
+) -> Presence {
     let mut p = Presence::unknown(UserId::new(id));
     p.availability = Availability::parse(availability);
     p.activity = crate::graph::model::Activity::parse(activity);
@@ -109,8 +120,17 @@ fn everyone_available(roster: &Roster) -> Vec<Presence> {
 fn ready(n: usize) -> (App, Arc<Roster>, Now) {
     let now = t0();
     let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
-    let effects = app.update(Msg::Resize { width: 80, height: 24 }, now);
-    assert!(matches!(effects.as_slice(), [Effect::Poll(None)]), "first poll at once: {effects:?}");
+    let effects = app.update(
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+        now,
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::Poll(None)]),
+        "first poll at once: {effects:?}"
+    );
     let r = roster(n);
     let presences = everyone_available(&r);
     app.update(polled(&r, presences), now);
@@ -132,10 +152,20 @@ fn the_first_poll_is_due_at_once_and_only_one_runs() {
     assert_eq!(app.next_deadline(), Some(now.instant));
     assert!(has_poll(&app.update(Msg::Deadline, now)));
     assert!(app.poll_in_flight());
-    assert_eq!(app.next_deadline(), None, "nothing to wait for while the poll runs and no card shows an age");
+    assert_eq!(
+        app.next_deadline(),
+        None,
+        "nothing to wait for while the poll runs and no card shows an age"
+    );
     assert!(!has_poll(&app.update(Msg::Deadline, now.after(MIN))));
-    assert!(!has_poll(&app.update(key('r'), now.after(MIN))), "r waits for the poll in flight");
-    assert_eq!(app.notice().unwrap().as_str(), "a refresh is already running");
+    assert!(
+        !has_poll(&app.update(key('r'), now.after(MIN))),
+        "r waits for the poll in flight"
+    );
+    assert_eq!(
+        app.notice().unwrap().as_str(),
+        "a refresh is already running"
+    );
 }
 
 #[test]
@@ -143,7 +173,10 @@ fn a_successful_poll_schedules_the_next_within_the_jitter() {
     let (app, _, now) = ready(3);
     let next = app.next_deadline().unwrap();
     let wait = next - now.instant;
-    assert!(wait >= Duration::from_secs(27) && wait <= Duration::from_secs(33), "{wait:?}");
+    assert!(
+        wait >= Duration::from_secs(27) && wait <= Duration::from_secs(33),
+        "{wait:?}"
+    );
     assert_eq!(app.people().len(), 4);
     assert!(!app.sync().is_stale());
     assert_eq!(app.sync().updated_at, Some(now.utc));
@@ -153,9 +186,18 @@ fn a_successful_poll_schedules_the_next_within_the_jitter() {
 fn the_deadline_starts_the_next_poll_and_r_starts_one_now() {
     let (mut app, _, now) = ready(3);
     let next = app.next_deadline().unwrap();
-    let early = Now { instant: next - Duration::from_millis(1), ..now };
-    assert!(!has_poll(&app.update(Msg::Deadline, early)), "an early wake-up does nothing");
-    let at = Now { instant: next, ..now };
+    let early = Now {
+        instant: next.checked_sub(Duration::from_millis(1)).unwrap(),
+        ..now
+    };
+    assert!(
+        !has_poll(&app.update(Msg::Deadline, early)),
+        "an early wake-up does nothing"
+    );
+    let at = Now {
+        instant: next,
+        ..now
+    };
     assert!(has_poll(&app.update(Msg::Deadline, at)));
     let (mut app, _, now) = ready(3);
     let later = now.after(Duration::from_secs(3));
@@ -170,43 +212,85 @@ fn the_warm_roster_goes_back_with_the_next_poll_until_it_expires() {
         [Effect::Poll(Some(held))] => assert!(Arc::ptr_eq(held, &r)),
         other => panic!("{other:?}"),
     }
-    app.update(polled(&r, everyone_available(&r)), now.after(Duration::from_secs(2)));
+    app.update(
+        polled(&r, everyone_available(&r)),
+        now.after(Duration::from_secs(2)),
+    );
     let day = now.after(Duration::from_secs(24 * 3600 + 5));
-    assert!(matches!(app.update(Msg::Deadline, day).as_slice(), [Effect::Poll(None)]));
+    assert!(matches!(
+        app.update(Msg::Deadline, day).as_slice(),
+        [Effect::Poll(None)]
+    ));
 }
 
 #[test]
 fn failures_back_off_and_keep_the_last_good_data() {
     let (mut app, _, now) = ready(3);
-    let before: Vec<String> = app.people().iter().map(|p| p.availability.to_string()).collect();
+    let before: Vec<String> = app
+        .people()
+        .iter()
+        .map(|p| p.availability.to_string())
+        .collect();
     app.update(key('r'), now);
     app.update(failed(FailureKind::Failed), now);
     assert!(app.sync().is_stale());
     assert!(app.sync().error.is_some());
-    let after: Vec<String> = app.people().iter().map(|p| p.availability.to_string()).collect();
-    assert_eq!(before, after, "a failed poll changes only the staleness shown");
+    let after: Vec<String> = app
+        .people()
+        .iter()
+        .map(|p| p.availability.to_string())
+        .collect();
+    assert_eq!(
+        before, after,
+        "a failed poll changes only the staleness shown"
+    );
     let wait = app.next_deadline().unwrap() - now.instant;
-    assert!(wait >= Duration::from_secs(27) && wait <= Duration::from_secs(33), "first backoff ≈ interval: {wait:?}");
-    let t1 = Now { instant: app.next_deadline().unwrap(), ..now };
+    assert!(
+        wait >= Duration::from_secs(27) && wait <= Duration::from_secs(33),
+        "first backoff ≈ interval: {wait:?}"
+    );
+    let t1 = Now {
+        instant: app.next_deadline().unwrap(),
+        ..now
+    };
     assert!(has_poll(&app.update(Msg::Deadline, t1)));
     app.update(failed(FailureKind::Failed), t1);
     let wait = app.next_deadline().unwrap() - t1.instant;
-    assert!(wait >= Duration::from_secs(54) && wait <= Duration::from_secs(66), "second backoff doubles: {wait:?}");
+    assert!(
+        wait >= Duration::from_secs(54) && wait <= Duration::from_secs(66),
+        "second backoff doubles: {wait:?}"
+    );
 }
 
 #[test]
 fn throttling_pauses_polling_shows_until_when_and_refuses_r() {
     let (mut app, r, now) = ready(3);
     app.update(key('r'), now);
-    app.update(failed(FailureKind::Throttled { retry_after: Some(Duration::from_secs(120)) }), now);
+    app.update(
+        failed(FailureKind::Throttled {
+            retry_after: Some(Duration::from_secs(120)),
+        }),
+        now,
+    );
     let until = app.sync().throttled_until.unwrap();
     let told = until.duration_since(now.utc).as_secs();
     assert!((120..=121).contains(&told), "{told}");
     let next = app.next_deadline().unwrap();
     assert!(next - now.instant >= Duration::from_secs(120));
-    assert!(!has_poll(&app.update(key('r'), now.after(MIN))), "r does not break a throttle");
-    assert!(app.notice().unwrap().as_str().starts_with("Graph asked us to wait: throttled until 12:0"));
-    let at = Now { instant: next, utc: until };
+    assert!(
+        !has_poll(&app.update(key('r'), now.after(MIN))),
+        "r does not break a throttle"
+    );
+    assert!(
+        app.notice()
+            .unwrap()
+            .as_str()
+            .starts_with("Graph asked us to wait: throttled until 12:0")
+    );
+    let at = Now {
+        instant: next,
+        utc: until,
+    };
     assert!(has_poll(&app.update(Msg::Deadline, at)));
     app.update(polled(&r, everyone_available(&r)), at);
     assert_eq!(app.sync().throttled_until, None);
@@ -236,7 +320,10 @@ fn an_older_sequence_number_never_replaces_a_newer_one() {
     let p = app.person(&UserId::new("u00")).unwrap();
     assert_eq!(p.availability.as_str(), "Busy");
     assert_eq!(p.activity.as_str(), "In a call");
-    assert!(!effects.iter().any(|e| matches!(e, Effect::Save(_))), "nothing new, nothing saved");
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Save(_))),
+        "nothing new, nothing saved"
+    );
 }
 
 #[test]
@@ -271,14 +358,28 @@ fn a_change_flashes_and_starts_the_age_and_the_flash_end_is_a_deadline() {
     let p = app.person(&UserId::new("u00")).unwrap();
     assert!(p.is_flashing(t1.instant));
     assert_eq!(p.changed_at, Some(t1.utc));
-    assert_eq!(app.next_deadline(), Some(t1.instant + Duration::from_secs(2)), "the flash ends first");
-    let t2 = Now { instant: t1.instant + Duration::from_secs(2), ..t1 };
+    assert_eq!(
+        app.next_deadline(),
+        Some(t1.instant + Duration::from_secs(2)),
+        "the flash ends first"
+    );
+    let t2 = Now {
+        instant: t1.instant + Duration::from_secs(2),
+        ..t1
+    };
     app.update(Msg::Deadline, t2);
-    assert!(!app.person(&UserId::new("u00")).unwrap().is_flashing(t2.instant));
+    assert!(
+        !app.person(&UserId::new("u00"))
+            .unwrap()
+            .is_flashing(t2.instant)
+    );
     // Now the next minute boundary (12:01:00, 25 s after 12:00:35) comes before the next poll.
     let next = app.next_deadline().unwrap();
     let wait = next - t2.instant;
-    assert!(wait > Duration::from_secs(24) && wait < Duration::from_secs(26), "{wait:?}");
+    assert!(
+        wait > Duration::from_secs(24) && wait < Duration::from_secs(26),
+        "{wait:?}"
+    );
 }
 
 #[test]
@@ -286,14 +387,23 @@ fn ages_wake_the_board_only_when_a_label_on_screen_changes() {
     let (mut app, r, now) = ready(1);
     let mut snapshot = app.snapshot();
     // Changed two hours ago: the label reads "2h" until 3h; the next poll comes first.
-    snapshot.last_changed = vec![(UserId::new("u00"), now.utc - jiff::SignedDuration::from_hours(2))];
+    snapshot.last_changed = vec![(
+        UserId::new("u00"),
+        now.utc - jiff::SignedDuration::from_hours(2),
+    )];
     app.load_snapshot(snapshot);
     let next = app.next_deadline().unwrap();
-    assert!(next - now.instant > Duration::from_secs(26), "no minute wake-ups for an hour label");
+    assert!(
+        next - now.instant > Duration::from_secs(26),
+        "no minute wake-ups for an hour label"
+    );
     app.update(key('r'), now);
     app.update(failed(FailureKind::SignedOut), now);
     let next = app.next_deadline().unwrap();
-    assert_eq!(next - now.instant, Duration::from_secs(3600 - 30) + Duration::from_millis(20));
+    assert_eq!(
+        next - now.instant,
+        Duration::from_secs(3600 - 30) + Duration::from_millis(20)
+    );
     let _ = r;
 }
 
@@ -305,13 +415,20 @@ fn selection_follows_the_person_across_refreshes_sorts_and_filters() {
     let chosen = selected_id(&app);
     // Everyone else turns busy: the order changes, the selection stays on the same person.
     app.update(key('r'), now);
-    let mut answer: Vec<Presence> =
-        r.ids().iter().map(|id| presence(id.as_str(), "Busy", "Busy", Some("5"))).collect();
+    let mut answer: Vec<Presence> = r
+        .ids()
+        .iter()
+        .map(|id| presence(id.as_str(), "Busy", "Busy", Some("5")))
+        .collect();
     let idx = answer.iter().position(|p| p.id.as_str() == chosen).unwrap();
     answer[idx] = presence(&chosen, "Offline", "OffWork", Some("5"));
     app.update(polled(&r, answer), now);
     assert_eq!(selected_id(&app), chosen);
-    assert_eq!(app.cursor(), Some(app.visible().len() - 1), "offline sorts last");
+    assert_eq!(
+        app.cursor(),
+        Some(app.visible().len() - 1),
+        "offline sorts last"
+    );
     app.update(key('s'), now);
     assert_eq!(app.sort(), SortOrder::Name);
     assert_eq!(selected_id(&app), chosen);
@@ -324,7 +441,13 @@ fn selection_follows_the_person_across_refreshes_sorts_and_filters() {
     app.update(code(KeyCode::Esc), now);
     assert_eq!(app.visible().len(), 9);
     assert_eq!(selected_id(&app), chosen);
-    app.update(Msg::Resize { width: 30, height: 8 }, now);
+    app.update(
+        Msg::Resize {
+            width: 30,
+            height: 8,
+        },
+        now,
+    );
     assert_eq!(selected_id(&app), chosen);
 }
 
@@ -346,7 +469,10 @@ fn vim_moves_follow_the_grid() {
     let effects = app.update(key('g'), now);
     assert!(effects.is_empty());
     assert_eq!(app.pending().keys_text(), "g");
-    assert_eq!(app.next_deadline().unwrap(), now.instant + crate::app::keymap::SEQUENCE_TIMEOUT);
+    assert_eq!(
+        app.next_deadline().unwrap(),
+        now.instant + crate::app::keymap::SEQUENCE_TIMEOUT
+    );
     app.update(key('g'), now);
     assert_eq!(app.cursor(), Some(0));
     app.update(ctrl('d'), now);
@@ -363,27 +489,62 @@ fn vim_moves_follow_the_grid() {
 #[test]
 fn quit_suspend_resume_and_signals() {
     let (mut app, _, now) = ready(2);
-    assert!(matches!(app.update(key('q'), now).as_slice(), [Effect::Quit]));
-    assert!(matches!(app.update(ctrl('c'), now).as_slice(), [Effect::Quit]));
-    assert!(matches!(app.update(ctrl('z'), now).as_slice(), [Effect::Suspend]));
-    assert!(matches!(app.update(Msg::Resumed, now).as_slice(), [Effect::Redraw]));
-    assert!(matches!(app.update(Msg::Terminate(Signal::Terminate), now).as_slice(), [Effect::Terminate(143)]));
-    assert!(matches!(app.update(Msg::Terminate(Signal::Hangup), now).as_slice(), [Effect::Terminate(129)]));
-    let release = KeyEvent::new_with_kind(KeyCode::Char('q'), KeyModifiers::NONE, KeyEventKind::Release);
-    assert!(app.update(Msg::Key(release), now).is_empty(), "only presses count");
+    assert!(matches!(
+        app.update(key('q'), now).as_slice(),
+        [Effect::Quit]
+    ));
+    assert!(matches!(
+        app.update(ctrl('c'), now).as_slice(),
+        [Effect::Quit]
+    ));
+    assert!(matches!(
+        app.update(ctrl('z'), now).as_slice(),
+        [Effect::Suspend]
+    ));
+    assert!(matches!(
+        app.update(Msg::Resumed, now).as_slice(),
+        [Effect::Redraw]
+    ));
+    assert!(matches!(
+        app.update(Msg::Terminate(Signal::Terminate), now)
+            .as_slice(),
+        [Effect::Terminate(143)]
+    ));
+    assert!(matches!(
+        app.update(Msg::Terminate(Signal::Hangup), now).as_slice(),
+        [Effect::Terminate(129)]
+    ));
+    let release = KeyEvent::new_with_kind(
+        KeyCode::Char('q'),
+        KeyModifiers::NONE,
+        KeyEventKind::Release,
+    );
+    assert!(
+        app.update(Msg::Key(release), now).is_empty(),
+        "only presses count"
+    );
 }
 
 #[test]
 fn a_paste_goes_only_to_the_filter_and_never_quits() {
     let (mut app, _, now) = ready(5);
     assert!(app.update(Msg::Paste("q".into()), now).is_empty());
-    assert!(!app.filter().is_active(), "outside the filter a paste is dropped");
+    assert!(
+        !app.filter().is_active(),
+        "outside the filter a paste is dropped"
+    );
     app.update(key('/'), now);
     assert_eq!(app.mode(), Mode::Filter);
-    let effects = app.update(Msg::Paste("q\u{3}\x1b[2J\x1b]52;c;aGk=\x07Person 01".into()), now);
+    let effects = app.update(
+        Msg::Paste("q\u{3}\x1b[2J\x1b]52;c;aGk=\x07Person 01".into()),
+        now,
+    );
     assert!(effects.is_empty(), "{effects:?}");
     let value = app.filter().input.value().to_owned();
-    assert!(!value.contains('\x1b') && !value.contains('\u{3}'), "{value:?}");
+    assert!(
+        !value.contains('\x1b') && !value.contains('\u{3}'),
+        "{value:?}"
+    );
     assert!(value.ends_with("Person 01"));
     assert_eq!(app.mode(), Mode::Filter);
 }
@@ -405,8 +566,11 @@ fn filter_keeps_with_enter_clears_with_esc_and_says_when_no_one_matches() {
     assert_eq!(app.mode(), Mode::Board);
     assert!(app.filter().is_active());
     let kept = app.visible().len();
-    assert!(kept >= 1 && kept < 6);
-    assert!(matches!(app.update(key('q'), now).as_slice(), [Effect::Quit]), "q quits again after Enter");
+    assert!((1..6).contains(&kept));
+    assert!(
+        matches!(app.update(key('q'), now).as_slice(), [Effect::Quit]),
+        "q quits again after Enter"
+    );
     app.update(code(KeyCode::Esc), now);
     assert!(!app.filter().is_active());
     assert_eq!(app.visible().len(), 6);
@@ -418,7 +582,11 @@ fn details_and_help_open_and_close() {
     app.update(code(KeyCode::Enter), now);
     assert_eq!(app.mode(), Mode::Details);
     app.update(key('l'), now);
-    assert_eq!(app.mode(), Mode::Details, "moving keeps details open on the next person");
+    assert_eq!(
+        app.mode(),
+        Mode::Details,
+        "moving keeps details open on the next person"
+    );
     assert_eq!(app.cursor(), Some(1));
     app.update(code(KeyCode::Esc), now);
     assert_eq!(app.mode(), Mode::Board);
@@ -432,11 +600,21 @@ fn details_and_help_open_and_close() {
 fn mouse_clicks_select_and_the_wheel_moves_by_rows() {
     let (mut app, _, now) = ready(8);
     let click = |column, row| {
-        Msg::Mouse(MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column, row, modifiers: KeyModifiers::NONE })
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
     };
     app.update(click(30, 7), now);
     assert_eq!(app.cursor(), Some(4));
-    let wheel = Msg::Mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: 0, row: 0, modifiers: KeyModifiers::NONE });
+    let wheel = Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 0,
+        row: 0,
+        modifiers: KeyModifiers::NONE,
+    });
     app.update(wheel, now);
     assert_eq!(app.cursor(), Some(7));
     let mut off = options();
@@ -455,13 +633,19 @@ fn the_cache_fills_the_board_marked_stale_until_the_first_poll() {
         saved_at: now.utc - jiff::SignedDuration::from_mins(5),
         roster: (*r).clone(),
         presences: vec![presence("u01", "Busy", "InAMeeting", Some("9"))],
-        last_changed: vec![(UserId::new("u01"), now.utc - jiff::SignedDuration::from_mins(3))],
+        last_changed: vec![(
+            UserId::new("u01"),
+            now.utc - jiff::SignedDuration::from_mins(3),
+        )],
     };
     let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
     app.load_snapshot(snapshot);
     assert_eq!(app.people().len(), 4);
     assert!(app.sync().is_stale());
-    assert_eq!(app.sync().cached_at, Some(now.utc - jiff::SignedDuration::from_mins(5)));
+    assert_eq!(
+        app.sync().cached_at,
+        Some(now.utc - jiff::SignedDuration::from_mins(5))
+    );
     let u1 = app.person(&UserId::new("u01")).unwrap();
     assert_eq!(u1.activity.as_str(), "In a meeting");
     assert!(!u1.is_flashing(now.instant), "the cache does not flash");
@@ -472,13 +656,21 @@ fn the_cache_fills_the_board_marked_stale_until_the_first_poll() {
     }
     assert_eq!(app.visible().len(), 1);
     app.update(code(KeyCode::Esc), now);
-    assert!(app.poll_in_flight(), "the first key's update started the poll that was due");
+    assert!(
+        app.poll_in_flight(),
+        "the first key's update started the poll that was due"
+    );
     let mut answer = everyone_available(&r);
     answer[2].sequence_number = Some("10".into());
     app.update(polled(&r, answer), now);
     assert!(!app.sync().is_stale());
     assert_eq!(app.sync().cached_at, None);
-    assert!(app.person(&UserId::new("u01")).unwrap().is_flashing(now.instant), "changed since the cache");
+    assert!(
+        app.person(&UserId::new("u01"))
+            .unwrap()
+            .is_flashing(now.instant),
+        "changed since the cache"
+    );
 }
 
 #[test]
@@ -495,7 +687,89 @@ fn grouping_by_availability_orders_by_section() {
         presence("u02", "Busy", "Busy", None),
     ];
     app.update(polled(&r, answer), now);
-    let order: Vec<&str> = app.visible().iter().map(|&i| app.people()[i].id.as_str()).collect();
+    let order: Vec<&str> = app
+        .visible()
+        .iter()
+        .map(|&i| app.people()[i].id.as_str())
+        .collect();
     assert_eq!(order, ["u01", "u02", "u00", "me"]);
     assert_eq!(app.geometry().sections.len(), 4);
+}
+
+#[test]
+fn a_cache_in_another_order_still_loads_everyone() {
+    let now = t0();
+    let r = roster(4);
+    let mut presences: Vec<Presence> = r
+        .ids()
+        .iter()
+        .map(|id| presence(id.as_str(), "Busy", "InACall", Some("3")))
+        .collect();
+    presences.reverse();
+    presences.remove(1);
+    let snapshot = Snapshot {
+        saved_at: now.utc,
+        roster: (*r).clone(),
+        presences,
+        last_changed: vec![
+            (UserId::new("u03"), now.utc),
+            (
+                UserId::new("me"),
+                now.utc - jiff::SignedDuration::from_mins(3),
+            ),
+        ],
+    };
+    let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
+    app.load_snapshot(snapshot);
+    let busy = app
+        .people()
+        .iter()
+        .filter(|p| p.activity.as_str() == "In a call")
+        .count();
+    assert_eq!(busy, 4, "one of five had no presence cached");
+    assert!(app.person(&UserId::new("me")).unwrap().changed_at.is_some());
+    assert!(
+        app.person(&UserId::new("u03"))
+            .unwrap()
+            .changed_at
+            .is_some()
+    );
+}
+
+#[test]
+fn a_cache_load_completes_the_first_screen_now_and_everyone_after_finish_loading() {
+    let now = t0();
+    let r = roster(40);
+    let snapshot = Snapshot {
+        saved_at: now.utc,
+        roster: (*r).clone(),
+        presences: r
+            .ids()
+            .iter()
+            .map(|id| presence(id.as_str(), "Busy", "InAMeeting", Some("3")))
+            .collect(),
+        last_changed: Vec::new(),
+    };
+    let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
+    app.load_snapshot(snapshot);
+    let shown = app.geometry().on_screen();
+    assert_eq!(shown, 0..12);
+    for n in shown {
+        let p = app.shown(n).unwrap();
+        assert!(!p.is_pending());
+        assert_eq!(p.activity.as_str(), "In a meeting");
+        assert_eq!(p.mail.as_str(), format!("{}@example.com", p.id));
+    }
+    assert!(app.shown(30).unwrap().is_pending());
+    assert_eq!(
+        app.counts().0[1],
+        41,
+        "counts are right before everyone is complete"
+    );
+    app.finish_loading();
+    assert!(
+        app.people()
+            .iter()
+            .all(|p| !p.is_pending() && p.activity.as_str() == "In a meeting")
+    );
 }
