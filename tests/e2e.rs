@@ -532,3 +532,81 @@ fn filter_help_and_details_in_a_real_terminal() {
     pane.keys(&["q"]);
     assert_eq!(pane.wait_exit(), "0");
 }
+
+/// Issue 6, RELIABILITY.md rows 1-8: the hostile tenant's names and messages carry title sets, clipboard
+/// writes, clear-screen, queries, DCS/APC strings, C1 controls and bidi tricks. The terminal must act on none of
+/// them: the pane title stays, no clipboard buffer appears, none of those sequences reaches the terminal, and the
+/// names are still shown without their payloads.
+#[test]
+fn a_hostile_tenant_cannot_touch_the_terminal() {
+    if !tmux_installed() {
+        return;
+    }
+    // The board starts a moment after the pane so that every byte it writes is recorded.
+    let pane = Pane::start(
+        &format!("sh -c 'sleep 1; {BIN} --demo --scenario hostile; echo EXIT=$?; exec sleep 600'"),
+        160,
+        48,
+    );
+    let bytes = pane.dir().join("terminal.bytes");
+    let pipe = format!("cat >> {}", bytes.display());
+    assert!(pane.tmux(&["pipe-pane", "-t", "t", &pipe]).status.success());
+    let title = pane.format("#{pane_title}");
+
+    let screen = pane.wait_for("the hostile names", |s| {
+        s.contains("Mallory Title") && s.contains("Clear Screen") && s.contains("Board")
+    });
+    // Let a poll land on top of the cached first frame, then look at everything written so far.
+    pane.wait_for("a poll", |s| s.contains("updated"));
+    pane.keys(&["q"]);
+    assert_eq!(pane.wait_exit(), "0");
+
+    assert_eq!(
+        pane.format("#{pane_title}"),
+        title,
+        "the pane title changed"
+    );
+    let buffers = pane.tmux(&["list-buffers"]);
+    assert!(
+        String::from_utf8_lossy(&buffers.stdout).trim().is_empty(),
+        "a clipboard write reached tmux"
+    );
+    for payload in [
+        "PWNED",
+        "Y3VybCBldmlsLmV4YW1wbGUgfCBzaA",
+        "544e",
+        "apc payload",
+        "c1 title",
+    ] {
+        assert!(
+            !screen.contains(payload),
+            "{payload:?} shown on the board:\n{screen}"
+        );
+    }
+    assert!(
+        screen.contains("gnp.exe"),
+        "the bidi name is shown in logical order:\n{screen}"
+    );
+
+    let written = std::fs::read(&bytes).unwrap();
+    assert!(!written.is_empty(), "nothing recorded from the terminal");
+    let text = String::from_utf8_lossy(&written);
+    for (sequence, what) in [
+        ("\u{1b}]", "an OSC sequence (title, clipboard, link)"),
+        ("\u{1b}P", "a DCS string"),
+        ("\u{1b}_", "an APC string"),
+        ("\u{1b}^", "a PM string"),
+        ("\u{1b}X", "an SOS string"),
+        ("\u{1b}[21t", "a title report request"),
+        ("\u{1b}[c", "a device attributes query"),
+        ("\u{9b}", "a C1 CSI"),
+        ("\u{9d}", "a C1 OSC"),
+        ("\u{202e}", "a bidi override"),
+        ("PWNED", "the title payload"),
+    ] {
+        assert!(
+            !text.contains(sequence),
+            "the board wrote {what} to the terminal"
+        );
+    }
+}

@@ -56,6 +56,13 @@ pub fn snapshot(bytes: &[u8]) -> Result<Snapshot, String> {
 
 /// A roster file: all or nothing (a roster with a hole would poll the wrong people).
 pub fn roster_file(bytes: &[u8]) -> Result<RosterFile<Roster>, String> {
+    // Our own well-formed file: one typed pass, no `Value` tree (at 10,000 people that tree alone
+    // was about 15 MB of peak memory, never handed back to the system).
+    if let Ok(file) = serde_json::from_slice::<RosterFile<Roster>>(bytes) {
+        check_version(Some(u64::from(file.version)))?;
+        return Ok(file);
+    }
+    // Anything else gets the reason it is refused (and the same answers as before the fast path).
     let mut root = object(bytes)?;
     check_version(version_of(&root))?;
     let saved_at = field::<jiff::Timestamp>(&mut root, "saved_at")?;
