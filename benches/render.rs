@@ -151,6 +151,7 @@ fn board(n: usize, area: Rect) -> App {
             presences,
             malformed: 0,
             problem: None,
+            min_interval: std::time::Duration::ZERO,
         }))),
         now(),
     );

@@ -46,6 +46,7 @@ impl Refresher {
             presences: read.presences,
             malformed: read.bad.len(),
             problem: None,
+            min_interval: self.client.min_refresh_interval(ids.len()),
         };
         if let Some(e) = read.partial_error {
             data.problem = Some(SafeText::line(&format!(

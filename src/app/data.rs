@@ -127,6 +127,7 @@ impl App {
     pub(super) fn on_poll_data(&mut self, data: PollData, effects: &mut Vec<Effect>) {
         self.finish_loading();
         let now = self.now;
+        self.schedule.stretch_to(data.min_interval);
         self.schedule.succeeded(now.instant);
         let roster_changed = self
             .roster

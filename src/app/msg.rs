@@ -93,6 +93,9 @@ pub struct PollData {
     pub malformed: usize,
     /// Some batches failed though others answered (those people keep their last known state).
     pub problem: Option<SafeText>,
+    /// The shortest refresh interval that keeps this team inside Graph's rate budget: tiny with batches,
+    /// long when the batch call is not offered and everyone is read one by one (RELIABILITY.md row 17b).
+    pub min_interval: std::time::Duration,
 }
 
 /// A poll that failed: the last good data stays; only the error and staleness shown change.

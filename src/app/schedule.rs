@@ -23,6 +23,8 @@ pub struct Schedule {
     in_flight: bool,
     failures: u32,
     throttled_until: Option<Instant>,
+    /// The rate budget's floor under the configured interval (see `stretch_to`).
+    floor: Duration,
 }
 
 impl Schedule {
@@ -35,7 +37,14 @@ impl Schedule {
             in_flight: false,
             failures: 0,
             throttled_until: None,
+            floor: Duration::ZERO,
         }
+    }
+
+    /// Never poll more often than `floor`: when Graph's batch call is not offered, a refresh costs one
+    /// request per person and the interval stretches to stay inside the tenant's shared rate budget.
+    pub fn stretch_to(&mut self, floor: Duration) {
+        self.floor = floor;
     }
 
     pub fn interval(&self) -> Duration {
@@ -73,7 +82,7 @@ impl Schedule {
         self.in_flight = false;
         self.failures = 0;
         self.throttled_until = None;
-        let next = self.jittered(self.interval);
+        let next = self.jittered(self.interval.max(self.floor));
         self.next_poll = Some(now + next);
     }
 
@@ -182,6 +191,18 @@ mod tests {
         a.succeeded(t0);
         b.succeeded(t0);
         assert_eq!(a.next_poll(), b.next_poll());
+    }
+
+    #[test]
+    fn the_rate_budget_stretches_the_interval_and_never_shrinks_it() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(30), 3, t0);
+        s.stretch_to(secs(400)); // 10,000 people read one by one
+        s.succeeded(t0);
+        within(s.next_poll().unwrap(), t0, secs(400));
+        s.stretch_to(Duration::from_millis(40)); // batches again: the configured interval rules
+        s.succeeded(t0);
+        within(s.next_poll().unwrap(), t0, secs(30));
     }
 
     #[test]

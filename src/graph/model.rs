@@ -43,14 +43,15 @@ pub struct Open<K> {
 
 impl<K: Known> Open<K> {
     pub fn parse(raw: &str) -> Self {
+        Self::from_owned(raw.into())
+    }
+    /// Like `parse`, keeping the string it is given (no copy: the parser hands over its own).
+    fn from_owned(raw: Box<str>) -> Self {
         let kind = K::ALL
             .iter()
-            .find(|(_, name)| name.eq_ignore_ascii_case(raw))
+            .find(|(_, name)| name.eq_ignore_ascii_case(&raw))
             .map_or(K::UNKNOWN, |(k, _)| *k);
-        Self {
-            kind,
-            raw: raw.into(),
-        }
+        Self { kind, raw }
     }
     pub fn known(kind: K) -> Self {
         let raw = K::ALL
@@ -92,7 +93,7 @@ impl<K: Known> Serialize for Open<K> {
 impl<'de, K: Known> Deserialize<'de> for Open<K> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
-        Ok(Self::parse(&raw))
+        Ok(Self::from_owned(raw.into_boxed_str()))
     }
 }
 

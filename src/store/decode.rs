@@ -23,7 +23,7 @@ struct SnapshotIn {
 /// version 1, or its time or roster is unreadable; bad presence or age elements are dropped.
 pub fn snapshot(bytes: &[u8]) -> Result<Snapshot, String> {
     // Our own well-formed file: one typed pass (this is the start-up path, 10,000 people included).
-    if let Ok(s) = serde_json::from_slice::<SnapshotIn>(bytes) {
+    if let Some(s) = typed::<SnapshotIn>(bytes) {
         check_version(Some(u64::from(s.version)))?;
         return Ok(Snapshot {
             saved_at: s.saved_at,
@@ -56,9 +56,9 @@ pub fn snapshot(bytes: &[u8]) -> Result<Snapshot, String> {
 
 /// A roster file: all or nothing (a roster with a hole would poll the wrong people).
 pub fn roster_file(bytes: &[u8]) -> Result<RosterFile<Roster>, String> {
-    // Our own well-formed file: one typed pass, no `Value` tree (at 10,000 people that tree alone
-    // was about 15 MB of peak memory, never handed back to the system).
-    if let Ok(file) = serde_json::from_slice::<RosterFile<Roster>>(bytes) {
+    // Our own well-formed file: one typed pass, no `Value` tree (at 10,000 people that tree added
+    // about 7 MB to peak memory and took twice as long as the typed pass).
+    if let Some(file) = typed::<RosterFile<Roster>>(bytes) {
         check_version(Some(u64::from(file.version)))?;
         return Ok(file);
     }
@@ -72,6 +72,14 @@ pub fn roster_file(bytes: &[u8]) -> Result<RosterFile<Roster>, String> {
         saved_at,
         roster,
     })
+}
+
+/// The whole file as our own types in one pass, or `None` when anything in it is off.
+/// UTF-8 is checked once for the whole buffer (fast on ASCII) rather than string by string, as
+/// `from_slice` would: about a tenth of the decode time at 10,000 people.
+fn typed<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    serde_json::from_str(text).ok()
 }
 
 fn object(bytes: &[u8]) -> Result<serde_json::Map<String, Value>, String> {

@@ -271,3 +271,27 @@ fn an_ignored_cache_is_logged_sanitized() {
         "{log:?}"
     );
 }
+
+#[test]
+fn a_roster_off_the_fast_path_still_gets_the_careful_reading() {
+    let (_tmp, store) = store();
+    store.save_roster(&roster()).unwrap();
+    let good = std::fs::read(store.roster_path()).unwrap();
+    // A byte that is not UTF-8 inside a name: the typed pass refuses it, the lossy one keeps the roster.
+    let text = String::from_utf8(good.clone()).unwrap();
+    let mut bad_utf8 = text.replacen("Adele", "Ad\u{0}le", 1).into_bytes();
+    let at = bad_utf8.iter().position(|&b| b == 0).unwrap();
+    bad_utf8.splice(at..=at, [0xff]);
+    file::write_atomic(store.dir(), &store.roster_name(), &bad_utf8).unwrap();
+    let loaded = store.load_roster(Duration::from_secs(3600)).unwrap();
+    assert_eq!(
+        loaded.members[0].display_name.as_deref(),
+        Some("Ad\u{fffd}le")
+    );
+    // Well-formed but of another version, or cut short: refused either way.
+    let v2 = text.replacen("\"version\":1", "\"version\":2", 1);
+    file::write_atomic(store.dir(), &store.roster_name(), v2.as_bytes()).unwrap();
+    assert_eq!(store.load_roster(Duration::from_secs(3600)), None);
+    file::write_atomic(store.dir(), &store.roster_name(), &good[..good.len() - 1]).unwrap();
+    assert_eq!(store.load_roster(Duration::from_secs(3600)), None);
+}

@@ -86,6 +86,7 @@ fn polled(roster: &Arc<Roster>, presences: Vec<Presence>) -> Msg {
         presences,
         malformed: 0,
         problem: None,
+        min_interval: std::time::Duration::ZERO,
     })))
 }
 
