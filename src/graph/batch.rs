@@ -106,16 +106,7 @@ impl GraphClient {
                 results[offset + i] = Some(r);
             }
         }
-        Ok(results
-            .into_iter()
-            .map(|r| {
-                r.unwrap_or_else(|| {
-                    Err(GraphError::Malformed(
-                        "no answer for a $batch request".into(),
-                    ))
-                })
-            })
-            .collect())
+        Ok(unanswered_as_errors(results))
     }
 
     async fn tagged_chunk<'a>(
@@ -219,17 +210,24 @@ impl GraphClient {
             round += 1;
             pending = again;
         }
-        Ok(results
-            .into_iter()
-            .map(|r| {
-                r.unwrap_or_else(|| {
-                    Err(GraphError::Malformed(
-                        "no answer for a $batch request".into(),
-                    ))
-                })
-            })
-            .collect())
+        Ok(unanswered_as_errors(results))
     }
+}
+
+/// Inner requests `$batch` never answered become errors of their own: the caller matches by position.
+fn unanswered_as_errors(
+    results: Vec<Option<Result<serde_json::Value, GraphError>>>,
+) -> Vec<Result<serde_json::Value, GraphError>> {
+    results
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| {
+                Err(GraphError::Malformed(
+                    "no answer for a $batch request".into(),
+                ))
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
