@@ -40,12 +40,7 @@ impl App {
                 Person::from_cache(u, presences.take(&u.id), ages.take(&u.id).map(|(_, at)| at))
             })
             .collect();
-        self.index = self
-            .people
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), i))
-            .collect();
+        self.reindex();
         for presence in presences.rest() {
             if let Some(&i) = self.index.get(&presence.id)
                 && self.people[i].presence.is_none()
@@ -114,14 +109,19 @@ impl App {
             };
             self.people.push(person);
         }
+        self.reindex();
+        self.me = roster.me.as_ref().map(|u| u.id.clone());
+        self.sync.warning = unresolved_warning(roster);
+    }
+
+    /// People are found by id (merges, selection) through this map; rebuilt whenever `people` is.
+    fn reindex(&mut self) {
         self.index = self
             .people
             .iter()
             .enumerate()
             .map(|(i, p)| (p.id.clone(), i))
             .collect();
-        self.me = roster.me.as_ref().map(|u| u.id.clone());
-        self.sync.warning = unresolved_warning(roster);
     }
 
     pub(super) fn on_poll_data(&mut self, data: PollData, effects: &mut Vec<Effect>) {

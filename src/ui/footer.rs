@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 
-use super::paint::{Run, put, put_right, run, runs_width};
+use super::paint::{Run, put, put_right, put_right_if_room, run, runs_width};
 use super::theme::Theme;
 use crate::app::{App, Mode};
 use crate::text::SafeText;
@@ -39,13 +39,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<P
             ),
             run(" ", Style::new()),
         ];
-        let right_width = runs_width(&right) as u16;
-        let room = if right_width + 10 <= area.width {
-            put_right(buf, area, &right);
-            area.width - right_width
-        } else {
-            area.width
-        };
+        let room = put_right_if_room(buf, area, &right, 10);
         // The input scrolls so the cursor stays in view.
         let input = &filter.input;
         let field = usize::from(room.saturating_sub(2)).max(1);

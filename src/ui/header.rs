@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::card::presence_runs;
-use super::paint::{Run, put, put_right, run, runs_width};
+use super::paint::{Run, put, put_right_if_room, run};
 use super::theme::Theme;
 use crate::app::{App, FailureKind};
 use crate::graph::model::Status;
@@ -51,13 +51,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
         freshness(app, theme),
         run(" ", Style::new()),
     ];
-    let state_width = runs_width(&state) as u16;
-    let left_room = if state_width + 12 <= area.width {
-        put_right(buf, area, &state);
-        area.width - state_width
-    } else {
-        area.width
-    };
+    let left_room = put_right_if_room(buf, area, &state, 12);
 
     let mut runs: Vec<Run<'_>> = vec![run(" teamboard ", theme.title())];
     if let Some(me) = app.me() {

@@ -57,6 +57,18 @@ pub fn put_right(buf: &mut Buffer, row: Rect, runs: &[Run<'_>]) -> u16 {
     at.x
 }
 
+/// Writes `runs` at the right edge of `row` only when at least `keep` columns stay free on the left;
+/// returns the width left for the rest of the line (all of it when `runs` did not fit).
+pub fn put_right_if_room(buf: &mut Buffer, row: Rect, runs: &[Run<'_>], keep: u16) -> u16 {
+    let w = runs_width(runs) as u16;
+    if w.saturating_add(keep) <= row.width {
+        put_right(buf, row, runs);
+        row.width - w
+    } else {
+        row.width
+    }
+}
+
 /// Fills the first line of `row` with `style` (spaces).
 pub fn fill(buf: &mut Buffer, row: Rect, style: Style) {
     let row = row.intersection(buf.area);
