@@ -53,6 +53,7 @@ fn options() -> Options {
         color: true,
         mouse: false,
         keymap: Keymap::default(),
+        place_names: false,
         tz: jiff::tz::TimeZone::UTC,
         seed: 3,
     }
@@ -86,13 +87,13 @@ fn snapshot(n: usize) -> Snapshot {
             p.activity = Activity::parse(activity);
             p.sequence_number = Some(format!("{i}"));
             if i % 3 == 0 {
-                p.status_message = Some(StatusMessage {
+                p.status_message = Some(Box::new(StatusMessage {
                     message: Some(ItemBody {
                         content: Some(MESSAGES[i % MESSAGES.len()].into()),
                         content_type: Some("text".into()),
                     }),
                     ..StatusMessage::default()
-                });
+                }));
             }
             if i % 11 == 0 {
                 p.out_of_office_settings = Some(OutOfOfficeSettings {
@@ -111,11 +112,12 @@ fn snapshot(n: usize) -> Snapshot {
                     place_id: None,
                 });
             }
-            p
+            Arc::new(p)
         })
         .collect();
     let t = now().utc;
     Snapshot {
+        places: Vec::new(),
         saved_at: t,
         last_changed: users
             .iter()
@@ -127,12 +129,12 @@ fn snapshot(n: usize) -> Snapshot {
                 )
             })
             .collect(),
-        roster: Roster {
+        roster: Arc::new(Roster {
             me: None,
             members: users,
             unresolved: Vec::new(),
             source: RosterSource::default(),
-        },
+        }),
         presences,
     }
 }
@@ -140,8 +142,8 @@ fn snapshot(n: usize) -> Snapshot {
 /// A board as it is after a poll: loaded, polled, selection in the middle of the screen.
 fn board(n: usize, area: Rect) -> App {
     let snap = snapshot(n);
-    let roster = Arc::new(snap.roster.clone());
-    let presences = snap.presences.clone();
+    let roster = Arc::clone(&snap.roster);
+    let presences = snap.presences.iter().map(|p| (**p).clone()).collect();
     let mut app = App::new(options(), area, now());
     app.load_snapshot(snap);
     app.update(Msg::Deadline, now());

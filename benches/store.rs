@@ -33,15 +33,16 @@ fn snapshot(n: usize) -> Snapshot {
     let (members, presences): (Vec<User>, Vec<Presence>) = (0..n).map(person).unzip();
     let now = jiff::Timestamp::now();
     Snapshot {
+        places: Vec::new(),
         saved_at: now,
         last_changed: presences.iter().map(|p| (p.id.clone(), now)).collect(),
-        roster: Roster {
+        roster: std::sync::Arc::new(Roster {
             me: None,
             members,
             unresolved: Vec::new(),
             source: RosterSource::default(),
-        },
-        presences,
+        }),
+        presences: presences.into_iter().map(std::sync::Arc::new).collect(),
     }
 }
 

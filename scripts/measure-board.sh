@@ -69,6 +69,8 @@ wait_for_screen() {
 quit_board() { tmux -L "$SOCK" send-keys -t b q; sleep 0.5; tmux -L "$SOCK" kill-server 2>/dev/null || true; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU time in nanoseconds, summed over the process's live threads (schedstat: finer than ticks).
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d", s}'; }
 # "tid voluntary involuntary" per live thread.
 thread_switches() {
   for t in /proc/"$1"/task/*; do
@@ -106,9 +108,11 @@ PIPE="$WORK/pane-bytes"
 : >"$PIPE"
 tmux -L "$SOCK" pipe-pane -t b -o "cat >> $PIPE"
 t0="$(cpu_ticks "$PID")"
+ns0="$(cpu_ns "$PID")"
 thread_switches "$PID" >"$WORK/sw0"
 sleep "$IDLE_SECS"
 t1="$(cpu_ticks "$PID")"
+ns1="$(cpu_ns "$PID")"
 thread_switches "$PID" >"$WORK/sw1"
 tmux -L "$SOCK" pipe-pane -t b
 rss_kb="$(awk '/^VmRSS/ {print $2}' "/proc/$PID/status")"
@@ -119,6 +123,7 @@ cpu_pct="$(awk -v t="$ticks" -v hz="$CLK_TCK" -v s="$IDLE_SECS" 'BEGIN {printf "
 echo "watching $N people (static scenario, refresh 30 s, 200x60):"
 echo "  resident memory: $((rss_kb / 1024)) MB (peak $((hwm_kb / 1024)) MB), $threads threads"
 echo "  idle CPU over ${IDLE_SECS} s: $ticks ticks of 1/$CLK_TCK s = ${cpu_pct} % of one core"
+awk -v a="$ns0" -v b="$ns1" -v s="$IDLE_SECS" 'BEGIN {printf "  idle CPU over %d s (schedstat): %.1f ms = %.4f %% of one core\n", s, (b - a) / 1e6, 100 * (b - a) / 1e9 / s}'
 # Wake-ups: context switches per thread over the window (threads that ended during it are not counted;
 # a thread that started during it counts from zero). The main thread runs the event loop.
 echo "  wake-ups over ${IDLE_SECS} s (voluntary+involuntary context switches per thread; $PID is the event loop):"

@@ -9,6 +9,7 @@ mod input;
 pub mod keymap;
 pub mod msg;
 pub mod person;
+pub mod places;
 pub mod schedule;
 pub mod sort;
 pub mod state;

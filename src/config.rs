@@ -36,6 +36,8 @@ pub struct Config {
 pub struct GraphConfig {
     pub base_url: String,
     pub timeout: Duration,
+    /// Look up work-location place names with `GET /places/{id}` (needs Place.Read.All).
+    pub place_names: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +133,7 @@ impl Default for Config {
             graph: GraphConfig {
                 base_url: "https://graph.microsoft.com/v1.0".into(),
                 timeout: Duration::from_secs(15),
+                place_names: false,
             },
             auth: AuthConfig {
                 authority: "https://login.microsoftonline.com".into(),

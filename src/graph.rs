@@ -7,6 +7,7 @@ pub mod error;
 pub mod http_transport;
 pub mod model;
 pub mod origin;
+pub mod places;
 pub mod presence;
 pub mod retry;
 pub mod transport;

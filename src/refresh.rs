@@ -10,6 +10,7 @@ use crate::auth::{AuthError, Secret, TokenSource};
 use crate::config::TeamConfig;
 use crate::graph::client::GraphClient;
 use crate::graph::error::GraphError;
+use crate::graph::places::PlaceLookup;
 use crate::graph::transport::BoxFuture;
 use crate::roster::{self, Roster};
 use crate::store::Store;
@@ -58,28 +59,48 @@ impl Refresher {
         Ok(data)
     }
 
+    /// Names for these work-location places; `None` when the lookup failed as a whole (logged;
+    /// the core asks again after a later poll).
+    pub async fn place_names(&self, ids: &[String]) -> Option<PlaceLookup> {
+        match self.client.place_names(ids).await {
+            Ok(lookup) => Some(lookup),
+            Err(e) => {
+                tracing::warn!(error = %e.user_line(), "place names could not be looked up");
+                None
+            }
+        }
+    }
+
     async fn roster(&self) -> Result<Arc<Roster>, GraphError> {
         let ttl = self.team.roster_ttl;
+        // Files are read and written on a blocking thread, but decoded and encoded here: the
+        // megabytes a 10,000-person roster takes then stay in this thread's malloc arena instead of
+        // staying resident in a second one.
         if let Some(store) = self.store.clone() {
-            let team = self.team.clone();
-            let cached = tokio::task::spawn_blocking(move || {
-                store.load_roster(ttl).filter(|r| r.matches(&team))
-            })
-            .await
-            .ok()
-            .flatten();
+            let reader = store.clone();
+            let bytes = tokio::task::spawn_blocking(move || reader.read_roster())
+                .await
+                .ok()
+                .flatten();
+            let cached = bytes
+                .and_then(|b| store.decode_roster(&b, ttl))
+                .filter(|r| r.matches(&self.team));
             if let Some(roster) = cached {
                 return Ok(Arc::new(roster));
             }
         }
         let roster = Arc::new(roster::resolve(&self.client, &self.team).await?);
         if let Some(store) = self.store.clone() {
-            let to_save = Arc::clone(&roster);
-            tokio::task::spawn_blocking(move || {
-                if let Err(e) = store.save_roster(&to_save) {
-                    tracing::warn!(error = %e, "could not cache the roster");
+            match crate::store::encode_roster(&roster) {
+                Ok(bytes) => {
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(e) = store.write_roster(&bytes) {
+                            tracing::warn!(error = %e, "could not cache the roster");
+                        }
+                    });
                 }
-            });
+                Err(e) => tracing::warn!(error = %e, "could not cache the roster"),
+            }
         }
         Ok(roster)
     }

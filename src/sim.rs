@@ -60,6 +60,8 @@ pub struct SimOptions {
     pub identity: IdentityOptions,
     /// Graph's presence limit; `None` for load measurements.
     pub presence_limit: Option<RateLimit>,
+    /// `GET /places/{id}` answers 403, as when Place.Read.All is not granted.
+    pub places_denied: bool,
 }
 
 impl SimOptions {
@@ -73,6 +75,7 @@ impl SimOptions {
             start: None,
             identity: IdentityOptions::default(),
             presence_limit: Some(RateLimit::GRAPH_PRESENCE),
+            places_denied: false,
         }
     }
 }

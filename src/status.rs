@@ -169,13 +169,14 @@ mod tests {
     fn freshness_is_strictly_younger_than_max_age() {
         let now: jiff::Timestamp = "2025-01-01T10:00:00Z".parse().unwrap();
         let at = |secs: i64| Snapshot {
+            places: Vec::new(),
             saved_at: now - jiff::SignedDuration::from_secs(secs),
-            roster: Roster {
+            roster: std::sync::Arc::new(Roster {
                 me: None,
                 members: Vec::new(),
                 unresolved: Vec::new(),
                 source: RosterSource::default(),
-            },
+            }),
             presences: Vec::new(),
             last_changed: Vec::new(),
         };
@@ -201,13 +202,14 @@ mod tests {
             if !cached {
                 fetches += 1;
                 saved = Some(Snapshot {
+                    places: Vec::new(),
                     saved_at: now + jiff::SignedDuration::from_millis(200),
-                    roster: Roster {
+                    roster: std::sync::Arc::new(Roster {
                         me: None,
                         members: Vec::new(),
                         unresolved: Vec::new(),
                         source: RosterSource::default(),
-                    },
+                    }),
                     presences: Vec::new(),
                     last_changed: Vec::new(),
                 });

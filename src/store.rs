@@ -7,6 +7,7 @@ mod key;
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -29,11 +30,17 @@ const SKEW: Duration = Duration::from_secs(300);
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Snapshot {
     pub saved_at: jiff::Timestamp,
-    pub roster: Roster,
-    /// Graph's own JSON shape, strings as Graph sent them (sanitized only when shown).
-    pub presences: Vec<Presence>,
+    /// Shared with the board, which saves the roster it polls with (no copy per save).
+    pub roster: Arc<Roster>,
+    /// Graph's own JSON shape, strings as Graph sent them (sanitized only when shown). Shared with
+    /// the board's people, so a save copies none of them.
+    pub presences: Vec<Arc<Presence>>,
     /// When each person's presence last changed, for the ages on the cards.
     pub last_changed: Vec<(UserId, jiff::Timestamp)>,
+    /// (placeId, name) of the work-location places looked up (`[graph] place_names`), so a warm start
+    /// asks Graph nothing. Names are kept sanitized; they are sanitized again when read back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -120,17 +127,29 @@ impl Store {
     }
 
     pub fn save_snapshot(&self, snapshot: &Snapshot) -> io::Result<()> {
-        let bytes = serde_json::to_vec(&SnapshotFile {
-            version: VERSION,
-            snapshot,
-        })?;
-        file::write_atomic(&self.dir, &self.snapshot_name(), &bytes)
+        self.write_snapshot(&encode_snapshot(snapshot)?)
+    }
+
+    /// Writes what `encode_snapshot` made (blocking I/O). The board encodes on its own thread and
+    /// writes on a blocking one, so the megabytes of an encoding never live in a second malloc arena.
+    pub fn write_snapshot(&self, bytes: &[u8]) -> io::Result<()> {
+        file::write_atomic(&self.dir, &self.snapshot_name(), bytes)
     }
 
     /// The cached roster if it was saved less than `max_age` ago (and not implausibly in the future).
     pub fn load_roster(&self, max_age: Duration) -> Option<Roster> {
-        let bytes = read_logged(&self.roster_path(), "roster")?;
-        let file: RosterFile<Roster> = match decode::roster_file(&bytes) {
+        self.decode_roster(&self.read_roster()?, max_age)
+    }
+
+    /// The roster file's bytes, `None` when there is none or it cannot be read (blocking I/O; see
+    /// `write_snapshot` for why reading and decoding are apart).
+    pub fn read_roster(&self) -> Option<Vec<u8>> {
+        read_logged(&self.roster_path(), "roster")
+    }
+
+    /// The roster in `bytes` (from `read_roster`) if it was saved less than `max_age` ago.
+    pub fn decode_roster(&self, bytes: &[u8], max_age: Duration) -> Option<Roster> {
+        let file: RosterFile<Roster> = match decode::roster_file(bytes) {
             Ok(f) => f,
             Err(why) => {
                 tracing::warn!(file = %shown(&self.roster_path()), why = %SafeText::line(&why), "cached roster ignored");
@@ -150,12 +169,12 @@ impl Store {
     }
 
     pub fn save_roster(&self, roster: &Roster) -> io::Result<()> {
-        let file = RosterFile {
-            version: VERSION,
-            saved_at: jiff::Timestamp::now(),
-            roster,
-        };
-        file::write_atomic(&self.dir, &self.roster_name(), &serde_json::to_vec(&file)?)
+        self.write_roster(&encode_roster(roster)?)
+    }
+
+    /// Writes what `encode_roster` made (blocking I/O).
+    pub fn write_roster(&self, bytes: &[u8]) -> io::Result<()> {
+        file::write_atomic(&self.dir, &self.roster_name(), bytes)
     }
 
     /// Removes this store's snapshot and roster.
@@ -192,6 +211,23 @@ impl Store {
         }
         Ok(removed)
     }
+}
+
+/// A snapshot as the file holds it.
+pub fn encode_snapshot(snapshot: &Snapshot) -> io::Result<Vec<u8>> {
+    Ok(serde_json::to_vec(&SnapshotFile {
+        version: VERSION,
+        snapshot,
+    })?)
+}
+
+/// A roster as the file holds it, saved now.
+pub fn encode_roster(roster: &Roster) -> io::Result<Vec<u8>> {
+    Ok(serde_json::to_vec(&RosterFile {
+        version: VERSION,
+        saved_at: jiff::Timestamp::now(),
+        roster,
+    })?)
 }
 
 fn shown(path: &Path) -> SafeText {

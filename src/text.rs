@@ -18,6 +18,7 @@ mod tests;
 mod width;
 
 use std::fmt;
+use std::sync::Arc;
 
 use unicode_width::UnicodeWidthChar;
 
@@ -33,19 +34,21 @@ pub const MAX_MARKS: usize = sanitize::LINE.max_marks;
 
 /// Text that holds no escape sequence, control, bidi or invisible format character, with capped length
 /// and combining marks. The only text the board, stderr, `status` and logs accept.
+///
+/// Shared, not copied: cloning one (the same "In a meeting" on a thousand cards) costs no allocation.
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SafeText(Box<str>);
+pub struct SafeText(Arc<str>);
 
 impl SafeText {
     /// One line: tabs, newlines and other whitespace become single spaces, trimmed (cards, tables, logs).
     pub fn line(raw: &str) -> Self {
-        Self(sanitize::sanitize(raw, sanitize::LINE).into_boxed_str())
+        Self(sanitize::sanitize(raw, sanitize::LINE).into())
     }
 
     /// Paragraphs kept (the detail view): newlines normalised to `\n`, at most one blank line in a row,
     /// trailing spaces trimmed, other whitespace as spaces.
     pub fn multiline(raw: &str) -> Self {
-        Self(sanitize::sanitize(raw, sanitize::MULTILINE).into_boxed_str())
+        Self(sanitize::sanitize(raw, sanitize::MULTILINE).into())
     }
 
     /// HTML (out-of-office replies) reduced to text, one line: entities decoded, tags gone.

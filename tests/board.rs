@@ -28,6 +28,7 @@ fn options(color: bool, symbols: Symbols, group_by: GroupBy) -> Options {
         color,
         mouse: false,
         keymap: Keymap::default(),
+        place_names: false,
         tz: jiff::tz::TimeZone::UTC,
         seed: 7,
     }
@@ -61,13 +62,13 @@ fn presence(id: &str, availability: &str, activity: &str) -> Presence {
 }
 
 fn with_message(mut p: Presence, text: &str) -> Presence {
-    p.status_message = Some(StatusMessage {
+    p.status_message = Some(Box::new(StatusMessage {
         message: Some(ItemBody {
             content: Some(text.into()),
             content_type: Some("text".into()),
         }),
         ..StatusMessage::default()
-    });
+    }));
     p
 }
 
@@ -432,4 +433,31 @@ fn an_unchanged_board_renders_the_same_frame() {
         options(true, Symbols::Unicode, GroupBy::None),
     );
     assert_eq!(draw(&app, 120, 40), draw(&app, 120, 40));
+}
+
+#[test]
+fn place_names_follow_the_location_word_sanitized() {
+    let t0 = now();
+    let mut options = options(true, Symbols::Unicode, GroupBy::None);
+    options.place_names = true;
+    let mut app = App::new(options, Rect::new(0, 0, 80, 24), t0);
+    let (roster, mut presences) = team();
+    // Megan (you) works at the office, at a place whose name carries an escape sequence.
+    if let Some(location) = presences[0].work_location.as_mut() {
+        location.place_id = Some("b40".into());
+    }
+    app.update(Msg::Deadline, t0);
+    let effects = app.update(polled(&roster, presences), t0);
+    assert!(
+        effects.iter().any(|e| matches!(e, teamboard::app::Effect::LookUpPlaces(ids) if ids == &["b40".to_string()])),
+        "{effects:?}"
+    );
+    let answer = teamboard::graph::places::PlaceLookup {
+        named: vec![("b40".into(), "Building 40\u{1b}]0;pwned\u{7}".into())],
+        ..Default::default()
+    };
+    app.update(Msg::Places(Box::new(Some(answer))), t0);
+    let shown = text(&draw(&app, 80, 24));
+    assert!(shown.contains("Office · Building 40"), "{shown}");
+    assert!(!shown.contains("pwned") && !shown.contains('\u{1b}'));
 }

@@ -1,6 +1,7 @@
 //! Data arriving: the cached snapshot at start, poll answers merged by id, failures that keep the last
 //! good state, and the snapshot written back.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use super::msg::{FailureKind, PollData, PollFailure};
 use super::person::{Change, Person};
 use super::state::{App, FLASH};
 use crate::graph::model::{Presence, User, UserId};
+use crate::graph::places::PlaceLookup;
 use crate::roster::Roster;
 use crate::store::Snapshot;
 use crate::text::SafeText;
@@ -22,25 +24,31 @@ impl App {
             roster,
             presences,
             last_changed,
+            places,
         } = snapshot;
+        self.places.load(places);
         // The snapshot lists presences and ages in roster order (see `snapshot`): walk them along,
         // and look up by id only for what is out of order.
-        let mut presences = InOrder::new(presences, |p: &Presence| &p.id);
+        let mut presences = InOrder::new(presences, |p: &Arc<Presence>| &p.id);
         let mut ages = InOrder::new(last_changed, |(id, _): &(UserId, jiff::Timestamp)| id);
-        let mut seen = HashSet::new();
-        let users: Vec<&User> = roster
-            .me
-            .iter()
-            .chain(&roster.members)
-            .filter(|u| seen.insert(&u.id))
-            .collect();
+        // The index is built as people are (one hash per person: at 10,000 people every pass counts
+        // before the first frame); a repeated id is skipped.
+        let everyone = roster.me.iter().chain(&roster.members);
+        let mut index = HashMap::with_capacity(roster.members.len() + 1);
+        let mut users: Vec<&User> = Vec::with_capacity(roster.members.len() + 1);
+        for user in everyone {
+            if let Entry::Vacant(slot) = index.entry(user.id.clone()) {
+                slot.insert(users.len());
+                users.push(user);
+            }
+        }
+        self.index = index;
         self.people = users
             .iter()
             .map(|u| {
                 Person::from_cache(u, presences.take(&u.id), ages.take(&u.id).map(|(_, at)| at))
             })
             .collect();
-        self.reindex();
         for presence in presences.rest() {
             if let Some(&i) = self.index.get(&presence.id)
                 && self.people[i].presence.is_none()
@@ -68,14 +76,19 @@ impl App {
         for i in on_screen.into_iter().chain(me) {
             self.people[i].finish(users[i]);
         }
+        self.places.fill(&mut self.people);
         drop(users);
-        self.loading = Some(roster);
+        self.loading = true;
+        self.profiles = Some(roster);
     }
 
     /// Completes what the cache load left out (out-of-office text, search data). Called right after
     /// the first frame, and by anything that needs it first (the filter, a poll).
     pub fn finish_loading(&mut self) {
-        let Some(roster) = self.loading.take() else {
+        if !std::mem::take(&mut self.loading) {
+            return;
+        }
+        let Some(roster) = self.profiles.clone() else {
             return;
         };
         let mut seen = HashSet::new();
@@ -88,40 +101,61 @@ impl App {
         for (person, user) in self.people.iter_mut().zip(users) {
             person.finish(user);
         }
+        self.places.fill(&mut self.people);
     }
 
     /// Makes the people list match the roster: new people added (unknown), those gone dropped,
     /// everyone else's profile refreshed and presence kept.
     fn set_roster(&mut self, roster: &Roster) {
-        let mut old: HashMap<UserId, Person> =
-            self.people.drain(..).map(|p| (p.id.clone(), p)).collect();
         let mut seen = HashSet::new();
-        for user in roster.me.iter().chain(&roster.members) {
-            if !seen.insert(user.id.clone()) {
-                continue;
+        let users: Vec<&User> = roster
+            .me
+            .iter()
+            .chain(&roster.members)
+            .filter(|u| seen.insert(&u.id))
+            .collect();
+        let same_people = users.len() == self.people.len()
+            && users.iter().zip(&self.people).all(|(u, p)| u.id == p.id);
+        if same_people {
+            // Profiles changed, people did not: in place (no second copy of 10,000 people).
+            for (person, user) in self.people.iter_mut().zip(&users) {
+                person.set_profile(user);
             }
-            let person = match old.remove(&user.id) {
-                Some(mut p) => {
-                    p.set_profile(user);
-                    p
-                }
-                None => Person::from_user(user),
-            };
-            self.people.push(person);
+        } else {
+            let mut old: Vec<Option<Person>> = self.people.drain(..).map(Some).collect();
+            let people = users
+                .iter()
+                .map(|user| {
+                    match self
+                        .index
+                        .get(&user.id)
+                        .and_then(|&i| old.get_mut(i)?.take())
+                    {
+                        Some(mut p) => {
+                            p.set_profile(user);
+                            p
+                        }
+                        None => Person::from_user(user),
+                    }
+                })
+                .collect();
+            self.people = people;
+            self.reindex();
         }
-        self.reindex();
         self.me = roster.me.as_ref().map(|u| u.id.clone());
         self.sync.warning = unresolved_warning(roster);
     }
 
     /// People are found by id (merges, selection) through this map; rebuilt whenever `people` is.
     fn reindex(&mut self) {
-        self.index = self
-            .people
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), i))
-            .collect();
+        let mut index = HashMap::with_capacity(self.people.len());
+        index.extend(
+            self.people
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id.clone(), i)),
+        );
+        self.index = index;
     }
 
     pub(super) fn on_poll_data(&mut self, data: PollData, effects: &mut Vec<Effect>) {
@@ -130,12 +164,13 @@ impl App {
         self.schedule.stretch_to(data.min_interval);
         self.schedule.succeeded(now.instant);
         let roster_changed = self
-            .roster
+            .profiles
             .as_ref()
-            .is_none_or(|(r, _)| !Arc::ptr_eq(r, &data.roster) && **r != *data.roster);
+            .is_none_or(|r| !Arc::ptr_eq(r, &data.roster) && **r != *data.roster);
         if roster_changed {
             self.set_roster(&data.roster);
         }
+        self.profiles = Some(Arc::clone(&data.roster));
         if self
             .roster
             .as_ref()
@@ -181,12 +216,37 @@ impl App {
                 data.malformed
             )));
         }
+        if saved_changed || visible_changed {
+            self.places.fill(&mut self.people);
+        }
         if visible_changed {
             self.recount();
             self.rearrange();
         }
         if saved_changed {
             effects.push(Effect::Save(Box::new(self.snapshot())));
+        }
+        if let Some(ids) = self.places.to_ask(&self.people) {
+            effects.push(Effect::LookUpPlaces(ids));
+        }
+    }
+
+    /// Place names arrived (or the lookup failed): shown at once, and kept in the snapshot.
+    pub(super) fn on_places(&mut self, answer: Option<PlaceLookup>, effects: &mut Vec<Effect>) {
+        let Some(lookup) = answer else {
+            self.places.failed();
+            return;
+        };
+        let denied = lookup.denied;
+        if self.places.answered(lookup) {
+            self.places.fill(&mut self.people);
+            effects.push(Effect::Save(Box::new(self.snapshot())));
+        }
+        if denied {
+            self.sync.warning = Some(SafeText::line(
+                "place names need the Place.Read.All permission; showing Office / Remote only \
+                 (or set place_names = false under [graph])",
+            ));
         }
     }
 
@@ -215,13 +275,15 @@ impl App {
     /// What the cache keeps: the roster, every known presence as Graph sent it, and when each changed.
     pub fn snapshot(&self) -> Snapshot {
         let roster = self.roster.as_ref().map_or_else(
-            || Roster {
-                me: None,
-                members: Vec::new(),
-                unresolved: Vec::new(),
-                source: crate::roster::RosterSource::default(),
+            || {
+                Arc::new(Roster {
+                    me: None,
+                    members: Vec::new(),
+                    unresolved: Vec::new(),
+                    source: crate::roster::RosterSource::default(),
+                })
             },
-            |(r, _)| (**r).clone(),
+            |(r, _)| Arc::clone(r),
         );
         Snapshot {
             saved_at: self.now.utc,
@@ -230,12 +292,13 @@ impl App {
                 .people
                 .iter()
                 .filter_map(|p| p.presence.clone())
-                .collect::<Vec<Presence>>(),
+                .collect::<Vec<Arc<Presence>>>(),
             last_changed: self
                 .people
                 .iter()
                 .filter_map(|p| Some((p.id.clone(), p.changed_at?)))
                 .collect(),
+            places: self.places.cached(),
         }
     }
 }

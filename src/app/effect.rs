@@ -10,6 +10,9 @@ pub enum Effect {
     /// Start one poll (the core never asks for a second while one is in flight), with the roster the
     /// core holds when it is still fresh (`None`: read the roster cache or resolve it).
     Poll(Option<Arc<Roster>>),
+    /// Look up the names of these work-location places (`[graph] place_names`); answered by
+    /// `Msg::Places`. At most one lookup is in flight.
+    LookUpPlaces(Vec<String>),
     /// Write this snapshot to the cache (only when a sequence number or the roster changed).
     Save(Box<Snapshot>),
     /// Clear the terminal and draw everything again (after Ctrl-z, `fg`).

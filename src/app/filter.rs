@@ -47,7 +47,7 @@ impl SearchEntry {
             mail: p.mail.as_str(),
             job_title: p.job_title.as_ref().map(SafeText::as_str),
             department: p.department.as_ref().map(SafeText::as_str),
-            status_message: p.status_full.as_ref().map(SafeText::as_str),
+            status_message: p.status_full().map(SafeText::as_str),
             status: p.status,
             out_of_office: p.out_of_office,
             location: p.location.as_ref().map(|l| l.kind),

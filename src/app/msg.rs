@@ -7,6 +7,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
 
 use crate::graph::model::Presence;
+use crate::graph::places::PlaceLookup;
 use crate::roster::Roster;
 use crate::text::SafeText;
 
@@ -55,6 +56,8 @@ pub enum Msg {
     },
     /// The one poll in flight finished.
     Polled(Box<PollOutcome>),
+    /// The place-name lookup in flight finished (`None`: it failed; asked again after a later poll).
+    Places(Box<Option<PlaceLookup>>),
     /// The deadline `App::next_deadline` asked for has come.
     Deadline,
     /// Back from Ctrl-z (SIGCONT): the terminal was re-entered and must be drawn whole.

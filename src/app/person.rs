@@ -2,6 +2,7 @@
 //! data arrives (never at render time).
 
 use jiff::Timestamp;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::filter::SearchEntry;
@@ -13,9 +14,8 @@ use crate::text::SafeText;
 pub struct Location {
     pub kind: WorkLocationKind,
     pub source: LocationSourceKind,
-    /// `placeId` as sent (sanitized); shown only in details.
-    pub place_id: Option<SafeText>,
     /// The place's display name, when `/places/{id}` is allowed and answered. `None` shows the kind alone.
+    /// (The `placeId` itself stays in `Person::presence`; details sanitize it when they show it.)
     pub place_name: Option<SafeText>,
 }
 
@@ -41,24 +41,18 @@ pub struct Person {
     pub job_title: Option<SafeText>,
     pub department: Option<SafeText>,
     /// The last known presence exactly as Graph sent it (untrusted; render only the derived fields).
-    pub presence: Option<Presence>,
+    /// Shared with the snapshot the store writes, so saving copies no presence.
+    pub presence: Option<Arc<Presence>>,
     /// Teams' colour/symbol group; `Unknown` when never seen.
     pub status: Status,
     /// The availability in words ("In a meeting"); unknown values humanized.
     pub availability: SafeText,
     /// The activity in words ("In a call"), empty when never seen.
     pub activity: SafeText,
-    /// First line of the status message when it is not the whole message (see `status_line`).
-    status_first: Option<SafeText>,
-    /// The whole status message with paragraphs, for details.
-    pub status_full: Option<SafeText>,
     pub out_of_office: bool,
-    /// The out-of-office message on one line when that differs from `ooo_full` (see `ooo_line`).
-    ooo_one_line: Option<SafeText>,
-    /// Out-of-office message with paragraphs, for details.
-    pub ooo_full: Option<SafeText>,
+    /// Status and out-of-office messages; `None` when there are none (most people, most of the time).
+    messages: Option<Box<Messages>>,
     pub location: Option<Location>,
-    pub sequence: Option<SafeText>,
     /// Graph left this person out of the last answer (or the last poll failed): the presence shown is old.
     pub stale: bool,
     /// When the presence (availability or activity) last changed, as far as we know.
@@ -85,7 +79,7 @@ impl Person {
     /// screen before the first frame and for everyone else right after it (10,000 people at start).
     pub fn from_cache(
         user: &User,
-        presence: Option<Presence>,
+        presence: Option<Arc<Presence>>,
         changed_at: Option<Timestamp>,
     ) -> Self {
         let mut person = Self::named(user);
@@ -159,13 +153,9 @@ impl Person {
             status: Status::Unknown,
             availability: words::unknown(),
             activity: SafeText::default(),
-            status_first: None,
-            status_full: None,
             out_of_office: false,
-            ooo_one_line: None,
-            ooo_full: None,
+            messages: None,
             location: None,
-            sequence: None,
             stale: false,
             changed_at: None,
             flash_until: None,
@@ -190,7 +180,7 @@ impl Person {
             if !presence.supersedes(held) {
                 return Change::None;
             }
-            if *held == presence {
+            if **held == presence {
                 return Change::None;
             }
         }
@@ -212,13 +202,17 @@ impl Person {
     }
 
     /// Sets the presence and recomputes every derived field and the search data.
-    pub fn set_presence(&mut self, presence: Presence) {
-        self.derive(presence);
+    pub fn set_presence(&mut self, presence: impl Into<Arc<Presence>>) {
+        self.derive(presence.into());
         self.search = SearchEntry::for_person(self);
     }
 
     /// Every field derived from a presence, each piece of untrusted text sanitized once.
-    fn derive(&mut self, presence: Presence) {
+    fn derive(&mut self, mut presence: Arc<Presence>) {
+        // Everyone's presence stays in memory: share the id the roster already holds.
+        if let Some(p) = Arc::get_mut(&mut presence) {
+            p.id = self.id.clone();
+        }
         self.status = presence.availability.status();
         self.availability = words::availability(&presence.availability);
         self.activity = words::activity(&presence.activity);
@@ -228,46 +222,64 @@ impl Person {
             .and_then(|m| m.message.as_ref())
             .and_then(|b| Some((b.content.as_deref()?, b.content_type.as_deref())));
         // Sanitized once; a second copy only when the first line is not the whole message.
-        self.status_full =
+        let status_full =
             body.and_then(|(content, kind)| non_empty(SafeText::body_multiline(content, kind)));
-        self.status_first = self.status_full.as_ref().and_then(first_line);
+        let status_first = status_full.as_ref().and_then(first_line);
         self.out_of_office = presence.is_out_of_office();
+        // The place's name is the App's to fill in (`Places::fill`): it knows the names.
         self.location = presence.work_location.as_ref().map(|w| Location {
             kind: w.work_location_type.kind(),
             source: w.source.kind(),
-            place_id: w.place_id.as_deref().map(SafeText::line),
             place_name: None,
         });
-        self.sequence = presence.sequence_number.as_deref().map(SafeText::line);
-        self.presence = Some(presence);
-        self.derive_out_of_office();
-    }
-
-    fn derive_out_of_office(&mut self) {
-        let raw = self
-            .presence
+        let raw_ooo = presence
+            .out_of_office_settings
             .as_ref()
-            .and_then(|p| p.out_of_office_settings.as_ref())
             .filter(|o| o.is_out_of_office)
             .and_then(|o| o.message.as_deref())
             .filter(|m| !m.trim().is_empty());
         // HTML is reduced once (it is the costly part); the card's line is the full text on one line.
-        self.ooo_full = raw.and_then(|m| non_empty(SafeText::message_multiline(m)));
-        self.ooo_one_line = self
-            .ooo_full
+        let ooo_full = raw_ooo.and_then(|m| non_empty(SafeText::message_multiline(m)));
+        let ooo_one_line = ooo_full
             .as_ref()
             .filter(|full| full.as_str().contains('\n'))
             .and_then(|full| non_empty(SafeText::line(full.as_str())));
+        let messages = Messages {
+            status_first,
+            status_full,
+            ooo_one_line,
+            ooo_full,
+        };
+        self.messages = (messages != Messages::default()).then(|| Box::new(messages));
+        self.presence = Some(presence);
+    }
+
+    /// The whole status message with paragraphs, for details.
+    pub fn status_full(&self) -> Option<&SafeText> {
+        self.messages.as_ref()?.status_full.as_ref()
+    }
+
+    /// The out-of-office message with paragraphs, for details.
+    pub fn ooo_full(&self) -> Option<&SafeText> {
+        self.messages.as_ref()?.ooo_full.as_ref()
     }
 
     /// The status message's first line, for cards.
     pub fn status_line(&self) -> Option<&SafeText> {
-        self.status_first.as_ref().or(self.status_full.as_ref())
+        let m = self.messages.as_ref()?;
+        m.status_first.as_ref().or(m.status_full.as_ref())
     }
 
     /// The out-of-office message on one line, for cards.
     pub fn ooo_line(&self) -> Option<&SafeText> {
-        self.ooo_one_line.as_ref().or(self.ooo_full.as_ref())
+        let m = self.messages.as_ref()?;
+        m.ooo_one_line.as_ref().or(m.ooo_full.as_ref())
+    }
+
+    /// Sets the status message shown, as if Graph had sent it (tests of layouts with odd text).
+    #[cfg(test)]
+    pub fn set_status_full(&mut self, text: SafeText) {
+        self.messages.get_or_insert_default().status_full = Some(text);
     }
 
     /// Whether the card would look different: (presence words, everything else shown).
@@ -290,6 +302,17 @@ impl Person {
     pub fn is_flashing(&self, now: Instant) -> bool {
         self.flash_until.is_some_and(|t| t > now)
     }
+}
+
+/// The texts derived from a presence's messages, each sanitized once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Messages {
+    /// First line of the status message when it is not the whole message (see `status_line`).
+    status_first: Option<SafeText>,
+    status_full: Option<SafeText>,
+    /// The out-of-office message on one line when that differs from `ooo_full` (see `ooo_line`).
+    ooo_one_line: Option<SafeText>,
+    ooo_full: Option<SafeText>,
 }
 
 type VisiblePresence = (Status, SafeText, SafeText);
@@ -378,4 +401,18 @@ fn first_line(text: &SafeText) -> Option<SafeText> {
 
 fn non_empty(text: SafeText) -> Option<SafeText> {
     text.is_visible().then_some(text)
+}
+#[cfg(test)]
+#[test]
+fn tmp_sizes() {
+    eprintln!(
+        "Person {} Presence {} Location {} SearchEntry {} User {} SafeText {} OptSafe {}",
+        size_of::<Person>(),
+        size_of::<Presence>(),
+        size_of::<Location>(),
+        size_of::<SearchEntry>(),
+        size_of::<User>(),
+        size_of::<SafeText>(),
+        size_of::<Option<SafeText>>()
+    );
 }

@@ -15,6 +15,7 @@ use super::geometry::{Geometry, geometry};
 use super::keymap::{Keymap, Pending};
 use super::msg::{Msg, Now, PollFailure};
 use super::person::Person;
+use super::places::Places;
 use super::schedule::Schedule;
 use super::{age, sort};
 use crate::config::{Config, GroupBy, SortOrder, Symbols};
@@ -39,6 +40,8 @@ pub struct Options {
     pub color: bool,
     pub mouse: bool,
     pub keymap: Keymap,
+    /// Look up work-location place names (`[graph] place_names`).
+    pub place_names: bool,
     /// Local time for "updated 12:03"; tests use UTC.
     pub tz: TimeZone,
     /// Seeds the poll jitter.
@@ -62,6 +65,7 @@ impl Options {
             color,
             mouse: config.ui.mouse,
             keymap,
+            place_names: config.graph.place_names,
             tz,
             seed,
         }
@@ -118,10 +122,15 @@ impl FilterState {
 pub struct App {
     pub(super) options: Options,
     pub(super) people: Vec<Person>,
-    /// A cache load left work for `finish_loading`, with the roster it needs.
-    pub(super) loading: Option<Roster>,
+    /// A cache load left work for `finish_loading` (with `profiles`).
+    pub(super) loading: bool,
+    /// The roster the people's profiles were built from (the cache's, then each poll's). One copy:
+    /// when a poll brings the same roster, this becomes that roster and the cache's is dropped.
+    pub(super) profiles: Option<Arc<Roster>>,
     pub(super) index: HashMap<UserId, usize>,
     pub(super) roster: Option<(Arc<Roster>, Instant)>,
+    /// Work-location place names, looked up when `[graph] place_names` allows.
+    pub(super) places: Places,
     pub(super) me: Option<UserId>,
     /// Indices into `people` in the order shown (filtered, sorted); recomputed on data, filter or sort
     /// change only.
@@ -153,10 +162,13 @@ impl App {
     /// An empty board at `area`, its first poll due at once.
     pub fn new(options: Options, area: Rect, now: Now) -> Self {
         let schedule = Schedule::new(options.interval, options.seed, now.instant);
+        let places = Places::new(options.place_names);
         Self {
+            places,
             options,
             people: Vec::new(),
-            loading: None,
+            loading: false,
+            profiles: None,
             index: HashMap::new(),
             roster: None,
             me: None,
@@ -196,6 +208,7 @@ impl App {
                 Ok(data) => self.on_poll_data(data, &mut effects),
                 Err(failure) => self.on_poll_failure(failure),
             },
+            Msg::Places(answer) => self.on_places(*answer, &mut effects),
             Msg::Deadline => {
                 if let Some(command) = self.options.keymap.expire(&mut self.pending, now.instant) {
                     self.run(command, &mut effects);

@@ -21,6 +21,8 @@ pub fn prepare(config: &mut Config, args: &TenantArgs) -> Arc<Sim> {
     config.team.members.clear();
     config.team.groups = vec![sim.team_group_id()];
     config.team.include_me = true;
+    // The simulated tenant grants Place.Read.All: the demo shows place names.
+    config.graph.place_names = true;
     config.refresh.interval = config.refresh.interval.min(DEMO_INTERVAL);
     sim
 }

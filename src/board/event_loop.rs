@@ -94,6 +94,14 @@ pub async fn run(
                             let _ = tx.send(Msg::Polled(Box::new(outcome)));
                         }));
                     }
+                    Effect::LookUpPlaces(ids) => {
+                        let refresher = refresher.clone();
+                        let tx = tx.clone();
+                        tasks.push(tokio::task::spawn_local(async move {
+                            let answer = refresher.place_names(&ids).await;
+                            let _ = tx.send(Msg::Places(Box::new(answer)));
+                        }));
+                    }
                     Effect::Save(snapshot) => {
                         let _ = save_tx.send(snapshot);
                     }
@@ -132,8 +140,17 @@ async fn store_task(store: Store, mut rx: mpsc::UnboundedReceiver<Box<Snapshot>>
         while let Ok(newer) = rx.try_recv() {
             snapshot = newer;
         }
+        // Encoded here, written there: see `Store::write_snapshot`.
+        let bytes = match crate::store::encode_snapshot(&snapshot) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not save the snapshot");
+                continue;
+            }
+        };
+        drop(snapshot);
         let store = store.clone();
-        let saved = tokio::task::spawn_blocking(move || store.save_snapshot(&snapshot)).await;
+        let saved = tokio::task::spawn_blocking(move || store.write_snapshot(&bytes)).await;
         match saved {
             Ok(Err(e)) => tracing::warn!(error = %e, "could not save the snapshot"),
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),

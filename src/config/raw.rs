@@ -26,6 +26,7 @@ pub struct RawConfig {
 pub struct RawGraph {
     pub base_url: S<String>,
     pub timeout_secs: S<i64>,
+    pub place_names: S<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,6 +72,7 @@ pub const SCHEMA: &[(&str, &[(&str, &str)])] = &[
                 "a URL in quotes, e.g. \"https://graph.microsoft.com/v1.0\"",
             ),
             ("timeout_secs", "a whole number of seconds, e.g. 15"),
+            ("place_names", "true or false"),
         ],
     ),
     (

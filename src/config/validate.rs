@@ -145,6 +145,7 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
     if let Some(RawGraph {
         base_url,
         timeout_secs,
+        place_names,
     }) = raw.graph
     {
         if let Some(v) = base_url {
@@ -154,6 +155,9 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
         if let Some(v) = timeout_secs {
             config.graph.timeout =
                 Duration::from_secs(c.number(&v, "graph", "timeout_secs", (1, 300), "seconds")?);
+        }
+        if let Some(v) = place_names {
+            config.graph.place_names = v.into_inner();
         }
     }
     if let Some(RawAuth {

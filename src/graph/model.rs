@@ -5,20 +5,34 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A directory object id (a GUID for real tenants). Everything is keyed by it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct UserId(pub String);
+/// A directory object id (a GUID for real tenants). Everything is keyed by it. Shared, not copied:
+/// the roster, the board's people, its index and the cache all hold the same id (10,000 of them).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UserId(Arc<str>);
 
 impl UserId {
-    pub fn new(id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<Arc<str>>) -> Self {
         Self(id.into())
     }
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl Serialize for UserId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for UserId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Read in place, so the only allocation is the shared one.
+        with_str(d, |raw| Self(Arc::from(raw)))
     }
 }
 
@@ -38,63 +52,86 @@ pub trait Known: Sized + Copy + Eq + 'static {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Open<K> {
     kind: K,
-    raw: Box<str>,
+    /// The string as sent, kept only when it is not the known name spelled exactly (almost never):
+    /// a board of 10,000 people would otherwise hold 40,000 copies of "Available" and friends.
+    spelled: Option<Box<str>>,
 }
 
 impl<K: Known> Open<K> {
     pub fn parse(raw: &str) -> Self {
-        Self::from_owned(raw.into())
-    }
-    /// Like `parse`, keeping the string it is given (no copy: the parser hands over its own).
-    fn from_owned(raw: Box<str>) -> Self {
+        // Graph spells them as documented nearly always: an exact match first, then any case.
         let kind = K::ALL
             .iter()
-            .find(|(_, name)| name.eq_ignore_ascii_case(&raw))
+            .find(|(_, name)| *name == raw)
+            .or_else(|| {
+                K::ALL
+                    .iter()
+                    .find(|(_, name)| name.eq_ignore_ascii_case(raw))
+            })
             .map_or(K::UNKNOWN, |(k, _)| *k);
-        Self { kind, raw }
+        let spelled = (Self::name_of(kind) != Some(raw)).then(|| raw.into());
+        Self { kind, spelled }
     }
     pub fn known(kind: K) -> Self {
-        let raw = K::ALL
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map_or("", |(_, name)| name);
         Self {
             kind,
-            raw: raw.into(),
+            spelled: Self::name_of(kind).is_none().then(Box::default),
         }
+    }
+    fn name_of(kind: K) -> Option<&'static str> {
+        K::ALL
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, name)| *name)
     }
     pub fn kind(&self) -> K {
         self.kind
     }
     /// The string exactly as Graph sent it (untrusted).
     pub fn raw(&self) -> &str {
-        &self.raw
+        match &self.spelled {
+            Some(raw) => raw,
+            None => Self::name_of(self.kind).unwrap_or_default(),
+        }
     }
     /// True when the value is not one of the known names.
     pub fn is_unrecognised(&self) -> bool {
-        !K::ALL
-            .iter()
-            .any(|(_, n)| n.eq_ignore_ascii_case(&self.raw))
+        self.kind == K::UNKNOWN
     }
 }
 
 impl<K: Known + fmt::Debug> fmt::Debug for Open<K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}({:?})", self.kind, self.raw)
+        write!(f, "{:?}({:?})", self.kind, self.raw())
     }
 }
 
 impl<K: Known> Serialize for Open<K> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.raw)
+        s.serialize_str(self.raw())
     }
 }
 
 impl<'de, K: Known> Deserialize<'de> for Open<K> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        Ok(Self::from_owned(raw.into_boxed_str()))
+        // Read in place: the known spelling costs no allocation at all.
+        with_str(d, Self::parse)
     }
+}
+
+/// Hands a JSON string to `f` without copying it first (serde's `Cow<str>` always copies).
+fn with_str<'de, D: Deserializer<'de>, T>(d: D, f: impl FnOnce(&str) -> T) -> Result<T, D::Error> {
+    struct Visit<F>(F);
+    impl<T, F: FnOnce(&str) -> T> serde::de::Visitor<'_> for Visit<F> {
+        type Value = T;
+        fn expecting(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+            out.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            Ok((self.0)(v))
+        }
+    }
+    d.deserialize_str(Visit(f))
 }
 
 macro_rules! known_enum {
@@ -282,8 +319,9 @@ pub struct Presence {
     pub activity: Activity,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out_of_office_settings: Option<OutOfOfficeSettings>,
+    /// Boxed: most people have none, and 10,000 presences are held at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_message: Option<StatusMessage>,
+    pub status_message: Option<Box<StatusMessage>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_location: Option<WorkLocation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -384,6 +422,22 @@ pub enum ParseError {
 /// (bad UTF-8 costs only the characters it spoils) and every element is parsed on its own.
 /// A bare presence object (the single-read shape) is accepted too.
 pub fn parse_presence_list(body: &[u8]) -> Result<PresenceList, ParseError> {
+    // The usual answer, well-formed: one typed pass with no `Value` tree (at 10,000 people the tree
+    // was most of a poll's CPU). Anything off falls through to the element-by-element path below.
+    #[derive(Deserialize)]
+    struct List {
+        value: Vec<Presence>,
+    }
+    // UTF-8 checked once for the whole body (word at a time), not string by string as `from_slice` does.
+    if let Ok(List { value }) = std::str::from_utf8(body)
+        .map_err(|_| ())
+        .and_then(|text| serde_json::from_str::<List>(text).map_err(|_| ()))
+    {
+        return Ok(PresenceList {
+            presences: value,
+            bad: Vec::new(),
+        });
+    }
     let text = String::from_utf8_lossy(body);
     let root: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| ParseError::NotJson(e.to_string()))?;

@@ -333,6 +333,13 @@ pub(crate) async fn place(
     State(sim): State<Arc<Sim>>,
     request: Request,
 ) -> Result<Response, GraphError> {
+    if sim.options.places_denied {
+        return Err(GraphError::new(
+            StatusCode::FORBIDDEN,
+            "ErrorAccessDenied",
+            "Access is denied. Check credentials and try again.",
+        ));
+    }
     let key = segment(&request, 1);
     let index = sim.tenant.place_index(&key).ok_or_else(|| {
         GraphError::new(

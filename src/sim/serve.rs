@@ -93,6 +93,8 @@ pub(crate) fn banner(sim: &Sim, running: &Running) -> String {
          # A config for this tenant: save it as sim.toml and run `teamboard --config sim.toml`\n\
          [graph]\n\
          base_url = \"{base}\"\n\
+         # this tenant grants Place.Read.All\n\
+         place_names = true\n\
          \n\
          [auth]\n\
          authority = \"{auth}\"\n\

@@ -98,12 +98,12 @@ pub fn merge(
     now: jiff::Timestamp,
 ) -> Snapshot {
     let old: HashMap<&UserId, &Presence> = previous
-        .map(|s| s.presences.iter().map(|p| (&p.id, p)).collect())
+        .map(|s| s.presences.iter().map(|p| (&p.id, &**p)).collect())
         .unwrap_or_default();
     let old_times: HashMap<&UserId, jiff::Timestamp> = previous
         .map(|s| s.last_changed.iter().map(|(id, t)| (id, *t)).collect())
         .unwrap_or_default();
-    let mut presences = read.presences;
+    let mut presences: Vec<Arc<Presence>> = read.presences.into_iter().map(Arc::new).collect();
     let mut answered: HashSet<UserId> = presences.iter().map(|p| p.id.clone()).collect();
     let kept = read
         .failed
@@ -114,7 +114,7 @@ pub fn merge(
             continue;
         }
         if let Some(p) = old.get(id) {
-            presences.push((*p).clone());
+            presences.push(Arc::new((*p).clone()));
         }
     }
     let last_changed = presences
@@ -133,9 +133,11 @@ pub fn merge(
         .collect();
     Snapshot {
         saved_at: now,
-        roster,
+        roster: Arc::new(roster),
         presences,
         last_changed,
+        // The board's place names outlive a `status` run.
+        places: previous.map(|s| s.places.clone()).unwrap_or_default(),
     }
 }
 
@@ -165,13 +167,14 @@ mod tests {
         let t0: jiff::Timestamp = "2025-01-01T09:00:00Z".parse().unwrap();
         let t1: jiff::Timestamp = "2025-01-01T10:00:00Z".parse().unwrap();
         let previous = Snapshot {
+            places: Vec::new(),
             saved_at: t0,
-            roster: roster(),
+            roster: Arc::new(roster()),
             presences: vec![
-                presence("same", "Busy"),
-                presence("moved", "Busy"),
-                presence("failed", "Away"),
-                presence("bad", "Offline"),
+                presence("same", "Busy").into(),
+                presence("moved", "Busy").into(),
+                presence("failed", "Away").into(),
+                presence("bad", "Offline").into(),
             ],
             last_changed: ["same", "moved", "failed", "bad"]
                 .iter()

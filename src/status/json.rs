@@ -38,7 +38,7 @@ impl<'a> From<&'a Row> for JsonRow<'a> {
             availability: &p.availability,
             activity: &p.activity,
             out_of_office_settings: p.out_of_office_settings.as_ref(),
-            status_message: p.status_message.as_ref(),
+            status_message: p.status_message.as_deref(),
             work_location: p.work_location.as_ref(),
             sequence_number: p.sequence_number.as_deref(),
         }
@@ -79,13 +79,13 @@ mod tests {
                 "workLocation":{"workLocationType":"moon","source":"manual","placeId":null}}"#,
         )
         .unwrap();
-        p.status_message = Some(StatusMessage {
+        p.status_message = Some(Box::new(StatusMessage {
             message: Some(ItemBody {
                 content: Some("\u{1b}]52;c;eA==\u{7}hi".into()),
                 content_type: Some("text".into()),
             }),
             ..Default::default()
-        });
+        }));
         let out = render(&[row("a", p), row("b", Presence::unknown(UserId::new("b")))]).unwrap();
         assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
         assert!(!out.contains('\u{202e}'));

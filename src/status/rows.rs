@@ -70,7 +70,7 @@ pub fn looks_like_object_id(s: &str) -> bool {
 /// case-insensitively (ties by id, so the order is stable).
 pub fn rows(snapshot: &Snapshot) -> Vec<Row> {
     let by_id: HashMap<&UserId, &Presence> =
-        snapshot.presences.iter().map(|p| (&p.id, p)).collect();
+        snapshot.presences.iter().map(|p| (&p.id, &**p)).collect();
     let roster = &snapshot.roster;
     let mut seen = std::collections::HashSet::new();
     let mut rows: Vec<Row> = roster
@@ -117,8 +117,9 @@ mod tests {
         let mut busy = Presence::unknown(UserId::new("b"));
         busy.availability = crate::graph::model::Availability::parse("Busy");
         let snapshot = Snapshot {
+            places: Vec::new(),
             saved_at: jiff::Timestamp::UNIX_EPOCH,
-            roster: Roster {
+            roster: std::sync::Arc::new(Roster {
                 me: Some(user("m", Some("zed"), None)),
                 members: vec![
                     user("b", Some("bob"), None),
@@ -140,8 +141,8 @@ mod tests {
                     },
                 ],
                 source: RosterSource::default(),
-            },
-            presences: vec![busy.clone()],
+            }),
+            presences: vec![busy.clone().into()],
             last_changed: Vec::new(),
         };
         let rows = rows(&snapshot);

@@ -213,13 +213,13 @@ mod tests {
     fn hostile_cells_are_sanitized_and_fitted() {
         let mut p = Presence::unknown(UserId::new("x"));
         p.availability = Availability::parse("\u{1b}]0;title\u{7}Sleeping");
-        p.status_message = Some(crate::graph::model::StatusMessage {
+        p.status_message = Some(Box::new(crate::graph::model::StatusMessage {
             message: Some(crate::graph::model::ItemBody {
                 content: Some(format!("\u{1b}[2J{}", "long ".repeat(100))),
                 content_type: None,
             }),
             ..Default::default()
-        });
+        }));
         let out = render(
             &[row(&"\u{202e}W".repeat(50), p)],
             Style {

@@ -37,9 +37,10 @@ fn snapshot() -> Snapshot {
     a.availability = Availability::parse("Busy");
     a.sequence_number = Some("A12".into());
     Snapshot {
+        places: Vec::new(),
         saved_at: "2025-03-04T05:06:07Z".parse().unwrap(),
-        roster: roster(),
-        presences: vec![a, Presence::unknown(UserId::new("b"))],
+        roster: Arc::new(roster()),
+        presences: vec![a.into(), Presence::unknown(UserId::new("b")).into()],
         last_changed: vec![(UserId::new("a"), "2025-03-04T05:00:00Z".parse().unwrap())],
     }
 }
@@ -162,7 +163,7 @@ fn bad_presence_elements_cost_only_their_person() {
     let loaded = store.load_snapshot().unwrap();
     assert_eq!(loaded.presences, snapshot().presences);
     assert_eq!(loaded.last_changed, snapshot().last_changed);
-    assert_eq!(loaded.roster, roster());
+    assert_eq!(*loaded.roster, roster());
 }
 
 #[test]
@@ -170,13 +171,14 @@ fn hostile_strings_come_back_verbatim_for_the_sanitizer() {
     // The store keeps raw text (status --json writes it back losslessly); SafeText cleans it on display.
     let (_tmp, store) = store();
     let mut s = snapshot();
-    s.presences[0].status_message = Some(crate::graph::model::StatusMessage {
-        message: Some(crate::graph::model::ItemBody {
-            content: Some("\u{1b}]52;c;ZXZpbA==\u{7}\u{9b}2J".into()),
-            content_type: Some("text".into()),
-        }),
-        ..Default::default()
-    });
+    Arc::make_mut(&mut s.presences[0]).status_message =
+        Some(Box::new(crate::graph::model::StatusMessage {
+            message: Some(crate::graph::model::ItemBody {
+                content: Some("\u{1b}]52;c;ZXZpbA==\u{7}\u{9b}2J".into()),
+                content_type: Some("text".into()),
+            }),
+            ..Default::default()
+        }));
     store.save_snapshot(&s).unwrap();
     let text = std::fs::read(store.snapshot_path()).unwrap();
     assert!(

@@ -109,7 +109,7 @@ pub fn presence_parser(data: &[u8]) {
             serde_json::to_value(presence).ok(),
             "JSON does not round-trip"
         );
-        assert_safe(&SafeText::line(&presence.id.0), false);
+        assert_safe(&SafeText::line(presence.id.as_str()), false);
         assert_safe(&SafeText::line(presence.availability.raw()), false);
         assert_safe(&SafeText::line(presence.activity.raw()), false);
         if let Some(body) = presence

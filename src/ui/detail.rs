@@ -117,7 +117,7 @@ impl<'a> Detail<'a> {
             ));
         }
         if let Some(l) = &p.location {
-            let mut parts: Vec<Cow<'_, str>> = vec![location_word(l.kind, p.presence.as_ref())];
+            let mut parts: Vec<Cow<'_, str>> = vec![location_word(l.kind, p.presence.as_deref())];
             if let Some(source) = source_words(l.source) {
                 parts.push(Cow::Borrowed(source));
             }
@@ -125,18 +125,37 @@ impl<'a> Detail<'a> {
                 parts.push(Cow::Borrowed(name.as_str()));
             }
             out.extend(field("Location", &parts.join(" · "), cols, Style::new()));
-            if let Some(id) = &l.place_id {
-                out.extend(field("Place id", id.as_str(), cols, t.muted()));
+            // Shown for one person at a time, so sanitized here rather than kept for everyone.
+            let place_id = p
+                .presence
+                .as_ref()
+                .and_then(|pr| pr.work_location.as_ref()?.place_id.as_deref());
+            if let Some(id) = place_id {
+                out.extend(field(
+                    "Place id",
+                    SafeText::line(id).as_str(),
+                    cols,
+                    t.muted(),
+                ));
             }
         }
-        if let Some(seq) = &p.sequence {
-            out.extend(field("Sequence", seq.as_str(), cols, t.muted()));
+        if let Some(seq) = p
+            .presence
+            .as_ref()
+            .and_then(|pr| pr.sequence_number.as_deref())
+        {
+            out.extend(field(
+                "Sequence",
+                SafeText::line(seq).as_str(),
+                cols,
+                t.muted(),
+            ));
         }
         if p.presence.is_none() {
             out.extend(paragraph("No presence seen yet.", cols, 0, t.muted()));
         }
 
-        if let Some(message) = &p.status_full {
+        if let Some(message) = p.status_full() {
             out.push(Vec::new());
             let mut heading = "Status message".to_string();
             if let Some(until) = self.status_expiry() {
@@ -146,7 +165,7 @@ impl<'a> Detail<'a> {
             out.extend(paragraph(&heading, cols, 0, t.section()));
             out.extend(paragraph(message.as_str(), cols, 2, t.status_message()));
         }
-        if let Some(message) = &p.ooo_full {
+        if let Some(message) = p.ooo_full() {
             out.push(Vec::new());
             out.extend(paragraph("Out-of-office message", cols, 0, t.section()));
             out.extend(paragraph(message.as_str(), cols, 2, t.out_of_office()));

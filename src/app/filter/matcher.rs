@@ -30,8 +30,8 @@ pub struct SearchEntry {
     mail_end: u32,
     /// nucleo's view of the folded name and mail, kept only when they hold non-ASCII characters
     /// (an ASCII haystack cannot match a non-ASCII needle, and ASCII needles never need nucleo).
-    name_wide: Option<Utf32String>,
-    mail_wide: Option<Utf32String>,
+    /// Boxed: most names are ASCII, and 10,000 entries are held at once.
+    wide: Option<Box<[Utf32String]>>,
     /// Which ASCII characters each part holds (`char_mask`): a word whose characters are not all
     /// there is rejected without reading the text at all.
     name_chars: u64,
@@ -76,8 +76,14 @@ impl SearchEntry {
             _ => 0,
         };
         Self {
-            name_wide: wide(&folded[..name_end]),
-            mail_wide: wide(&folded[name_end + 1..mail_end]),
+            wide: {
+                let parts: Box<[Utf32String]> =
+                    [&folded[..name_end], &folded[name_end + 1..mail_end]]
+                        .into_iter()
+                        .filter_map(wide)
+                        .collect();
+                (!parts.is_empty()).then_some(parts)
+            },
             name_chars: char_mask(&folded[..name_end]),
             mail_chars: char_mask(&folded[name_end + 1..mail_end]),
             text_chars: char_mask(folded.get(mail_end + 1..).unwrap_or_default()),
@@ -183,15 +189,11 @@ impl Filter {
         }
         // Other scripts and symbols: nucleo, on haystacks that hold non-ASCII characters at all.
         let needle = w.needle.slice(..);
-        [&entry.name_wide, &entry.mail_wide]
-            .into_iter()
-            .flatten()
-            .any(|hay| {
-                self.matcher
-                    .fuzzy_match_greedy(hay.slice(..), needle)
-                    .is_some()
-            })
-            || (entry.text_chars & w.chars == w.chars && contains(entry.text(), &w.folded))
+        entry.wide.iter().flat_map(|parts| parts.iter()).any(|hay| {
+            self.matcher
+                .fuzzy_match_greedy(hay.slice(..), needle)
+                .is_some()
+        }) || (entry.text_chars & w.chars == w.chars && contains(entry.text(), &w.folded))
     }
 }
 

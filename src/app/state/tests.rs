@@ -32,6 +32,7 @@ pub(crate) fn options() -> Options {
         color: true,
         mouse: true,
         keymap: Keymap::default(),
+        place_names: false,
         tz: TimeZone::UTC,
         seed: 1,
     }
@@ -631,9 +632,10 @@ fn the_cache_fills_the_board_marked_stale_until_the_first_poll() {
     let now = t0();
     let r = roster(3);
     let snapshot = Snapshot {
+        places: Vec::new(),
         saved_at: now.utc - jiff::SignedDuration::from_mins(5),
-        roster: (*r).clone(),
-        presences: vec![presence("u01", "Busy", "InAMeeting", Some("9"))],
+        roster: Arc::clone(&r),
+        presences: vec![presence("u01", "Busy", "InAMeeting", Some("9")).into()],
         last_changed: vec![(
             UserId::new("u01"),
             now.utc - jiff::SignedDuration::from_mins(3),
@@ -701,16 +703,17 @@ fn grouping_by_availability_orders_by_section() {
 fn a_cache_in_another_order_still_loads_everyone() {
     let now = t0();
     let r = roster(4);
-    let mut presences: Vec<Presence> = r
+    let mut presences: Vec<Arc<Presence>> = r
         .ids()
         .iter()
-        .map(|id| presence(id.as_str(), "Busy", "InACall", Some("3")))
+        .map(|id| presence(id.as_str(), "Busy", "InACall", Some("3")).into())
         .collect();
     presences.reverse();
     presences.remove(1);
     let snapshot = Snapshot {
+        places: Vec::new(),
         saved_at: now.utc,
-        roster: (*r).clone(),
+        roster: Arc::clone(&r),
         presences,
         last_changed: vec![
             (UserId::new("u03"), now.utc),
@@ -742,12 +745,13 @@ fn a_cache_load_completes_the_first_screen_now_and_everyone_after_finish_loading
     let now = t0();
     let r = roster(40);
     let snapshot = Snapshot {
+        places: Vec::new(),
         saved_at: now.utc,
-        roster: (*r).clone(),
+        roster: Arc::clone(&r),
         presences: r
             .ids()
             .iter()
-            .map(|id| presence(id.as_str(), "Busy", "InAMeeting", Some("3")))
+            .map(|id| presence(id.as_str(), "Busy", "InAMeeting", Some("3")).into())
             .collect(),
         last_changed: Vec::new(),
     };
@@ -773,4 +777,157 @@ fn a_cache_load_completes_the_first_screen_now_and_everyone_after_finish_loading
             .iter()
             .all(|p| !p.is_pending() && p.activity.as_str() == "In a meeting")
     );
+}
+
+#[test]
+fn a_changed_roster_keeps_presence_by_id_renames_drops_and_adds() {
+    let (mut app, r, now) = ready(3);
+    let busy = vec![presence("u01", "Busy", "InAMeeting", Some("2"))];
+    app.update(polled(&r, busy), now.after(Duration::from_secs(30)));
+    // u01 renamed and moved to the front, u00 gone, u07 new; the same ids in another order.
+    let mut changed = (*r).clone();
+    changed.members = vec![
+        user("u01", "Renamed Person"),
+        user("u02", "Person 02"),
+        user("u07", "Newcomer"),
+    ];
+    let changed = Arc::new(changed);
+    app.update(
+        polled(&changed, Vec::new()),
+        now.after(Duration::from_secs(60)),
+    );
+    let ids: Vec<&str> = app.people().iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["me", "u01", "u02", "u07"]);
+    let renamed = app.person(&UserId::new("u01")).unwrap();
+    assert_eq!(renamed.name.as_str(), "Renamed Person");
+    assert_eq!(
+        renamed.activity.as_str(),
+        "In a meeting",
+        "presence kept by id"
+    );
+    assert!(renamed.stale, "left out of the last answer");
+    let newcomer = app.person(&UserId::new("u07")).unwrap();
+    assert!(newcomer.presence.is_none());
+    assert!(app.person(&UserId::new("u00")).is_none());
+    // Only a profile changes: the same people, renamed in place.
+    let mut renamed_again = (*changed).clone();
+    renamed_again.members[1] = user("u02", "Second Name");
+    app.update(
+        polled(&Arc::new(renamed_again), Vec::new()),
+        now.after(Duration::from_secs(90)),
+    );
+    assert_eq!(
+        app.person(&UserId::new("u02")).unwrap().name.as_str(),
+        "Second Name"
+    );
+    assert_eq!(app.people().len(), 4);
+}
+
+mod place_names {
+    use super::*;
+    use crate::graph::model::{LocationSource, WorkLocation, WorkLocationType};
+    use crate::graph::places::PlaceLookup;
+
+    fn at(id: &str, place: &str) -> Presence {
+        let mut p = presence(id, "Available", "Available", Some("1"));
+        p.work_location = Some(WorkLocation {
+            work_location_type: WorkLocationType::parse("office"),
+            source: LocationSource::parse("manual"),
+            place_id: Some(place.into()),
+        });
+        p
+    }
+
+    fn app(place_names: bool) -> (App, Arc<Roster>, Now) {
+        let now = t0();
+        let mut o = options();
+        o.place_names = place_names;
+        (App::new(o, Rect::new(0, 0, 80, 24), now), roster(3), now)
+    }
+
+    fn asked(effects: &[Effect]) -> Option<Vec<String>> {
+        effects.iter().find_map(|e| match e {
+            Effect::LookUpPlaces(ids) => Some(ids.clone()),
+            _ => None,
+        })
+    }
+
+    fn place_of<'a>(app: &'a App, id: &str) -> Option<&'a str> {
+        app.person(&UserId::new(id))?
+            .location
+            .as_ref()?
+            .place_name
+            .as_ref()
+            .map(SafeText::as_str)
+    }
+
+    fn placed() -> Vec<Presence> {
+        vec![at("u00", "p1"), at("u01", "p1"), at("u02", "p2")]
+    }
+
+    #[test]
+    fn each_place_is_asked_once_then_shown_sanitized_and_cached() {
+        let (mut app, r, now) = app(true);
+        let effects = app.update(polled(&r, placed()), now);
+        assert_eq!(asked(&effects), Some(vec!["p1".into(), "p2".into()]));
+        // Not again while the first lookup is in flight.
+        let later = now.after(Duration::from_secs(30));
+        assert_eq!(asked(&app.update(polled(&r, placed()), later)), None);
+        let answer = PlaceLookup {
+            named: vec![("p1".into(), "\u{1b}]0;pwned\u{7}Building 40".into())],
+            unknown: vec!["p2".into()],
+            denied: false,
+        };
+        let effects = app.update(Msg::Places(Box::new(Some(answer))), later);
+        assert!(effects.iter().any(|e| matches!(e, Effect::Save(_))));
+        assert_eq!(place_of(&app, "u00"), Some("Building 40"));
+        assert_eq!(place_of(&app, "u01"), Some("Building 40"));
+        assert_eq!(place_of(&app, "u02"), None, "Graph does not know p2");
+        // Named or unknown: nothing left to ask.
+        let again = now.after(Duration::from_secs(60));
+        assert_eq!(asked(&app.update(polled(&r, placed()), again)), None);
+        // A warm start has the names at once and asks nothing.
+        let snapshot = app.snapshot();
+        assert_eq!(snapshot.places, vec![("p1".into(), "Building 40".into())]);
+        let (mut warm, _, _) = self::app(true);
+        warm.load_snapshot(snapshot);
+        assert_eq!(place_of(&warm, "u00"), Some("Building 40"));
+        assert_eq!(
+            asked(&warm.update(polled(&r, placed()), again)),
+            Some(vec!["p2".into()]),
+            "only the place this session has not heard of"
+        );
+    }
+
+    #[test]
+    fn a_refusal_stops_asking_and_says_why_a_failure_asks_again_later() {
+        let (mut app, r, now) = app(true);
+        assert!(asked(&app.update(polled(&r, placed()), now)).is_some());
+        app.update(Msg::Places(Box::new(None)), now);
+        let later = now.after(Duration::from_secs(30));
+        assert!(
+            asked(&app.update(polled(&r, placed()), later)).is_some(),
+            "a failed lookup is tried again after the next poll"
+        );
+        let denied = PlaceLookup {
+            denied: true,
+            ..PlaceLookup::default()
+        };
+        app.update(Msg::Places(Box::new(Some(denied))), later);
+        assert!(
+            app.sync()
+                .warning
+                .as_ref()
+                .is_some_and(|w| w.as_str().contains("Place.Read.All"))
+        );
+        let again = now.after(Duration::from_secs(60));
+        assert_eq!(asked(&app.update(polled(&r, placed()), again)), None);
+        assert_eq!(place_of(&app, "u00"), None, "Office alone");
+    }
+
+    #[test]
+    fn off_by_default_nothing_is_asked() {
+        let (mut app, r, now) = app(false);
+        assert_eq!(asked(&app.update(polled(&r, placed()), now)), None);
+    }
 }

@@ -122,7 +122,7 @@ fn expiry_is_shown_in_the_local_zone() {
 #[test]
 fn never_expiring_and_expired_messages() {
     let mut p = adele();
-    let mut presence = p.presence.clone().unwrap();
+    let mut presence = (*p.presence.clone().unwrap()).clone();
     let sm = presence.status_message.as_mut().unwrap();
     sm.expiry_date_time.as_mut().unwrap().date_time = "9999-12-31T23:59:59.9999999".into();
     p.set_presence(presence.clone());
@@ -238,7 +238,7 @@ fn wide_text_never_pushes_the_border() {
     p.name = SafeText::line(
         "王芳王芳王芳王芳王芳王芳王芳王芳王芳王芳王芳王芳王芳王芳王芳王芳王芳王芳王芳王芳 🇬🇧👩‍👩‍👧",
     );
-    p.status_full = Some(SafeText::multiline(&"日本語のテキスト 🇯🇵 ".repeat(20)));
+    p.set_status_full(SafeText::multiline(&"日本語のテキスト 🇯🇵 ".repeat(20)));
     let tz = TimeZone::UTC;
     let detail = Detail::new(&p, theme(), &tz, now());
     for (w, h) in [(80, 24), (37, 30), (21, 40)] {
