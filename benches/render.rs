@@ -143,7 +143,7 @@ fn snapshot(n: usize) -> Snapshot {
 fn board(n: usize, area: Rect) -> App {
     let snap = snapshot(n);
     let roster = Arc::clone(&snap.roster);
-    let presences = snap.presences.iter().map(|p| (**p).clone()).collect();
+    let presences = snap.presences.clone();
     let mut app = App::new(options(), area, now());
     app.load_snapshot(snap);
     app.update(Msg::Deadline, now());

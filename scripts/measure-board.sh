@@ -121,7 +121,7 @@ threads="$(ls /proc/"$PID"/task | wc -l)"
 ticks=$((t1 - t0))
 cpu_pct="$(awk -v t="$ticks" -v hz="$CLK_TCK" -v s="$IDLE_SECS" 'BEGIN {printf "%.4f", 100 * t / hz / s}')"
 echo "watching $N people (static scenario, refresh 30 s, 200x60):"
-echo "  resident memory: $((rss_kb / 1024)) MB (peak $((hwm_kb / 1024)) MB), $threads threads"
+awk -v r="$rss_kb" -v h="$hwm_kb" -v t="$threads" 'BEGIN {printf "  resident memory: %.1f MB (peak %.1f MB), %d threads\n", r / 1024, h / 1024, t}'
 echo "  idle CPU over ${IDLE_SECS} s: $ticks ticks of 1/$CLK_TCK s = ${cpu_pct} % of one core"
 awk -v a="$ns0" -v b="$ns1" -v s="$IDLE_SECS" 'BEGIN {printf "  idle CPU over %d s (schedstat): %.1f ms = %.4f %% of one core\n", s, (b - a) / 1e6, 100 * (b - a) / 1e9 / s}'
 # Wake-ups: context switches per thread over the window (threads that ended during it are not counted;

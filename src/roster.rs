@@ -59,7 +59,7 @@ impl RosterSource {
 impl Roster {
     /// Everyone to poll: me first, then members, each id once.
     pub fn ids(&self) -> Vec<UserId> {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::with_hasher(crate::graph::model::IdHasher::default());
         self.me
             .iter()
             .chain(&self.members)

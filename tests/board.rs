@@ -149,7 +149,7 @@ fn team() -> (Arc<Roster>, Vec<Presence>) {
 fn polled(roster: &Arc<Roster>, presences: Vec<Presence>) -> Msg {
     Msg::Polled(Box::new(Ok(PollData {
         roster: Arc::clone(roster),
-        presences,
+        presences: presences.into_iter().map(Arc::new).collect(),
         malformed: 0,
         problem: None,
         min_interval: std::time::Duration::ZERO,

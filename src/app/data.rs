@@ -1,15 +1,15 @@
 //! Data arriving: the cached snapshot at start, poll answers merged by id, failures that keep the last
 //! good state, and the snapshot written back.
 
+use std::collections::HashSet;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::effect::Effect;
 use super::msg::{FailureKind, PollData, PollFailure};
 use super::person::{Change, Person};
 use super::state::{App, FLASH};
-use crate::graph::model::{Presence, User, UserId};
+use crate::graph::model::{IdHasher, IdMap, Presence, User, UserId};
 use crate::graph::places::PlaceLookup;
 use crate::roster::Roster;
 use crate::store::Snapshot;
@@ -34,7 +34,8 @@ impl App {
         // The index is built as people are (one hash per person: at 10,000 people every pass counts
         // before the first frame); a repeated id is skipped.
         let everyone = roster.me.iter().chain(&roster.members);
-        let mut index = HashMap::with_capacity(roster.members.len() + 1);
+        let mut index =
+            IdMap::with_capacity_and_hasher(roster.members.len() + 1, IdHasher::default());
         let mut users: Vec<&User> = Vec::with_capacity(roster.members.len() + 1);
         for user in everyone {
             if let Entry::Vacant(slot) = index.entry(user.id.clone()) {
@@ -148,7 +149,7 @@ impl App {
 
     /// People are found by id (merges, selection) through this map; rebuilt whenever `people` is.
     fn reindex(&mut self) {
-        let mut index = HashMap::with_capacity(self.people.len());
+        let mut index = IdMap::with_capacity_and_hasher(self.people.len(), IdHasher::default());
         index.extend(
             self.people
                 .iter()
@@ -178,14 +179,14 @@ impl App {
         {
             self.roster = Some((data.roster, now.instant));
         }
-        let mut answered = HashSet::with_capacity(data.presences.len());
+        let mut answered = vec![false; self.people.len()];
         let mut saved_changed = roster_changed;
         let mut visible_changed = roster_changed;
         for presence in data.presences {
             let Some(&i) = self.index.get(&presence.id) else {
                 continue;
             };
-            answered.insert(i);
+            answered[i] = true;
             let person = &mut self.people[i];
             let was_stale = person.stale;
             let change = person.apply(presence, now.utc);
@@ -197,8 +198,8 @@ impl App {
             }
         }
         // Left out of the answer: keep what we knew, marked stale. Never seen: stays unknown.
-        for (i, person) in self.people.iter_mut().enumerate() {
-            if !answered.contains(&i) && person.presence.is_some() && !person.stale {
+        for (person, answered) in self.people.iter_mut().zip(answered) {
+            if !answered && person.presence.is_some() && !person.stale {
                 person.stale = true;
                 visible_changed = true;
             }

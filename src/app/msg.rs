@@ -91,7 +91,7 @@ pub struct PollData {
     /// the core hands it back with the next `Effect::Poll` so a warm roster is not read again.
     pub roster: Arc<Roster>,
     /// Presences Graph answered with; anyone on the roster missing here keeps their last known one.
-    pub presences: Vec<Presence>,
+    pub presences: Vec<Arc<Presence>>,
     /// Elements of the answer that could not be read (those people keep their last known state).
     pub malformed: usize,
     /// Some batches failed though others answered (those people keep their last known state).

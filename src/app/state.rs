@@ -1,6 +1,5 @@
 //! `App`: everything the board knows, and `update`, the one place it changes. Pure: no I/O, no clock.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,7 +18,7 @@ use super::places::Places;
 use super::schedule::Schedule;
 use super::{age, sort};
 use crate::config::{Config, GroupBy, SortOrder, Symbols};
-use crate::graph::model::{Status, UserId};
+use crate::graph::model::{IdMap, Status, UserId};
 use crate::roster::Roster;
 use crate::text::SafeText;
 
@@ -127,7 +126,7 @@ pub struct App {
     /// The roster the people's profiles were built from (the cache's, then each poll's). One copy:
     /// when a poll brings the same roster, this becomes that roster and the cache's is dropped.
     pub(super) profiles: Option<Arc<Roster>>,
-    pub(super) index: HashMap<UserId, usize>,
+    pub(super) index: IdMap<usize>,
     pub(super) roster: Option<(Arc<Roster>, Instant)>,
     /// Work-location place names, looked up when `[graph] place_names` allows.
     pub(super) places: Places,
@@ -169,7 +168,7 @@ impl App {
             people: Vec::new(),
             loading: false,
             profiles: None,
-            index: HashMap::new(),
+            index: IdMap::default(),
             roster: None,
             me: None,
             visible: Vec::new(),

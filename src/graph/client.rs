@@ -85,6 +85,8 @@ pub(crate) struct Inner {
     pub(crate) fallback: AtomicBool,
     /// Paces per-person fallback reads inside the rate budget.
     pub(crate) pacer: crate::graph::presence::Pacer,
+    /// Presence elements the last read parsed, so identical ones are not parsed again.
+    pub(crate) known: crate::graph::presence::known::Known,
 }
 
 impl std::fmt::Debug for GraphClient {
@@ -123,6 +125,7 @@ impl GraphClient {
                 requests: AtomicU64::new(0),
                 fallback: AtomicBool::new(false),
                 pacer: crate::graph::presence::Pacer::default(),
+                known: crate::graph::presence::known::Known::default(),
             }),
         })
     }

@@ -23,6 +23,12 @@ impl UserId {
     }
 }
 
+/// The hasher for maps and sets of ids: 10,000 ids are hashed several times a poll, and `SipHash`
+/// was a visible part of a poll's CPU. foldhash is seeded per process.
+pub type IdHasher = foldhash::fast::RandomState;
+/// A map keyed by id (see `IdHasher`).
+pub type IdMap<V> = std::collections::HashMap<UserId, V, IdHasher>;
+
 impl Serialize for UserId {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0)

@@ -2,8 +2,8 @@
 //! per-person reads, paced inside the rate budget, where the batch call is not offered (RELIABILITY 17b).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -14,7 +14,7 @@ use tracing::{debug, warn};
 
 use crate::graph::client::{GraphClient, malformed};
 use crate::graph::error::GraphError;
-use crate::graph::model::{BadElement, Presence, UserId, parse_presence_list};
+use crate::graph::model::{BadElement, IdHasher, Presence, UserId};
 
 /// getPresencesByUserId takes at most this many ids.
 pub const BATCH_MAX: usize = 650;
@@ -50,8 +50,9 @@ pub fn requests_per_refresh(people: usize, fallback: bool) -> usize {
 /// The outcome of one read of many people's presence.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PresenceRead {
-    /// One per person answered, in the order asked (duplicates resolved by sequence number).
-    pub presences: Vec<Presence>,
+    /// One per person answered, in the order asked (duplicates resolved by sequence number). Shared:
+    /// an element byte-identical to the last read's is that read's very presence (see `known`).
+    pub presences: Vec<Arc<Presence>>,
     /// Elements that could not be parsed: those people keep their last known state.
     pub bad: Vec<BadElement>,
     /// Asked, not answered (Graph may leave unknown ids out; 404 in the fallback).
@@ -90,7 +91,7 @@ impl Pacer {
 /// What one batch (or one person, in the fallback) brought back.
 enum Part {
     Read {
-        presences: Vec<Presence>,
+        presences: Vec<Arc<Presence>>,
         bad: Vec<BadElement>,
     },
     /// A 404 for one person: they end up in `missing`, as anyone unanswered does.
@@ -105,6 +106,7 @@ impl GraphClient {
     pub async fn presences(&self, ids: &[UserId]) -> Result<PresenceRead, GraphError> {
         self.check_fresh()?;
         let asked = dedup(ids);
+        self.inner.known.begin();
         let calls = AtomicU32::new(0);
         let mut read = PresenceRead::default();
         if asked.is_empty() {
@@ -192,7 +194,10 @@ impl GraphClient {
                 calls,
             )
             .await?;
-        let list = parse_presence_list(response.body())
+        let list = self
+            .inner
+            .known
+            .parse(response.body(), chunk)
             .map_err(|e| malformed(response.body(), &e.to_string()))?;
         if !list.bad.is_empty() {
             warn!(
@@ -218,7 +223,7 @@ impl GraphClient {
         while let Some((id, outcome)) = stream.next().await {
             match outcome {
                 Ok(p) => parts.push(Part::Read {
-                    presences: vec![p],
+                    presences: vec![Arc::new(p)],
                     bad: Vec::new(),
                 }),
                 Err(GraphError::Http { status: 404, .. }) => parts.push(Part::Missing),
@@ -281,7 +286,7 @@ fn is_fatal(e: &GraphError) -> bool {
 }
 
 fn dedup(ids: &[UserId]) -> Vec<UserId> {
-    let mut seen = HashSet::with_capacity(ids.len());
+    let mut seen = HashSet::with_capacity_and_hasher(ids.len(), IdHasher::default());
     ids.iter().filter(|id| seen.insert(*id)).cloned().collect()
 }
 
@@ -290,8 +295,9 @@ fn dedup(ids: &[UserId]) -> Vec<UserId> {
 /// Answers are gathered in one list and sorted into the order asked, in place: at 10,000 people a map
 /// of presences cost 5 MB of peak memory on every poll, and every extra list 2 MB.
 fn merge(asked: &[UserId], parts: Vec<Part>, read: &mut PresenceRead) -> Result<(), GraphError> {
-    let rank: HashMap<&UserId, usize> = asked.iter().enumerate().map(|(i, id)| (id, i)).collect();
-    let mut answers: Vec<Presence> = Vec::with_capacity(asked.len());
+    let rank: HashMap<&UserId, usize, IdHasher> =
+        asked.iter().enumerate().map(|(i, id)| (id, i)).collect();
+    let mut answers: Vec<Arc<Presence>> = Vec::with_capacity(asked.len());
     // Asked ids answered with a broken element or whose request failed: not "missing".
     let mut accounted = vec![false; asked.len()];
     let mut first_error = None;
@@ -350,6 +356,8 @@ fn merge(asked: &[UserId], parts: Vec<Part>, read: &mut PresenceRead) -> Result<
     read.presences = answers;
     Ok(())
 }
+
+pub(crate) mod known;
 
 #[cfg(test)]
 mod tests;

@@ -103,7 +103,7 @@ pub fn merge(
     let old_times: HashMap<&UserId, jiff::Timestamp> = previous
         .map(|s| s.last_changed.iter().map(|(id, t)| (id, *t)).collect())
         .unwrap_or_default();
-    let mut presences: Vec<Arc<Presence>> = read.presences.into_iter().map(Arc::new).collect();
+    let mut presences: Vec<Arc<Presence>> = read.presences;
     let mut answered: HashSet<UserId> = presences.iter().map(|p| p.id.clone()).collect();
     let kept = read
         .failed
@@ -183,9 +183,9 @@ mod tests {
         };
         let read = PresenceRead {
             presences: vec![
-                presence("same", "Busy"),
-                presence("moved", "Available"),
-                presence("new", "Busy"),
+                presence("same", "Busy").into(),
+                presence("moved", "Available").into(),
+                presence("new", "Busy").into(),
             ],
             bad: vec![BadElement {
                 index: 3,

@@ -6,11 +6,11 @@ fn ids(n: usize) -> Vec<UserId> {
     (0..n).map(|i| UserId::new(format!("id-{i}"))).collect()
 }
 
-fn presence(id: &str, seq: &str) -> Presence {
+fn presence(id: &str, seq: &str) -> std::sync::Arc<Presence> {
     let body = format!(
         r#"{{"id":"{id}","availability":"Busy","activity":"InACall","sequenceNumber":"{seq}"}}"#
     );
-    parse_single_presence(body.as_bytes()).unwrap()
+    parse_single_presence(body.as_bytes()).unwrap().into()
 }
 
 #[test]
