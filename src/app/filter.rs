@@ -26,6 +26,7 @@ pub use matcher::{Filter, SearchEntry, SearchFields};
 pub use parse::{Atom, Facet, Query, Term, Word};
 
 use crate::app::person::Person;
+use crate::graph::model::User;
 use crate::text::SafeText;
 
 /// The comparison form of a text: first char of each grapheme, accents removed, lowercase — the
@@ -40,17 +41,37 @@ pub(crate) fn fold(text: &str) -> String {
 }
 
 impl SearchEntry {
-    /// The search data of one person, from the fields their card shows.
-    pub fn for_person(p: &Person) -> SearchEntry {
+    /// The search data of one person: their card's name and presence, and their profile (sanitized
+    /// here; the board keeps no copy of mail, job title and department besides this folded one).
+    pub fn for_person(p: &Person, user: &User) -> SearchEntry {
+        let line = |s: Option<&str>| s.map(SafeText::line).filter(SafeText::is_visible);
+        let mail = line(user.mail.as_deref().or(user.user_principal_name.as_deref()));
+        let job_title = line(user.job_title.as_deref());
+        let department = line(user.department.as_deref());
         SearchEntry::new(&SearchFields {
-            name: p.name.as_str(),
-            mail: p.mail.as_str(),
-            job_title: p.job_title.as_ref().map(SafeText::as_str),
-            department: p.department.as_ref().map(SafeText::as_str),
-            status_message: p.status_full().map(SafeText::as_str),
-            status: p.status,
-            out_of_office: p.out_of_office,
-            location: p.location.as_ref().map(|l| l.kind),
+            mail: mail.as_ref().map_or("", SafeText::as_str),
+            job_title: job_title.as_ref().map(SafeText::as_str),
+            department: department.as_ref().map(SafeText::as_str),
+            ..presence_fields(p)
         })
+    }
+
+    /// `p`'s entry after their presence changed (the profile's part kept).
+    pub fn for_presence(p: &Person) -> SearchEntry {
+        p.search.with_presence(&presence_fields(p))
+    }
+}
+
+/// The fields of a person's card that search reads; the profile's are left empty.
+fn presence_fields(p: &Person) -> SearchFields<'_> {
+    SearchFields {
+        name: p.name.as_str(),
+        mail: "",
+        job_title: None,
+        department: None,
+        status_message: p.status_full().map(SafeText::as_str),
+        status: p.status,
+        out_of_office: p.out_of_office,
+        location: p.location.as_ref().map(|l| l.kind),
     }
 }

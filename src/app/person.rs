@@ -36,10 +36,9 @@ impl Location {
 pub struct Person {
     pub id: UserId,
     /// Display name; falls back to the mail (then the id) when it is missing or sanitizes to nothing.
+    /// Mail, job title and department are not kept: the roster has them, the filter its folded copy,
+    /// and details sanitize them for the one person shown (at 10,000 people they cost 1.6 MB).
     pub name: SafeText,
-    pub mail: SafeText,
-    pub job_title: Option<SafeText>,
-    pub department: Option<SafeText>,
     /// The last known presence exactly as Graph sent it (untrusted; render only the derived fields).
     /// Shared with the snapshot the store writes, so saving copies no presence.
     pub presence: Option<Arc<Presence>>,
@@ -69,8 +68,8 @@ impl Person {
     /// Someone on the roster, never seen yet: shown as unknown. The name falls back to the mail, the UPN,
     /// then the id when it is missing or shows nothing.
     pub fn from_user(user: &User) -> Self {
-        let mut person = Self::bare(user);
-        person.search = SearchEntry::for_person(&person);
+        let mut person = Self::named(user);
+        person.search = SearchEntry::for_person(&person, user);
         person
     }
 
@@ -99,40 +98,15 @@ impl Person {
             return;
         }
         self.pending = false;
-        self.set_profile_fields(user);
         if let Some(presence) = self.presence.take() {
             self.derive(presence);
         }
-        self.search = SearchEntry::for_person(self);
+        self.search = SearchEntry::for_person(self, user);
     }
 
     /// Whether `finish` is still to run (see `from_cache`).
     pub fn is_pending(&self) -> bool {
         self.pending
-    }
-
-    /// The profile alone; `search` is left empty for the caller to build once.
-    fn bare(user: &User) -> Self {
-        let mut person = Self::named(user);
-        person.set_profile_fields(user);
-        person
-    }
-
-    /// Mail, job title and department from the roster.
-    fn set_profile_fields(&mut self, user: &User) {
-        let optional = |s: &Option<String>| {
-            s.as_deref()
-                .map(SafeText::line)
-                .filter(SafeText::is_visible)
-        };
-        self.mail = SafeText::line(
-            user.mail
-                .as_deref()
-                .or(user.user_principal_name.as_deref())
-                .unwrap_or_default(),
-        );
-        self.job_title = optional(&user.job_title);
-        self.department = optional(&user.department);
     }
 
     /// Id and name only (the name falls back to the mail, the UPN, then the id).
@@ -146,9 +120,6 @@ impl Person {
         Self {
             id: user.id.clone(),
             name,
-            mail: SafeText::default(),
-            job_title: None,
-            department: None,
             presence: None,
             status: Status::Unknown,
             availability: words::unknown(),
@@ -167,9 +138,7 @@ impl Person {
     /// Takes a new profile from the roster (names change), keeping the presence.
     pub fn set_profile(&mut self, user: &User) {
         self.name = Self::named(user).name;
-        self.set_profile_fields(user);
-        // The profile's search fields changed; the presence's are still ours.
-        self.search = SearchEntry::for_person(self);
+        self.search = SearchEntry::for_person(self, user);
     }
 
     /// Takes a presence Graph sent, unless an older sequence number would replace a newer one.
@@ -202,7 +171,7 @@ impl Person {
     /// Sets the presence and recomputes every derived field and the search data.
     pub fn set_presence(&mut self, presence: impl Into<Arc<Presence>>) {
         self.derive(presence.into());
-        self.search = SearchEntry::for_person(self);
+        self.search = SearchEntry::for_presence(self);
     }
 
     /// Every field derived from a presence, each piece of untrusted text sanitized once.

@@ -349,6 +349,11 @@ impl App {
         self.visible.get(n).map(|&i| &self.people[i])
     }
 
+    /// Someone's roster entry (mail, job title, department: raw, sanitize to show).
+    pub fn profile(&self, id: &UserId) -> Option<&crate::graph::model::User> {
+        self.profiles.as_ref()?.user(id)
+    }
+
     pub fn person(&self, id: &UserId) -> Option<&Person> {
         self.index.get(id).map(|&i| &self.people[i])
     }

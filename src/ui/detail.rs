@@ -15,7 +15,7 @@ use super::help::{draw, inner_of, popup};
 use super::paint::{Run, run};
 use super::theme::Theme;
 use crate::app::person::Person;
-use crate::graph::model::{LocationSourceKind, Presence, WorkLocationKind};
+use crate::graph::model::{LocationSourceKind, Presence, User, WorkLocationKind};
 use crate::presence_style;
 use crate::text::SafeText;
 use crate::zones::{Expiry, expiry};
@@ -30,6 +30,8 @@ const LABEL: usize = 14;
 /// The detail popup for one person. `now` and `tz` are the App's (the UI never reads a clock).
 pub struct Detail<'a> {
     pub person: &'a Person,
+    /// Their roster entry, for mail, job title and department (sanitized here, for the one shown).
+    pub profile: Option<&'a User>,
     pub theme: Theme,
     /// The local time zone times are shown in (`TimeZone::system()` at start; UTC in tests).
     pub tz: &'a TimeZone,
@@ -44,6 +46,7 @@ impl<'a> Detail<'a> {
     pub fn new(person: &'a Person, theme: Theme, tz: &'a TimeZone, now: Timestamp) -> Self {
         Self {
             person,
+            profile: None,
             theme,
             tz,
             now,
@@ -75,15 +78,21 @@ impl<'a> Detail<'a> {
             head.push(run("  (stale)", t.warning()));
         }
         out.push(head);
-        if !p.mail.is_empty() && p.mail != p.name {
-            out.push(vec![run(p.mail.as_str(), t.muted())]);
+        let line = |s: Option<&str>| s.map(SafeText::line).filter(SafeText::is_visible);
+        let profile = self.profile;
+        let mail =
+            profile.and_then(|u| line(u.mail.as_deref().or(u.user_principal_name.as_deref())));
+        if let Some(mail) = mail.filter(|m| *m != p.name) {
+            out.push(vec![run(mail.to_string(), t.muted())]);
         }
-        let role: Vec<&str> = [&p.job_title, &p.department]
+        let role: Vec<SafeText> = profile
+            .map(|u| [u.job_title.as_deref(), u.department.as_deref()])
             .into_iter()
             .flatten()
-            .map(SafeText::as_str)
+            .filter_map(line)
             .collect();
         if !role.is_empty() {
+            let role: Vec<&str> = role.iter().map(SafeText::as_str).collect();
             out.extend(paragraph(&role.join(" · "), cols, 0, Style::new()));
         }
         out.push(Vec::new());

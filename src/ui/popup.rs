@@ -18,6 +18,7 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
 pub fn details(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let Some(person) = app.selected() else { return };
     let mut detail = Detail::new(person, theme, app.tz(), app.now().utc);
+    detail.profile = app.profile(&person.id);
     detail.scroll = app.popup_scroll();
     (&detail).render(area, buf);
 }
@@ -28,7 +29,9 @@ pub fn max_scroll(app: &App, area: Rect) -> u16 {
     match app.mode() {
         crate::app::Mode::Help => Help::new(app.keymap(), theme).max_scroll(area),
         crate::app::Mode::Details => app.selected().map_or(0, |p| {
-            Detail::new(p, theme, app.tz(), app.now().utc).max_scroll(area)
+            let mut detail = Detail::new(p, theme, app.tz(), app.now().utc);
+            detail.profile = app.profile(&p.id);
+            detail.max_scroll(area)
         }),
         _ => 0,
     }

@@ -28,6 +28,8 @@ pub struct SearchEntry {
     folded: Box<str>,
     name_end: u32,
     mail_end: u32,
+    /// Where the profile's part of `folded` ends (the status message follows).
+    profile_end: u32,
     /// nucleo's view of the folded name and mail, kept only when they hold non-ASCII characters
     /// (an ASCII haystack cannot match a non-ASCII needle, and ASCII needles never need nucleo).
     /// Boxed: most names are ASCII, and 10,000 entries are held at once.
@@ -49,32 +51,17 @@ impl SearchEntry {
         folded.push('\n');
         push_folded(&mut folded, f.mail);
         let mail_end = folded.len();
-        for part in [f.job_title, f.department, f.status_message]
-            .into_iter()
-            .flatten()
-        {
+        for part in [f.job_title, f.department].into_iter().flatten() {
             folded.push('\n');
             push_folded(&mut folded, part);
         }
-        let wide = |s: &str| (!s.is_ascii()).then(|| Utf32String::Unicode(s.chars().collect()));
-        let status = match f.status {
-            Status::Available => Facet::Available,
-            Status::Busy => Facet::Busy,
-            Status::DoNotDisturb => Facet::DoNotDisturb,
-            Status::Away => Facet::Away,
-            Status::Offline => Facet::Offline,
-            Status::Unknown => Facet::Unknown,
-        };
-        let mut facets = status.bit();
-        if f.out_of_office {
-            facets |= Facet::OutOfOffice.bit();
+        let profile_end = folded.len();
+        if let Some(message) = f.status_message {
+            folded.push('\n');
+            push_folded(&mut folded, message);
         }
-        facets |= match f.location {
-            Some(WorkLocationKind::Office) => Facet::Office.bit(),
-            Some(WorkLocationKind::Remote) => Facet::Remote.bit(),
-            Some(WorkLocationKind::TimeOff) => Facet::TimeOff.bit(),
-            _ => 0,
-        };
+        let wide = |s: &str| (!s.is_ascii()).then(|| Utf32String::Unicode(s.chars().collect()));
+        let facets = facets(f);
         Self {
             wide: {
                 let parts: Box<[Utf32String]> =
@@ -90,8 +77,33 @@ impl SearchEntry {
             // Status messages are capped at 8,192 characters by SafeText, so offsets fit easily.
             name_end: name_end as u32,
             mail_end: mail_end as u32,
+            profile_end: profile_end as u32,
             folded: folded.into_boxed_str(),
             facets,
+        }
+    }
+
+    /// The same person's entry after a presence change: the profile's part is kept as it was folded
+    /// (the board holds no second copy of mail, job title and department to fold again).
+    #[must_use]
+    pub fn with_presence(&self, f: &SearchFields<'_>) -> Self {
+        let profile = self
+            .folded
+            .get(..self.profile_end as usize)
+            .unwrap_or_default();
+        let mut folded = String::with_capacity(profile.len() + 64);
+        folded.push_str(profile);
+        if let Some(message) = f.status_message {
+            folded.push('\n');
+            push_folded(&mut folded, message);
+        }
+        let mail_end = self.mail_end as usize;
+        Self {
+            text_chars: char_mask(folded.get(mail_end + 1..).unwrap_or_default()),
+            folded: folded.into_boxed_str(),
+            facets: facets(f),
+            wide: self.wide.clone(),
+            ..*self
         }
     }
 
@@ -108,6 +120,28 @@ impl SearchEntry {
         self.folded
             .get(self.mail_end as usize + 1..)
             .unwrap_or_default()
+    }
+}
+
+/// The `Facet::bit`s of a person's presence.
+fn facets(f: &SearchFields<'_>) -> u16 {
+    let status = match f.status {
+        Status::Available => Facet::Available,
+        Status::Busy => Facet::Busy,
+        Status::DoNotDisturb => Facet::DoNotDisturb,
+        Status::Away => Facet::Away,
+        Status::Offline => Facet::Offline,
+        Status::Unknown => Facet::Unknown,
+    };
+    let mut bits = status.bit();
+    if f.out_of_office {
+        bits |= Facet::OutOfOffice.bit();
+    }
+    bits | match f.location {
+        Some(WorkLocationKind::Office) => Facet::Office.bit(),
+        Some(WorkLocationKind::Remote) => Facet::Remote.bit(),
+        Some(WorkLocationKind::TimeOff) => Facet::TimeOff.bit(),
+        _ => 0,
     }
 }
 

@@ -763,7 +763,11 @@ fn a_cache_load_completes_the_first_screen_now_and_everyone_after_finish_loading
         let p = app.shown(n).unwrap();
         assert!(!p.is_pending());
         assert_eq!(p.activity.as_str(), "In a meeting");
-        assert_eq!(p.mail.as_str(), format!("{}@example.com", p.id));
+        assert_ne!(
+            p.search,
+            crate::app::filter::SearchEntry::default(),
+            "search data built"
+        );
     }
     assert!(app.shown(30).unwrap().is_pending());
     assert_eq!(
@@ -930,4 +934,41 @@ mod place_names {
         let (mut app, r, now) = app(false);
         assert_eq!(asked(&app.update(polled(&r, placed()), now)), None);
     }
+}
+
+#[test]
+fn the_filter_still_finds_the_profile_after_a_presence_change() {
+    let mut r = (*roster(3)).clone();
+    r.members[1].job_title = Some("Platform Engineer".into());
+    let r = Arc::new(r);
+    let now = t0();
+    let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
+    app.update(polled(&r, everyone_available(&r)), now);
+    let mut changed = presence("u01", "Busy", "InACall", Some("2"));
+    changed.status_message = Some(Box::new(crate::graph::model::StatusMessage {
+        message: Some(crate::graph::model::ItemBody {
+            content: Some("Migrating the database".into()),
+            content_type: Some("text".into()),
+        }),
+        ..Default::default()
+    }));
+    app.update(
+        polled(&r, vec![changed]),
+        now.after(Duration::from_secs(30)),
+    );
+    let find = |app: &mut App, words: &str| {
+        app.update(code(KeyCode::Esc), now);
+        app.update(key('/'), now);
+        for c in words.chars() {
+            app.update(key(c), now);
+        }
+        app.visible()
+            .iter()
+            .map(|&i| app.people()[i].id.as_str().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(find(&mut app, "platform"), ["u01"], "job title kept");
+    assert_eq!(find(&mut app, "u01@example"), ["u01"], "mail kept");
+    assert_eq!(find(&mut app, "migrating"), ["u01"], "new status message");
+    assert_eq!(find(&mut app, "is:busy"), ["u01"], "new availability");
 }

@@ -58,14 +58,33 @@ fn person(
     title: Option<&str>,
     dept: Option<&str>,
 ) -> Person {
-    Person::from_user(&User {
+    let user = User {
         id: UserId::new(id),
         display_name: name.map(Into::into),
         user_principal_name: mail.map(Into::into),
         mail: mail.map(Into::into),
         job_title: title.map(Into::into),
         department: dept.map(Into::into),
-    })
+    };
+    let person = Person::from_user(&user);
+    PROFILES.lock().unwrap().push(Box::leak(Box::new(user)));
+    person
+}
+
+/// The roster entries `person` made, as the App's roster would hold them.
+static PROFILES: std::sync::Mutex<Vec<&'static User>> = std::sync::Mutex::new(Vec::new());
+
+/// `detail` with its person's roster entry, as `ui::popup` gives it.
+fn with_profile(mut detail: Detail<'_>) -> Detail<'_> {
+    let id = detail.person.id.clone();
+    detail.profile = PROFILES
+        .lock()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|u| u.id == id)
+        .copied();
+    detail
 }
 
 fn render(detail: &Detail<'_>, w: u16, h: u16) -> Terminal<TestBackend> {
@@ -78,7 +97,7 @@ fn render(detail: &Detail<'_>, w: u16, h: u16) -> Terminal<TestBackend> {
 fn every_field_at_80x24() {
     let p = adele();
     let tz = TimeZone::UTC;
-    let detail = Detail::new(&p, theme(), &tz, now());
+    let detail = with_profile(Detail::new(&p, theme(), &tz, now()));
     assert_eq!(detail.max_scroll(Rect::new(0, 0, 80, 24)), 0);
     let term = render(&detail, 80, 24);
     let text = term.backend().to_string();
@@ -107,15 +126,23 @@ fn every_field_at_80x24() {
 fn expiry_is_shown_in_the_local_zone() {
     let p = adele();
     let berlin = TimeZone::get("Europe/Berlin").unwrap();
-    let text = render(&Detail::new(&p, theme(), &berlin, now()), 80, 24)
-        .backend()
-        .to_string();
+    let text = render(
+        &with_profile(Detail::new(&p, theme(), &berlin, now())),
+        80,
+        24,
+    )
+    .backend()
+    .to_string();
     assert!(text.contains("until Fri 17:30"), "{text}");
     assert!(text.contains("Changed       11:12"), "{text}");
     let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
-    let text = render(&Detail::new(&p, theme(), &tokyo, now()), 80, 24)
-        .backend()
-        .to_string();
+    let text = render(
+        &with_profile(Detail::new(&p, theme(), &tokyo, now())),
+        80,
+        24,
+    )
+    .backend()
+    .to_string();
     assert!(text.contains("until Sat 00:30"), "{text}");
 }
 
@@ -127,7 +154,7 @@ fn never_expiring_and_expired_messages() {
     sm.expiry_date_time.as_mut().unwrap().date_time = "9999-12-31T23:59:59.9999999".into();
     p.set_presence(presence.clone());
     let tz = TimeZone::UTC;
-    let text = render(&Detail::new(&p, theme(), &tz, now()), 80, 24)
+    let text = render(&with_profile(Detail::new(&p, theme(), &tz, now())), 80, 24)
         .backend()
         .to_string();
     assert!(text.contains("Status message, no expiry"), "{text}");
@@ -136,7 +163,7 @@ fn never_expiring_and_expired_messages() {
     sm.expiry_date_time.as_mut().unwrap().date_time = "2024-07-01T08:00:00".into();
     sm.expiry_date_time.as_mut().unwrap().time_zone = Some("UTC".into());
     p.set_presence(presence.clone());
-    let text = render(&Detail::new(&p, theme(), &tz, now()), 80, 24)
+    let text = render(&with_profile(Detail::new(&p, theme(), &tz, now())), 80, 24)
         .backend()
         .to_string();
     assert!(text.contains("Status message, expired Mon 08:00"), "{text}");
@@ -144,7 +171,7 @@ fn never_expiring_and_expired_messages() {
     let sm = presence.status_message.as_mut().unwrap();
     sm.expiry_date_time.as_mut().unwrap().time_zone = Some("Mars Standard Time".into());
     p.set_presence(presence.clone());
-    let text = render(&Detail::new(&p, theme(), &tz, now()), 100, 24)
+    let text = render(&with_profile(Detail::new(&p, theme(), &tz, now())), 100, 24)
         .backend()
         .to_string();
     assert!(
@@ -156,7 +183,7 @@ fn never_expiring_and_expired_messages() {
     // Graph omits the expiry when reading someone else: no clause at all.
     presence.status_message.as_mut().unwrap().expiry_date_time = None;
     p.set_presence(presence);
-    let text = render(&Detail::new(&p, theme(), &tz, now()), 80, 24)
+    let text = render(&with_profile(Detail::new(&p, theme(), &tz, now())), 80, 24)
         .backend()
         .to_string();
     assert!(
@@ -180,7 +207,7 @@ fn local_time_is_as_short_as_is_clear() {
 fn someone_never_seen() {
     let p = person("x", None, Some("ghost@contoso.com"), None, None);
     let tz = TimeZone::UTC;
-    let term = render(&Detail::new(&p, theme(), &tz, now()), 50, 14);
+    let term = render(&with_profile(Detail::new(&p, theme(), &tz, now())), 50, 14);
     let text = term.backend().to_string();
     assert!(text.contains("No presence seen yet."), "{text}");
     assert!(!text.contains("stale"), "{text}");
@@ -191,7 +218,7 @@ fn someone_never_seen() {
 fn a_stale_person_is_marked() {
     let mut p = adele();
     let tz = TimeZone::UTC;
-    let fresh = render(&Detail::new(&p, theme(), &tz, now()), 80, 30)
+    let fresh = render(&with_profile(Detail::new(&p, theme(), &tz, now())), 80, 30)
         .backend()
         .to_string();
     assert!(
@@ -199,7 +226,7 @@ fn a_stale_person_is_marked() {
         "{fresh}"
     );
     p.stale = true;
-    let text = render(&Detail::new(&p, theme(), &tz, now()), 80, 30)
+    let text = render(&with_profile(Detail::new(&p, theme(), &tz, now())), 80, 30)
         .backend()
         .to_string();
     assert!(text.contains("Adele Vance  (stale)"), "{text}");
@@ -213,7 +240,12 @@ fn a_stale_person_is_marked() {
 fn long_messages_scroll_in_a_small_terminal() {
     let p = adele();
     let tz = TimeZone::UTC;
-    let mut detail = Detail::new(&p, Theme::new(false, Symbols::Ascii), &tz, now());
+    let mut detail = with_profile(Detail::new(
+        &p,
+        Theme::new(false, Symbols::Ascii),
+        &tz,
+        now(),
+    ));
     let area = Rect::new(0, 0, 40, 12);
     let max = detail.max_scroll(area);
     assert!(max > 0);
@@ -240,7 +272,7 @@ fn wide_text_never_pushes_the_border() {
     );
     p.set_status_full(SafeText::multiline(&"日本語のテキスト 🇯🇵 ".repeat(20)));
     let tz = TimeZone::UTC;
-    let detail = Detail::new(&p, theme(), &tz, now());
+    let detail = with_profile(Detail::new(&p, theme(), &tz, now()));
     for (w, h) in [(80, 24), (37, 30), (21, 40)] {
         let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
         (&detail).render(buf.area, &mut buf);
@@ -264,7 +296,12 @@ fn wide_text_never_pushes_the_border() {
 fn tiny_sizes_do_not_panic() {
     let p = adele();
     let tz = TimeZone::UTC;
-    let detail = Detail::new(&p, Theme::new(true, Symbols::Unicode), &tz, now());
+    let detail = with_profile(Detail::new(
+        &p,
+        Theme::new(true, Symbols::Unicode),
+        &tz,
+        now(),
+    ));
     for (w, h) in [
         (1, 1),
         (2, 2),
