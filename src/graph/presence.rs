@@ -184,15 +184,16 @@ impl GraphClient {
     }
 
     async fn batch(&self, chunk: &[UserId], calls: &AtomicU32) -> Result<Part, GraphError> {
-        let body = serde_json::json!({ "ids": chunk });
+        #[derive(serde::Serialize)]
+        struct Ids<'a> {
+            ids: &'a [UserId],
+        }
+        // Written straight from the ids (a `json!` value copied every id first).
+        let body = serde_json::to_vec(&Ids { ids: chunk })
+            .map_err(|e| GraphError::Malformed(e.to_string()))?;
         let url = self.inner.base.join("/communications/getPresencesByUserId");
         let response = self
-            .send(
-                Method::POST,
-                &url,
-                Some(Bytes::from(body.to_string())),
-                calls,
-            )
+            .send(Method::POST, &url, Some(Bytes::from(body)), calls)
             .await?;
         let list = self
             .inner

@@ -25,6 +25,10 @@ pub struct Known {
 struct Seen {
     last: HashMap<u64, Arc<Presence>, foldhash::fast::RandomState>,
     this: HashMap<u64, Arc<Presence>, foldhash::fast::RandomState>,
+    /// Whole answers, by a hash of their bytes: an idle team's batch comes back byte for byte, and
+    /// then not even its elements are looked at.
+    last_bodies: HashMap<u64, Vec<(u64, Arc<Presence>)>, foldhash::fast::RandomState>,
+    these_bodies: HashMap<u64, Vec<(u64, Arc<Presence>)>, foldhash::fast::RandomState>,
 }
 
 /// One batch's answer: presences (shared) and the elements that could not be read.
@@ -44,6 +48,7 @@ impl Known {
     pub fn begin(&self) {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         seen.last = std::mem::take(&mut seen.this);
+        seen.last_bodies = std::mem::take(&mut seen.these_bodies);
     }
 
     /// Parses a batch answer, reusing what the last read parsed from the same bytes. `asked` are the
@@ -53,6 +58,22 @@ impl Known {
         body: &[u8],
         asked: &[UserId],
     ) -> Result<Parsed, crate::graph::model::ParseError> {
+        let body_hash = self.hasher.hash_one(body);
+        {
+            let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(elements) = seen.last_bodies.get(&body_hash).cloned() {
+                // The elements are kept too, for the next answer that differs in a few of them.
+                let presences = elements.iter().map(|(_, p)| Arc::clone(p)).collect();
+                for (hash, presence) in &elements {
+                    seen.this.insert(*hash, Arc::clone(presence));
+                }
+                seen.these_bodies.insert(body_hash, elements);
+                return Ok(Parsed {
+                    presences,
+                    bad: Vec::new(),
+                });
+            }
+        }
         let raw = std::str::from_utf8(body)
             .ok()
             .and_then(|text| serde_json::from_str::<RawList<'_>>(text).ok());
@@ -69,6 +90,7 @@ impl Known {
             bad: Vec::new(),
         };
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut elements = Vec::with_capacity(raw.value.len());
         for (index, element) in raw.value.iter().enumerate() {
             let text = element.get();
             let hash = self.hasher.hash_one(text);
@@ -93,7 +115,12 @@ impl Known {
                 },
             };
             seen.this.insert(hash, Arc::clone(&presence));
+            elements.push((hash, Arc::clone(&presence)));
             parsed.presences.push(presence);
+        }
+        // Only a wholly readable answer is reused whole (a bad element is reported every time).
+        if parsed.bad.is_empty() {
+            seen.these_bodies.insert(body_hash, elements);
         }
         Ok(parsed)
     }
@@ -142,6 +169,28 @@ mod tests {
         let third = known.parse(changed.as_bytes(), &ids()).unwrap();
         assert!(!Arc::ptr_eq(&second.presences[0], &third.presences[0]));
         assert_eq!(*second.presences[0], *third.presences[0]);
+    }
+
+    #[test]
+    fn an_identical_answer_is_reused_whole_and_keeps_its_elements_known() {
+        let known = Known::default();
+        known.begin();
+        let first = known.parse(BODY.as_bytes(), &ids()).unwrap();
+        known.begin();
+        let same = known.parse(BODY.as_bytes(), &ids()).unwrap();
+        assert!(
+            first
+                .presences
+                .iter()
+                .zip(&same.presences)
+                .all(|(a, b)| Arc::ptr_eq(a, b))
+        );
+        // The next answer differs in b only: a is still known from the reused answer.
+        known.begin();
+        let changed = BODY.replace(r#""Away","activity":"Away""#, r#""Busy","activity":"Busy""#);
+        let next = known.parse(changed.as_bytes(), &ids()).unwrap();
+        assert!(Arc::ptr_eq(&first.presences[0], &next.presences[0]));
+        assert_eq!(next.presences[1].availability.raw(), "Busy");
     }
 
     #[test]
