@@ -358,7 +358,7 @@ fn merge(asked: &[UserId], parts: Vec<Part>, read: &mut PresenceRead) -> Result<
     Ok(())
 }
 
-pub(crate) mod known;
+pub mod known;
 
 #[cfg(test)]
 mod tests;
