@@ -95,8 +95,9 @@ impl Known {
             let text = element.get();
             let hash = self.hasher.hash_one(text);
             let presence = match seen.last.get(&hash) {
-                Some(known) => Arc::clone(known),
-                None => match serde_json::from_str::<Presence>(text) {
+                // A 64-bit hash could in theory collide: never hand one person another's presence.
+                Some(known) if quotes(text, known.id.as_str()) => Arc::clone(known),
+                _ => match serde_json::from_str::<Presence>(text) {
                     Ok(mut p) => {
                         // Graph answers in the order asked: share the roster's id string.
                         if let Some(id) = asked.get(index).filter(|id| **id == p.id) {
@@ -124,6 +125,15 @@ impl Known {
         }
         Ok(parsed)
     }
+}
+
+/// Whether `text` holds `id` as a whole JSON string (`"id"`), as the element it was parsed from does.
+fn quotes(text: &str, id: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices(id).any(|(at, _)| {
+        at.checked_sub(1).and_then(|i| bytes.get(i)) == Some(&b'"')
+            && bytes.get(at + id.len()) == Some(&b'"')
+    })
 }
 
 /// The `id` of an element that did not parse, when it has a readable one.
@@ -191,6 +201,29 @@ mod tests {
         let next = known.parse(changed.as_bytes(), &ids()).unwrap();
         assert!(Arc::ptr_eq(&first.presences[0], &next.presences[0]));
         assert_eq!(next.presences[1].availability.raw(), "Busy");
+    }
+
+    #[test]
+    fn a_hash_that_names_someone_else_is_not_trusted() {
+        let known = Known::default();
+        known.begin();
+        known.parse(BODY.as_bytes(), &ids()).unwrap();
+        {
+            // As if a's and b's bytes had hashed alike: each hash now holds the other's presence.
+            let mut seen = known.seen.lock().unwrap();
+            let mut entries: Vec<(u64, Arc<Presence>)> = seen.this.drain().collect();
+            let swapped = Arc::clone(&entries[0].1);
+            entries[0].1 = Arc::clone(&entries[1].1);
+            entries[1].1 = swapped;
+            seen.this.extend(entries);
+            seen.these_bodies.clear();
+        }
+        known.begin();
+        let parsed = known.parse(BODY.as_bytes(), &ids()).unwrap();
+        let got: Vec<&str> = parsed.presences.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(got, ["a", "b"]);
+        assert_eq!(parsed.presences[0].availability.raw(), "Busy");
+        assert!(quotes(r#"{"id":"b"}"#, "b") && !quotes(r#"{"sequenceNumber":"1"}"#, "b"));
     }
 
     #[test]
