@@ -152,6 +152,7 @@ impl GraphClient {
         }
         read.fallback_used = self.fallback_active();
         read.requests = calls.load(Ordering::Relaxed);
+        self.inner.known.end();
         merge(&asked, parts, &mut read)?;
         Ok(read)
     }

@@ -51,6 +51,13 @@ impl Known {
         seen.last_bodies = std::mem::take(&mut seen.these_bodies);
     }
 
+    /// The read is over: what it looked up is no longer needed (about 0.5 MB at 10,000 people).
+    pub fn end(&self) {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        seen.last = HashMap::default();
+        seen.last_bodies = HashMap::default();
+    }
+
     /// Parses a batch answer, reusing what the last read parsed from the same bytes. `asked` are the
     /// ids this batch asked for: a presence for one of them takes that id's shared string.
     pub fn parse(
