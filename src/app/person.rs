@@ -1,5 +1,6 @@
-//! The view model of one teammate: every field the board shows, made safe and derived once, when the
-//! data arrives (never at render time).
+//! The view model of one teammate: every field a card shows, made safe and derived once, when the
+//! data arrives (never at render time). What only the detail view shows for one person at a time
+//! (mail, job title, department, place and sequence ids) is sanitized there instead of kept for all.
 
 use jiff::Timestamp;
 use std::sync::Arc;
