@@ -18,7 +18,7 @@ use crate::text::SafeText;
 /// Pages of a group's members followed at most (999 each), in case a server links in circles.
 pub const MAX_PAGES: usize = 200;
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Roster {
     /// The signed-in user (`include_me`), when `/me` could be read.
     pub me: Option<User>,
@@ -57,15 +57,18 @@ impl RosterSource {
 }
 
 impl Roster {
-    /// Everyone to poll: me first, then members, each id once.
-    pub fn ids(&self) -> Vec<UserId> {
+    /// Everyone on the board: me first, then members, each id once (the order people are built in).
+    pub fn everyone(&self) -> impl Iterator<Item = &User> {
         let mut seen = HashSet::with_hasher(crate::graph::model::IdHasher::default());
         self.me
             .iter()
             .chain(&self.members)
-            .filter(|u| seen.insert(&u.id))
-            .map(|u| u.id.clone())
-            .collect()
+            .filter(move |u| seen.insert(&u.id))
+    }
+
+    /// Everyone to poll: `everyone`'s ids.
+    pub fn ids(&self) -> Vec<UserId> {
+        self.everyone().map(|u| u.id.clone()).collect()
     }
 
     /// Whether this roster was resolved from `team` as configured now (`roster_ttl` is the store's).

@@ -163,23 +163,22 @@ fn print(config: &Config, format: Format, snapshot: &Snapshot) -> Result<(), Fai
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::roster::{Roster, RosterSource};
+
+    /// A snapshot of nobody, saved at `saved_at`.
+    fn empty_at(saved_at: jiff::Timestamp) -> Snapshot {
+        Snapshot {
+            saved_at,
+            roster: std::sync::Arc::default(),
+            presences: Vec::new(),
+            last_changed: Vec::new(),
+            places: Vec::new(),
+        }
+    }
 
     #[test]
     fn freshness_is_strictly_younger_than_max_age() {
         let now: jiff::Timestamp = "2025-01-01T10:00:00Z".parse().unwrap();
-        let at = |secs: i64| Snapshot {
-            places: Vec::new(),
-            saved_at: now - jiff::SignedDuration::from_secs(secs),
-            roster: std::sync::Arc::new(Roster {
-                me: None,
-                members: Vec::new(),
-                unresolved: Vec::new(),
-                source: RosterSource::default(),
-            }),
-            presences: Vec::new(),
-            last_changed: Vec::new(),
-        };
+        let at = |secs: i64| empty_at(now - jiff::SignedDuration::from_secs(secs));
         assert!(is_fresh(&at(59), Duration::from_secs(60), now));
         assert!(!is_fresh(&at(60), Duration::from_secs(60), now));
         assert!(!is_fresh(&at(0), Duration::ZERO, now));
@@ -201,18 +200,7 @@ mod tests {
                 .is_some_and(|(m, s)| is_fresh(s, m, now));
             if !cached {
                 fetches += 1;
-                saved = Some(Snapshot {
-                    places: Vec::new(),
-                    saved_at: now + jiff::SignedDuration::from_millis(200),
-                    roster: std::sync::Arc::new(Roster {
-                        me: None,
-                        members: Vec::new(),
-                        unresolved: Vec::new(),
-                        source: RosterSource::default(),
-                    }),
-                    presences: Vec::new(),
-                    last_changed: Vec::new(),
-                });
+                saved = Some(empty_at(now + jiff::SignedDuration::from_millis(200)));
             }
         }
         fetches

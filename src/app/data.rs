@@ -1,7 +1,6 @@
 //! Data arriving: the cached snapshot at start, poll answers merged by id, failures that keep the last
 //! good state, and the snapshot written back.
 
-use std::collections::HashSet;
 use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
@@ -92,14 +91,8 @@ impl App {
         let Some(roster) = self.profiles.clone() else {
             return;
         };
-        let mut seen = HashSet::new();
-        let users = roster
-            .me
-            .iter()
-            .chain(&roster.members)
-            .filter(|u| seen.insert(&u.id));
         // `people` was built from these users in this order.
-        for (person, user) in self.people.iter_mut().zip(users) {
+        for (person, user) in self.people.iter_mut().zip(roster.everyone()) {
             person.finish(user);
         }
         self.places.fill(&mut self.people);
@@ -108,13 +101,7 @@ impl App {
     /// Makes the people list match the roster: new people added (unknown), those gone dropped,
     /// everyone else's profile refreshed and presence kept.
     fn set_roster(&mut self, roster: &Roster) {
-        let mut seen = HashSet::new();
-        let users: Vec<&User> = roster
-            .me
-            .iter()
-            .chain(&roster.members)
-            .filter(|u| seen.insert(&u.id))
-            .collect();
+        let users: Vec<&User> = roster.everyone().collect();
         let same_people = users.len() == self.people.len()
             && users.iter().zip(&self.people).all(|(u, p)| u.id == p.id);
         if same_people {
@@ -275,17 +262,10 @@ impl App {
 
     /// What the cache keeps: the roster, every known presence as Graph sent it, and when each changed.
     pub fn snapshot(&self) -> Snapshot {
-        let roster = self.roster.as_ref().map_or_else(
-            || {
-                Arc::new(Roster {
-                    me: None,
-                    members: Vec::new(),
-                    unresolved: Vec::new(),
-                    source: crate::roster::RosterSource::default(),
-                })
-            },
-            |(r, _)| Arc::clone(r),
-        );
+        let roster = self
+            .roster
+            .as_ref()
+            .map_or_else(Arc::default, |(r, _)| Arc::clone(r));
         Snapshot {
             saved_at: self.now.utc,
             roster,

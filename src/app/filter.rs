@@ -25,7 +25,7 @@ use nucleo_matcher::chars;
 pub use matcher::{Filter, SearchEntry, SearchFields};
 pub use parse::{Atom, Facet, Query, Term, Word};
 
-use crate::app::person::Person;
+use crate::app::person::{Person, Profile};
 use crate::graph::model::User;
 use crate::text::SafeText;
 
@@ -44,14 +44,11 @@ impl SearchEntry {
     /// The search data of one person: their card's name and presence, and their profile (sanitized
     /// here; the board keeps no copy of mail, job title and department besides this folded one).
     pub fn for_person(p: &Person, user: &User) -> SearchEntry {
-        let line = |s: Option<&str>| s.map(SafeText::line).filter(SafeText::is_visible);
-        let mail = line(user.mail.as_deref().or(user.user_principal_name.as_deref()));
-        let job_title = line(user.job_title.as_deref());
-        let department = line(user.department.as_deref());
+        let profile = Profile::of(user);
         SearchEntry::new(&SearchFields {
-            mail: mail.as_ref().map_or("", SafeText::as_str),
-            job_title: job_title.as_ref().map(SafeText::as_str),
-            department: department.as_ref().map(SafeText::as_str),
+            mail: profile.mail.as_ref().map_or("", SafeText::as_str),
+            job_title: profile.job_title.as_ref().map(SafeText::as_str),
+            department: profile.department.as_ref().map(SafeText::as_str),
             ..presence_fields(p)
         })
     }

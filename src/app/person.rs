@@ -32,6 +32,26 @@ impl Location {
     }
 }
 
+/// What a roster entry says beyond the name, each part sanitized and `None` when it shows nothing.
+/// Built where it is used (search data, the detail view), never kept for everyone.
+pub struct Profile {
+    /// The mail, else the UPN.
+    pub mail: Option<SafeText>,
+    pub job_title: Option<SafeText>,
+    pub department: Option<SafeText>,
+}
+
+impl Profile {
+    pub fn of(user: &User) -> Self {
+        let line = |s: Option<&str>| s.map(SafeText::line).filter(SafeText::is_visible);
+        Self {
+            mail: line(user.mail.as_deref().or(user.user_principal_name.as_deref())),
+            job_title: line(user.job_title.as_deref()),
+            department: line(user.department.as_deref()),
+        }
+    }
+}
+
 /// One teammate as the board shows them. Everything textual is `SafeText`, built on arrival.
 #[derive(Clone, Debug)]
 pub struct Person {

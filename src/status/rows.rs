@@ -72,12 +72,8 @@ pub fn rows(snapshot: &Snapshot) -> Vec<Row> {
     let by_id: HashMap<&UserId, &Presence> =
         snapshot.presences.iter().map(|p| (&p.id, &**p)).collect();
     let roster = &snapshot.roster;
-    let mut seen = std::collections::HashSet::new();
     let mut rows: Vec<Row> = roster
-        .me
-        .iter()
-        .chain(&roster.members)
-        .filter(|u| seen.insert(&u.id))
+        .everyone()
         .map(|u| Row::of_user(u, by_id.get(&u.id).copied()))
         .collect();
     // "me" stands for the signed-in user, not a teammate to show by that name.

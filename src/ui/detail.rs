@@ -14,7 +14,7 @@ use ratatui::widgets::Widget;
 use super::help::{draw, inner_of, popup};
 use super::paint::{Run, run};
 use super::theme::Theme;
-use crate::app::person::Person;
+use crate::app::person::{Person, Profile};
 use crate::graph::model::{LocationSourceKind, Presence, User, WorkLocationKind};
 use crate::presence_style;
 use crate::text::SafeText;
@@ -78,22 +78,18 @@ impl<'a> Detail<'a> {
             head.push(run("  (stale)", t.warning()));
         }
         out.push(head);
-        let line = |s: Option<&str>| s.map(SafeText::line).filter(SafeText::is_visible);
-        let profile = self.profile;
-        let mail =
-            profile.and_then(|u| line(u.mail.as_deref().or(u.user_principal_name.as_deref())));
-        if let Some(mail) = mail.filter(|m| *m != p.name) {
-            out.push(vec![run(mail.to_string(), t.muted())]);
-        }
-        let role: Vec<SafeText> = profile
-            .map(|u| [u.job_title.as_deref(), u.department.as_deref()])
-            .into_iter()
-            .flatten()
-            .filter_map(line)
-            .collect();
-        if !role.is_empty() {
-            let role: Vec<&str> = role.iter().map(SafeText::as_str).collect();
-            out.extend(paragraph(&role.join(" · "), cols, 0, Style::new()));
+        if let Some(profile) = self.profile.map(Profile::of) {
+            if let Some(mail) = profile.mail.filter(|m| *m != p.name) {
+                out.push(vec![run(mail.to_string(), t.muted())]);
+            }
+            let role: Vec<&str> = [&profile.job_title, &profile.department]
+                .into_iter()
+                .flatten()
+                .map(SafeText::as_str)
+                .collect();
+            if !role.is_empty() {
+                out.extend(paragraph(&role.join(" · "), cols, 0, Style::new()));
+            }
         }
         out.push(Vec::new());
 
