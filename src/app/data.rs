@@ -214,7 +214,10 @@ impl App {
         if saved_changed {
             effects.push(Effect::Save(Box::new(self.snapshot())));
         }
-        if let Some(ids) = self.places.to_ask(&self.people) {
+        if let Some(ids) = self
+            .places
+            .to_ask(&self.people, saved_changed || visible_changed)
+        {
             effects.push(Effect::LookUpPlaces(ids));
         }
     }

@@ -22,12 +22,17 @@ pub struct Places {
     asking: bool,
     /// Graph refused (403): Place.Read.All is not granted.
     denied: bool,
+    /// Look for unnamed places after the next poll even if it changes nothing: at the first poll
+    /// (names may come from the cache) and after each lookup, failed or answered. Otherwise only a poll that changed
+    /// something can bring a new place id, and an idle poll skips the walk over everyone.
+    due: bool,
 }
 
 impl Places {
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
+            due: true,
             ..Self::default()
         }
     }
@@ -41,12 +46,13 @@ impl Places {
     }
 
     /// Place ids people's presence points at that have no name yet and were not found unknown
-    /// (`None` when there is nothing to ask, a lookup is in flight, or asking is off). Marks the
-    /// lookup in flight.
-    pub fn to_ask(&mut self, people: &[Person]) -> Option<Vec<String>> {
-        if !self.enabled || self.denied || self.asking {
+    /// (`None` when there is nothing to ask, a lookup is in flight, or asking is off). `changed`:
+    /// the poll just taken changed someone. Marks the lookup in flight.
+    pub fn to_ask(&mut self, people: &[Person], changed: bool) -> Option<Vec<String>> {
+        if !self.enabled || self.denied || self.asking || !(changed || self.due) {
             return None;
         }
+        self.due = false;
         let mut wanted: Vec<String> = Vec::new();
         let mut seen = HashSet::new();
         for id in people.iter().filter_map(place_id) {
@@ -64,6 +70,8 @@ impl Places {
     /// Takes what Graph answered (names sanitized here). Returns whether any name is new.
     pub fn answered(&mut self, lookup: PlaceLookup) -> bool {
         self.asking = false;
+        // Polls taken while this lookup was in flight may have brought ids it did not ask for.
+        self.due = true;
         self.denied |= lookup.denied;
         self.unknown
             .extend(lookup.unknown.into_iter().map(String::into_boxed_str));
@@ -80,6 +88,7 @@ impl Places {
     /// The lookup failed (network, throttling): asked again after a later poll.
     pub fn failed(&mut self) {
         self.asking = false;
+        self.due = true;
     }
 
     /// Names from the cached snapshot: sanitized again, like anything read back from disk.
