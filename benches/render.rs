@@ -134,6 +134,7 @@ fn snapshot(n: usize) -> Snapshot {
             members: users,
             unresolved: Vec::new(),
             source: RosterSource::default(),
+            resolved_at: None,
         }),
         presences,
     }

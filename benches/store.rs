@@ -41,6 +41,7 @@ fn snapshot(n: usize) -> Snapshot {
             members,
             unresolved: Vec::new(),
             source: RosterSource::default(),
+            resolved_at: None,
         }),
         presences: presences.into_iter().map(std::sync::Arc::new).collect(),
     }

@@ -29,6 +29,10 @@ pub struct Roster {
     /// The `[team]` settings this was resolved from: a changed config invalidates a cached roster.
     #[serde(default)]
     pub source: RosterSource,
+    /// When Graph was asked. The snapshot carries the roster too, so with this a warm start knows the
+    /// roster's age without reading the roster file as well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<jiff::Timestamp>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -91,6 +95,7 @@ pub async fn resolve(client: &GraphClient, team: &TeamConfig) -> Result<Roster, 
         members: Vec::new(),
         unresolved: Vec::new(),
         source: RosterSource::of(team),
+        resolved_at: Some(jiff::Timestamp::now()),
     };
     if team.include_me {
         match client.me().await {
@@ -275,6 +280,7 @@ mod unit {
             members: vec![user("a"), user("me"), user("b")],
             unresolved: vec![],
             source: RosterSource::default(),
+            resolved_at: None,
         };
         assert_eq!(
             r.ids(),
@@ -297,6 +303,7 @@ mod unit {
                 reason: "not found in the directory".into(),
             }],
             source: RosterSource::of(&t),
+            resolved_at: None,
         };
         let back: Roster = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(back, r);

@@ -109,6 +109,7 @@ fn team() -> (Arc<Roster>, Vec<Presence>) {
             .collect(),
         unresolved: Vec::new(),
         source: RosterSource::default(),
+        resolved_at: None,
     };
     let mut ooo = presence("johanna", "Away", "OutOfOffice");
     ooo.out_of_office_settings = Some(OutOfOfficeSettings {

@@ -16,7 +16,8 @@ use crate::text::SafeText;
 
 impl App {
     /// Fills the board from the cache, before any network: drawn at once, marked stale until a poll lands.
-    /// The roster is not reused for polling (its age is unknown here; the store checks it).
+    /// A roster resolved less than `roster_ttl` ago goes to the first poll, so the refresher does not
+    /// read and decode the roster file as well (2 MB at 10,000 people); one of unknown age does not.
     pub fn load_snapshot(&mut self, snapshot: Snapshot) {
         let Snapshot {
             saved_at,
@@ -79,6 +80,9 @@ impl App {
         self.places.fill(&mut self.people);
         drop(users);
         self.loading = true;
+        if let Some(since) = self.resolved_instant(&roster) {
+            self.roster = Some((Arc::clone(&roster), since));
+        }
         self.profiles = Some(roster);
     }
 
@@ -132,6 +136,14 @@ impl App {
         }
         self.me = roster.me.as_ref().map(|u| u.id.clone());
         self.sync.warning = unresolved_warning(roster);
+    }
+
+    /// When `roster` was resolved, on the monotonic clock; `None` when that is unknown, in the future
+    /// (clock skew) or before the clock can say.
+    fn resolved_instant(&self, roster: &Roster) -> Option<std::time::Instant> {
+        let age = self.now.utc.duration_since(roster.resolved_at?);
+        let age = std::time::Duration::try_from(age).ok()?;
+        self.now.instant.checked_sub(age)
     }
 
     /// People are found by id (merges, selection) through this map; rebuilt whenever `people` is.

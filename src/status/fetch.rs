@@ -159,6 +159,7 @@ mod tests {
             members: Vec::new(),
             unresolved: Vec::new(),
             source: RosterSource::default(),
+            resolved_at: None,
         }
     }
 

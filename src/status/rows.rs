@@ -137,6 +137,7 @@ mod tests {
                     },
                 ],
                 source: RosterSource::default(),
+                resolved_at: None,
             }),
             presences: vec![busy.clone().into()],
             last_changed: Vec::new(),

@@ -29,6 +29,7 @@ fn roster() -> Roster {
             reason: "not found".into(),
         }],
         source: RosterSource::default(),
+        resolved_at: None,
     }
 }
 

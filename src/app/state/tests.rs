@@ -65,6 +65,7 @@ pub(crate) fn roster(n: usize) -> Arc<Roster> {
             .collect(),
         unresolved: Vec::new(),
         source: RosterSource::default(),
+        resolved_at: None,
     })
 }
 
@@ -971,4 +972,45 @@ fn the_filter_still_finds_the_profile_after_a_presence_change() {
     assert_eq!(find(&mut app, "u01@example"), ["u01"], "mail kept");
     assert_eq!(find(&mut app, "migrating"), ["u01"], "new status message");
     assert_eq!(find(&mut app, "is:busy"), ["u01"], "new availability");
+}
+
+#[test]
+fn a_cached_roster_of_known_age_goes_to_the_first_poll_until_it_expires() {
+    let now = t0();
+    let first_poll = |resolved: Option<jiff::SignedDuration>| {
+        let mut r = (*roster(3)).clone();
+        r.resolved_at = resolved.map(|ago| now.utc - ago);
+        let r = Arc::new(r);
+        let snapshot = Snapshot {
+            saved_at: now.utc,
+            roster: Arc::clone(&r),
+            presences: Vec::new(),
+            last_changed: Vec::new(),
+            places: Vec::new(),
+        };
+        let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
+        app.load_snapshot(snapshot);
+        let effects = app.update(Msg::Deadline, now);
+        match effects.as_slice() {
+            [Effect::Poll(Some(held))] => Some(Arc::ptr_eq(held, &r)),
+            [Effect::Poll(None)] => None,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(
+        first_poll(Some(jiff::SignedDuration::from_hours(2))),
+        Some(true),
+        "no roster file read"
+    );
+    assert_eq!(
+        first_poll(Some(jiff::SignedDuration::from_hours(25))),
+        None,
+        "older than roster_ttl"
+    );
+    assert_eq!(
+        first_poll(Some(jiff::SignedDuration::from_hours(-1))),
+        None,
+        "from the future"
+    );
+    assert_eq!(first_poll(None), None, "age unknown: the store decides");
 }
