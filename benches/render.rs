@@ -56,6 +56,7 @@ fn options() -> Options {
         place_names: false,
         tz: jiff::tz::TimeZone::UTC,
         seed: 3,
+        sign_in: teamboard::app::SignInOffer::Fixed,
     }
 }
 

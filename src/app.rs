@@ -11,9 +11,11 @@ pub mod msg;
 pub mod person;
 pub mod places;
 pub mod schedule;
+pub mod signin;
 pub mod sort;
 pub mod state;
 
 pub use effect::Effect;
 pub use msg::{FailureKind, Msg, Now, PollData, PollFailure, PollOutcome, Signal};
+pub use signin::{SignInEvent, SignInOffer, SignInPanel, SignInPrompt};
 pub use state::{App, Mode, Options};

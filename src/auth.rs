@@ -1,12 +1,30 @@
-//! Where bearer tokens come from: `TEAMBOARD_ACCESS_TOKEN`, the simulated tenant's static token, and
-//! (later) the device-code sign-in with refresh. A shared service: callers never hold tokens for long.
+//! Where bearer tokens come from: `TEAMBOARD_ACCESS_TOKEN`, the simulated tenant's static token, a
+//! signed-in account (browser or device-code sign-in, kept in the keyring or a file and renewed
+//! before it expires), or an app registration's client secret (app-only mode for wall displays).
+//! A shared service: callers never hold tokens for long.
+
+pub mod app_only;
+pub mod browser;
+pub mod device_code;
+pub mod entra;
+pub mod flow;
+pub mod error;
+pub mod id_token;
+pub mod scopes;
+pub mod session;
+pub mod sources;
+pub mod token_store;
 
 use std::fmt;
 use std::sync::Arc;
 
-use crate::graph::transport::BoxFuture;
+pub use error::{AuthError, EntraFailure};
 
-/// A bearer token. Its `Debug` and `Display` never show the value, so it cannot reach a log or error.
+use crate::graph::transport::BoxFuture;
+use crate::text::SafeText;
+
+/// A bearer token, refresh token, code or verifier. Its `Debug` never shows the value, and it has no
+/// `Display`, so it cannot reach a log, an error or the terminal by accident.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(Arc<str>);
 
@@ -14,7 +32,7 @@ impl Secret {
     pub fn new(value: impl Into<Arc<str>>) -> Self {
         Self(value.into())
     }
-    /// The value, for an `Authorization` header and nothing else.
+    /// The value, for an `Authorization` header, a token request or the store, and nothing else.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -24,14 +42,6 @@ impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(<redacted>)")
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AuthError {
-    #[error("not signed in: run `teamboard login`, or set TEAMBOARD_ACCESS_TOKEN")]
-    SignInNeeded,
-    #[error("the access token was refused and cannot be refreshed: {0}")]
-    Refused(String),
 }
 
 /// `bearer()` gives the current token; `refresh_after_401(rejected)` is single-flight: when many
@@ -47,13 +57,16 @@ pub trait TokenSource: Send + Sync + 'static {
 /// A token used as is: `TEAMBOARD_ACCESS_TOKEN`, or the simulated tenant's. Cannot be refreshed.
 pub struct StaticToken(Secret);
 
+/// The variable that, when set, is used as the bearer token with no sign-in and nothing stored.
+pub const TOKEN_VAR: &str = "TEAMBOARD_ACCESS_TOKEN";
+
 impl StaticToken {
     pub fn new(token: Secret) -> Self {
         Self(token)
     }
     /// `TEAMBOARD_ACCESS_TOKEN`, when set and not empty.
     pub fn from_env() -> Option<Self> {
-        std::env::var("TEAMBOARD_ACCESS_TOKEN")
+        std::env::var(TOKEN_VAR)
             .ok()
             .map(|t| t.trim().to_owned())
             .filter(|t| !t.is_empty())
@@ -71,10 +84,27 @@ impl TokenSource for StaticToken {
         _rejected: &'a Secret,
     ) -> BoxFuture<'a, Result<Secret, AuthError>> {
         Box::pin(async {
-            Err(AuthError::Refused(
-                "a fixed token (TEAMBOARD_ACCESS_TOKEN) was rejected; set a fresh one".into(),
-            ))
+            Err(AuthError::Refused(SafeText::line(
+                "a fixed token (TEAMBOARD_ACCESS_TOKEN) was rejected; set a fresh one",
+            )))
         })
+    }
+}
+
+/// The token source when there is no token at all: every call fails with "sign in", so the board
+/// shows its sign-in panel and `status` its one line, instead of crashing.
+pub struct NoToken;
+
+impl TokenSource for NoToken {
+    fn bearer(&self) -> BoxFuture<'_, Result<Secret, AuthError>> {
+        Box::pin(async { Err(AuthError::SignInNeeded) })
+    }
+
+    fn refresh_after_401<'a>(
+        &'a self,
+        _rejected: &'a Secret,
+    ) -> BoxFuture<'a, Result<Secret, AuthError>> {
+        Box::pin(async { Err(AuthError::SignInNeeded) })
     }
 }
 

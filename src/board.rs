@@ -4,6 +4,7 @@
 #[cfg(feature = "sim")]
 mod demo;
 mod event_loop;
+mod sign_in;
 mod screen;
 
 use std::io::{self, BufWriter};
@@ -16,13 +17,14 @@ use ratatui::layout::Rect;
 
 use crate::app::keymap::Keymap;
 use crate::app::{App, Now, Options};
-use crate::auth::{StaticToken, TokenSource};
+use crate::app::SignInOffer;
+use crate::auth::sources::{self, Tokens};
 use crate::cli::TenantArgs;
 use crate::config::Config;
 use crate::exit::{Exit, Failure};
 use crate::graph::client::{ClientOptions, GraphClient};
 use crate::graph::http_transport::HttpTransport;
-use crate::refresh::{NoToken, Refresher};
+use crate::refresh::Refresher;
 use crate::store::Store;
 use crate::text::SafeText;
 use crate::tui::{self, Guard};
@@ -63,13 +65,35 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     .map_err(|e| terminal_failure(&e))?;
     let size = terminal.size().map_err(|e| terminal_failure(&e))?;
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let options =
+    let mut options =
         Options::from_config(&config, keymap, jiff::tz::TimeZone::system(), color, seed());
+    // Deciding the token source reads only the environment: the keyring waits for the first poll.
+    #[cfg(feature = "sim")]
+    let demo_run = sim.is_some();
+    #[cfg(not(feature = "sim"))]
+    let demo_run = false;
+    let tokens = if demo_run {
+        None
+    } else {
+        Some(sources::for_config(&config, &crate::paths::ProcessEnv))
+    };
+    options.sign_in = match &tokens {
+        Some(Tokens {
+            session: Some(_), ..
+        }) => SignInOffer::Available,
+        Some(Tokens {
+            unusable: Some(e), ..
+        }) => SignInOffer::Unusable(SafeText::line(&e.to_string())),
+        _ => SignInOffer::Fixed,
+    };
     let mut app = App::new(
         options,
         Rect::new(0, 0, size.width, size.height),
         Now::read(),
     );
+    if let Some(note) = config.notes.first() {
+        app.notify(SafeText::line(note));
+    }
     let cached = snapshot.is_some();
     let before_build = started.elapsed();
     if let Some(snapshot) = snapshot {
@@ -93,21 +117,28 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
 
     // Now the network side.
     #[cfg(feature = "sim")]
-    let (_server, tokens): (Option<crate::sim::Running>, Arc<dyn TokenSource>) = match &sim {
-        Some(sim) => {
+    let (_server, tokens): (Option<crate::sim::Running>, Tokens) = match (&sim, tokens) {
+        (Some(sim), _) => {
             let (running, token) = demo::start(sim, &mut config).await?;
-            (Some(running), Arc::new(token))
+            (
+                Some(running),
+                Tokens {
+                    source: Arc::new(token),
+                    session: None,
+                    unusable: None,
+                },
+            )
         }
-        None => (None, production_token()),
+        (None, tokens) => (None, tokens.unwrap_or_else(|| sources::for_config(&config, &crate::paths::ProcessEnv))),
     };
     #[cfg(not(feature = "sim"))]
-    let tokens = production_token();
+    let tokens = tokens.unwrap_or_else(|| sources::for_config(&config, &crate::paths::ProcessEnv));
     let transport = HttpTransport::new(&config.graph.base_url)
         .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
     let client = GraphClient::new(
         ClientOptions::from_config(&config.graph),
         Arc::new(transport),
-        tokens,
+        tokens.source,
     )
     .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
     let refresher = Refresher::new(client, store.clone(), config.team.clone());
@@ -115,19 +146,17 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     let local = tokio::task::LocalSet::new();
     let result = local
         .run_until(event_loop::run(
-            app, terminal, &guard, screen, refresher, store,
+            app,
+            terminal,
+            &guard,
+            screen,
+            refresher,
+            store,
+            tokens.session,
         ))
         .await;
     drop(guard);
     result
-}
-
-/// `TEAMBOARD_ACCESS_TOKEN`, else no token: the board then shows the signed-out state and its fix.
-fn production_token() -> Arc<dyn TokenSource> {
-    match StaticToken::from_env() {
-        Some(token) => Arc::new(token),
-        None => Arc::new(NoToken),
-    }
 }
 
 fn terminal_failure(e: &io::Error) -> Failure {

@@ -30,12 +30,12 @@ pub struct Cli {
 pub enum Command {
     /// Print everyone's presence and exit (table, --json or --line)
     Status(StatusArgs),
-    /// Sign in with a device code
-    Login,
-    /// Remove stored tokens and cached snapshots
+    /// Sign in with a Microsoft 365 work account (browser, or a device code)
+    Login(LoginArgs),
+    /// Forget the stored sign-in (keyring and file) and remove cached snapshots
     Logout,
     /// Write a commented config to the default path
-    Init,
+    Init(InitArgs),
     /// Serve the simulated tenant (Graph and sign-in endpoints) on 127.0.0.1
     Sim(SimArgs),
 }
@@ -56,6 +56,29 @@ pub enum Scenario {
     Workday,
     Static,
     Hostile,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct LoginArgs {
+    /// Sign in in a browser (the default on a desktop; answered on http://localhost)
+    #[arg(long, conflicts_with_all = ["device_code", "status"])]
+    pub browser: bool,
+    /// Sign in by entering a code on any device (the default over ssh or without a display)
+    #[arg(long, conflicts_with = "status")]
+    pub device_code: bool,
+    /// Show who is signed in: account, tenant, permissions, store, expiry (exit 3 if nobody)
+    #[arg(long)]
+    pub status: bool,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct InitArgs {
+    /// The application (client) id of your app registration
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Your tenant's id or domain (needed for a single-tenant app registration)
+    #[arg(long, value_name = "TENANT")]
+    pub tenant: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use error::ConfigError;
-pub use init::write_example;
+pub use init::{InitValues, example_with, write_example};
 pub use load::{Location, Origin, locate};
 
 /// The commented config `teamboard init` writes: every key with its default.
@@ -30,6 +30,8 @@ pub struct Config {
     pub keys: Vec<KeyOverride>,
     /// The file this came from, if any (for error messages).
     pub source: Option<PathBuf>,
+    /// Things the user should know about how the file was taken (one line each, already safe).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,12 +49,22 @@ pub enum TokenStoreKind {
     File,
 }
 
+/// Whose identity reads Graph: a signed-in user, or the app registration itself (shared screens).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    User,
+    App,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthConfig {
     pub authority: String,
     pub tenant: String,
     pub client_id: String,
     pub token_store: TokenStoreKind,
+    pub mode: AuthMode,
+    /// App-only mode: the environment variable holding the client secret (never the file itself).
+    pub client_secret_env: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +152,8 @@ impl Default for Config {
                 tenant: "organizations".into(),
                 client_id: "00000000-0000-0000-0000-000000000000".into(),
                 token_store: TokenStoreKind::Auto,
+                mode: AuthMode::User,
+                client_secret_env: None,
             },
             team: TeamConfig {
                 members: Vec::new(),
@@ -158,6 +172,7 @@ impl Default for Config {
             },
             keys: Vec::new(),
             source: None,
+            notes: Vec::new(),
         }
     }
 }

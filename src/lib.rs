@@ -8,6 +8,7 @@ pub mod config;
 pub mod exit;
 pub mod graph;
 pub mod logging;
+pub mod login;
 pub mod paths;
 pub mod presence_style;
 pub mod refresh;

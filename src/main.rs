@@ -49,7 +49,14 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 fn load_config(cli: &Cli) -> Result<Config, Failure> {
-    Ok(Config::load(cli.config.as_deref())?)
+    let config = Config::load(cli.config.as_deref())?;
+    // The board shows these in its footer; a command says them before it runs.
+    if cli.command.is_some() {
+        for note in &config.notes {
+            eprintln!("teamboard: note: {}", SafeText::line(note));
+        }
+    }
+    Ok(config)
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {
@@ -63,38 +70,33 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let config = load_config(cli)?;
             runtime()?.block_on(status::run(&config, args))
         }
-        Some(Command::Init) => {
-            let path = config::write_example(cli.config.as_deref(), &ProcessEnv)?;
+        Some(Command::Init(args)) => {
+            let values = config::InitValues {
+                client_id: args.client_id.clone(),
+                tenant: args.tenant.clone(),
+            };
+            let path = config::write_example(cli.config.as_deref(), &ProcessEnv, &values)?;
+            let next = if args.client_id.is_some() {
+                "add your teammates under [team] members, then run `teamboard login`"
+            } else {
+                "set [auth] client_id to your app registration (README: \"Registering teamboard\") and add your teammates under [team] members"
+            };
             println!(
-                "wrote {}; add your teammates under [team] members",
+                "wrote {}; {next}",
                 SafeText::line(&paths::display(&path, &ProcessEnv))
             );
             Ok(())
         }
-        Some(Command::Login) => Err(Failure::new(
-            Exit::SignIn,
-            "device-code sign-in is not built yet; set TEAMBOARD_ACCESS_TOKEN to a Graph access token",
-        )),
-        Some(Command::Logout) => logout(),
+        Some(Command::Login(args)) => {
+            let config = load_config(cli)?;
+            runtime()?.block_on(teamboard::login::run(&config, args, &ProcessEnv))
+        }
+        Some(Command::Logout) => {
+            let config = load_config(cli)?;
+            teamboard::login::logout(&config, &ProcessEnv)
+        }
         Some(Command::Sim(args)) => sim(args),
     }
-}
-
-/// Removes every cached snapshot and roster (tokens too, once a token store exists: today the only
-/// token is `TEAMBOARD_ACCESS_TOKEN`, which teamboard never stores).
-fn logout() -> Result<(), Failure> {
-    let Some(dir) = Store::default_dir() else {
-        println!("nothing to remove: no cache directory");
-        return Ok(());
-    };
-    let shown = SafeText::line(&paths::display(&dir, &ProcessEnv));
-    let removed = Store::new(dir)
-        .clear_all()
-        .map_err(|e| Failure::new(Exit::Unexpected, format!("could not clear {shown}: {e}")))?;
-    println!(
-        "removed {removed} cached file(s) from {shown}; no tokens are stored (TEAMBOARD_ACCESS_TOKEN is never saved)"
-    );
-    Ok(())
 }
 
 #[cfg(feature = "sim")]

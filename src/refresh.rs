@@ -6,12 +6,11 @@ use std::sync::Arc;
 use tokio::time::Instant;
 
 use crate::app::{FailureKind, PollData, PollFailure, PollOutcome};
-use crate::auth::{AuthError, Secret, TokenSource};
+use crate::auth::AuthError;
 use crate::config::TeamConfig;
 use crate::graph::client::GraphClient;
 use crate::graph::error::GraphError;
 use crate::graph::places::PlaceLookup;
-use crate::graph::transport::BoxFuture;
 use crate::roster::{self, Roster};
 use crate::store::Store;
 use crate::text::SafeText;
@@ -116,6 +115,12 @@ pub fn failure(e: &GraphError) -> PollFailure {
         FailureKind::Throttled {
             retry_after: told.or(gate),
         }
+    } else if matches!(
+        e,
+        GraphError::Auth(AuthError::Network(_) | AuthError::Store(_))
+    ) {
+        // The sign-in is intact; only its renewal failed this time.
+        FailureKind::Failed
     } else if matches!(e, GraphError::Auth(_)) || e.status() == Some(401) {
         FailureKind::SignedOut
     } else {
@@ -124,23 +129,6 @@ pub fn failure(e: &GraphError) -> PollFailure {
     PollFailure {
         kind,
         message: SafeText::line(&e.user_line()),
-    }
-}
-
-/// The token source when there is no token at all: every call fails with "sign in", so the board
-/// shows the signed-out state and its fix instead of crashing.
-pub struct NoToken;
-
-impl TokenSource for NoToken {
-    fn bearer(&self) -> BoxFuture<'_, Result<Secret, AuthError>> {
-        Box::pin(async { Err(AuthError::SignInNeeded) })
-    }
-
-    fn refresh_after_401<'a>(
-        &'a self,
-        _rejected: &'a Secret,
-    ) -> BoxFuture<'a, Result<Secret, AuthError>> {
-        Box::pin(async { Err(AuthError::SignInNeeded) })
     }
 }
 

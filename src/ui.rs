@@ -10,6 +10,7 @@ pub mod header;
 pub mod help;
 pub mod paint;
 pub mod popup;
+pub mod signin;
 pub mod theme;
 
 pub use board::render;

@@ -31,6 +31,7 @@ fn options(color: bool, symbols: Symbols, group_by: GroupBy) -> Options {
         place_names: false,
         tz: jiff::tz::TimeZone::UTC,
         seed: 7,
+        sign_in: teamboard::app::SignInOffer::Fixed,
     }
 }
 

@@ -15,6 +15,12 @@ pub enum Effect {
     LookUpPlaces(Vec<String>),
     /// Write this snapshot to the cache (only when a sequence number or the roster changed).
     Save(Box<Snapshot>),
+    /// Start a sign-in for the panel (browser or device code); answered by `Msg::SignIn`.
+    SignIn,
+    /// Put this text on the clipboard through the terminal (OSC 52).
+    Copy(String),
+    /// Open this URL (https, or loopback) in the user's browser.
+    Open(String),
     /// Clear the terminal and draw everything again (after Ctrl-z, `fg`).
     Redraw,
     /// Restore the terminal and stop the process (Ctrl-z); the loop re-enters on return.

@@ -29,6 +29,10 @@ impl App {
             effects.push(Effect::Suspend);
             return;
         }
+        if self.signin.is_some() {
+            self.on_sign_in_key(key, effects);
+            return;
+        }
         if self.mode == Mode::Filter {
             self.on_filter_key(key);
             return;
@@ -178,7 +182,7 @@ impl App {
     /// A paste goes to the filter input only, made safe (one line); elsewhere it is dropped, so pasted
     /// text can never act as keys.
     pub(super) fn on_paste(&mut self, text: &str) {
-        if self.mode != Mode::Filter {
+        if self.mode != Mode::Filter || self.signin.is_some() {
             return;
         }
         let safe = SafeText::line(text);

@@ -62,6 +62,8 @@ pub enum Msg {
     Deadline,
     /// Back from Ctrl-z (SIGCONT): the terminal was re-entered and must be drawn whole.
     Resumed,
+    /// News from the sign-in the panel started.
+    SignIn(super::signin::SignInEvent),
     /// SIGHUP or SIGTERM: leave now.
     Terminate(Signal),
 }

@@ -45,6 +45,8 @@ pub struct Options {
     pub tz: TimeZone,
     /// Seeds the poll jitter.
     pub seed: u64,
+    /// Whether a lost sign-in opens the sign-in panel.
+    pub sign_in: super::signin::SignInOffer,
 }
 
 impl Options {
@@ -67,6 +69,7 @@ impl Options {
             place_names: config.graph.place_names,
             tz,
             seed,
+            sign_in: super::signin::SignInOffer::Fixed,
         }
     }
 }
@@ -154,6 +157,8 @@ pub struct App {
     /// First line shown in the open popup (help or details).
     pub(super) popup_scroll: u16,
     pub(super) flash_end: Option<Instant>,
+    /// The sign-in panel, while open (modal).
+    pub(super) signin: Option<super::signin::SignInPanel>,
     pub(super) now: Now,
 }
 
@@ -187,6 +192,7 @@ impl App {
             notice: None,
             popup_scroll: 0,
             flash_end: None,
+            signin: None,
             now,
         }
     }
@@ -205,8 +211,15 @@ impl App {
             }
             Msg::Polled(outcome) => match *outcome {
                 Ok(data) => self.on_poll_data(data, &mut effects),
-                Err(failure) => self.on_poll_failure(failure),
+                Err(failure) => {
+                    let signed_out = failure.kind == super::msg::FailureKind::SignedOut;
+                    self.on_poll_failure(failure);
+                    if signed_out {
+                        self.offer_sign_in(&mut effects);
+                    }
+                }
             },
+            Msg::SignIn(event) => self.on_sign_in(event, &mut effects),
             Msg::Places(answer) => self.on_places(*answer, &mut effects),
             Msg::Deadline => {
                 if let Some(command) = self.options.keymap.expire(&mut self.pending, now.instant) {
@@ -436,4 +449,4 @@ impl App {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

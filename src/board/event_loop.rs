@@ -1,6 +1,8 @@
 //! The one loop: terminal events, signals, poll results and the one deadline become `Msg`s; the core
 //! answers with effects, carried out here; then one render, written only if the frame changed.
 
+use std::io::Write as _;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
@@ -11,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::screen::{Screen, Term};
 use crate::app::{App, Effect, Msg, Now, Signal};
+use crate::auth::session::Session;
 use crate::exit::{Exit, Failure};
 use crate::refresh::Refresher;
 use crate::store::{Snapshot, Store};
@@ -27,6 +30,7 @@ pub async fn run(
     mut screen: Screen,
     refresher: Refresher,
     store: Option<Store>,
+    session: Option<Arc<Session>>,
 ) -> Result<(), Failure> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let signal_tx = tx.clone();
@@ -47,6 +51,8 @@ pub async fn run(
         tasks.push(tokio::spawn(store_task(store, save_rx)));
     }
 
+    // The sign-in the panel started, so a new one can replace it.
+    let mut sign_in: Option<tokio::task::AbortHandle> = None;
     let mut events = EventStream::new();
     let mut batch: Vec<Msg> = Vec::with_capacity(BATCH);
     let sleep = tokio::time::sleep_until(tokio::time::Instant::now());
@@ -65,7 +71,9 @@ pub async fn run(
             _ = rx.recv_many(&mut batch, BATCH) => {}
             () = &mut sleep, if deadline.is_some() => batch.push(Msg::Deadline),
             Some(joined) = tasks.next(), if !tasks.is_empty() => {
-                if let Err(e) = joined && e.is_panic() {
+                if let Err(e) = joined
+                    && e.is_panic()
+                {
                     // The panic hook has normally ended the process already; this is the backstop.
                     tui::restore();
                     eprintln!("teamboard: internal error: a background task panicked (please report it)");
@@ -101,6 +109,32 @@ pub async fn run(
                             let answer = refresher.place_names(&ids).await;
                             let _ = tx.send(Msg::Places(Box::new(answer)));
                         }));
+                    }
+                    Effect::SignIn => {
+                        if let Some(previous) = sign_in.take() {
+                            previous.abort();
+                        }
+                        if let Some(session) = &session {
+                            let task = tokio::task::spawn_local(super::sign_in::run(
+                                session.clone(),
+                                tx.clone(),
+                            ));
+                            sign_in = Some(task.abort_handle());
+                            tasks.push(task);
+                        }
+                    }
+                    Effect::Copy(text) => {
+                        let sequence = super::sign_in::osc52(&text);
+                        terminal
+                            .backend_mut()
+                            .write_all(sequence.as_bytes())
+                            .and_then(|()| terminal.backend_mut().flush())
+                            .map_err(|e| write_failure(&e))?;
+                    }
+                    Effect::Open(url) => {
+                        if let Err(why) = crate::auth::browser::open(&url, &crate::paths::ProcessEnv) {
+                            tracing::warn!(error = %SafeText::line(&why), "could not open a browser");
+                        }
                     }
                     Effect::Save(snapshot) => {
                         let _ = save_tx.send(snapshot);

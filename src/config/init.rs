@@ -10,9 +10,43 @@ use crate::text::SafeText;
 use super::EXAMPLE;
 use super::load::locate;
 
-/// Writes `config.example.toml` to `--config`, `$TEAMBOARD_CONFIG` or the default path, creating
-/// directories. Returns the path written. An existing file is never replaced.
-pub fn write_example(explicit: Option<&Path>, env: &dyn Env) -> Result<PathBuf, Failure> {
+/// What `teamboard init --client-id ID --tenant T` fills in.
+#[derive(Clone, Debug, Default)]
+pub struct InitValues {
+    pub client_id: Option<String>,
+    pub tenant: Option<String>,
+}
+
+/// The example config with `values` written in; checked like any config file, so a bad value is
+/// refused before anything is written.
+pub fn example_with(values: &InitValues) -> Result<String, Failure> {
+    let mut text = EXAMPLE.to_owned();
+    let mut put = |key: &str, default: &str, value: &Option<String>| {
+        if let Some(v) = value {
+            let escaped = v.trim().replace('\\', "\\\\").replace('"', "\\\"");
+            text = text.replacen(
+                &format!("{key} = \"{default}\""),
+                &format!("{key} = \"{escaped}\""),
+                1,
+            );
+        }
+    };
+    put("client_id", crate::auth::entra::PLACEHOLDER_CLIENT_ID, &values.client_id);
+    put("tenant", "organizations", &values.tenant);
+    if let Err(e) = super::Config::parse(&text, "the config `init` would write") {
+        return Err(Failure::new(Exit::Usage, SafeText::line(&e.to_string()).to_string()));
+    }
+    Ok(text)
+}
+
+/// Writes `config.example.toml` (with `values` filled in) to `--config`, `$TEAMBOARD_CONFIG` or the
+/// default path, creating directories. Returns the path written. An existing file is never replaced.
+pub fn write_example(
+    explicit: Option<&Path>,
+    env: &dyn Env,
+    values: &InitValues,
+) -> Result<PathBuf, Failure> {
+    let text = example_with(values)?;
     let Some(location) = locate(explicit, env) else {
         return Err(Failure::new(
             Exit::Usage,
@@ -43,7 +77,7 @@ pub fn write_example(explicit: Option<&Path>, env: &dyn Env) -> Result<PathBuf, 
         .create_new(true)
         .open(&path)
         .map_err(|e| fail(&e))?;
-    file.write_all(EXAMPLE.as_bytes())
+    file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|e| fail(&e))?;
     Ok(path)

@@ -36,6 +36,8 @@ pub struct RawAuth {
     pub tenant: S<String>,
     pub client_id: S<String>,
     pub token_store: S<String>,
+    pub mode: S<String>,
+    pub client_secret_env: S<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -91,6 +93,11 @@ pub const SCHEMA: &[(&str, &[(&str, &str)])] = &[
                 "an application id in quotes, e.g. \"00000000-0000-0000-0000-000000000000\"",
             ),
             ("token_store", "one of \"auto\", \"keyring\", \"file\""),
+            ("mode", "one of \"user\", \"app\""),
+            (
+                "client_secret_env",
+                "the name of an environment variable in quotes, e.g. \"TEAMBOARD_CLIENT_SECRET\"",
+            ),
         ],
     ),
     (

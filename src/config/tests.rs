@@ -367,18 +367,37 @@ fn unreadable_directory_and_bad_utf8_files() {
 fn init_writes_the_example_once() {
     let dir = tempfile::tempdir().unwrap();
     let env = vars(&[("XDG_CONFIG_HOME", dir.path()), ("HOME", dir.path())]);
-    let path = write_example(None, &env).unwrap();
+    let path = write_example(None, &env, &super::InitValues::default()).unwrap();
     assert_eq!(path, dir.path().join("teamboard/config.toml"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), EXAMPLE);
     assert_eq!(
         Config::load_with(None, &env).unwrap().source.as_deref(),
         Some(path.as_path())
     );
-    let again = write_example(None, &env).unwrap_err();
+    let again = write_example(None, &env, &super::InitValues::default()).unwrap_err();
     assert_eq!(again.exit, crate::exit::Exit::Usage);
     assert!(
         again.message.contains("already exists"),
         "{}",
         again.message
     );
+}
+
+#[test]
+fn init_fills_in_the_client_id_and_tenant_and_refuses_bad_ones() {
+    let values = super::InitValues {
+        client_id: Some("3f2a1c9e-1111-4222-8333-444455556666".into()),
+        tenant: Some("contoso.onmicrosoft.com".into()),
+    };
+    let text = super::example_with(&values).unwrap();
+    let config = Config::parse(&text, "init").unwrap();
+    assert_eq!(config.auth.client_id, "3f2a1c9e-1111-4222-8333-444455556666");
+    assert_eq!(config.auth.tenant, "contoso.onmicrosoft.com");
+    let bad = super::InitValues {
+        tenant: Some("two words".into()),
+        ..super::InitValues::default()
+    };
+    let e = super::example_with(&bad).unwrap_err();
+    assert_eq!(e.exit, crate::exit::Exit::Usage);
+    assert!(e.message.contains("tenant"), "{}", e.message);
 }

@@ -6,7 +6,7 @@ use toml::Spanned;
 
 use super::error::{line_of, quote};
 use super::raw::{RawAuth, RawConfig, RawGraph, RawRefresh, RawTeam, RawUi};
-use super::{Config, GroupBy, KeyOverride, SortOrder, Symbols, TokenStoreKind};
+use super::{AuthMode, Config, GroupBy, KeyOverride, SortOrder, Symbols, TokenStoreKind};
 
 /// A value that is the right type but not acceptable: where it is and what is wrong, one line.
 pub struct Invalid {
@@ -165,6 +165,8 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
         tenant,
         client_id,
         token_store,
+        mode,
+        client_secret_env,
     }) = raw.auth
     {
         if let Some(v) = authority {
@@ -194,6 +196,38 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
                 ("file", TokenStoreKind::File),
             ];
             config.auth.token_store = c.choice(&v, "auth", "token_store", &kinds)?;
+        }
+        if let Some(v) = &mode {
+            let modes = [("user", AuthMode::User), ("app", AuthMode::App)];
+            config.auth.mode = c.choice(v, "auth", "mode", &modes)?;
+        }
+        if let Some(v) = &client_secret_env {
+            let name = v.get_ref().trim();
+            let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                return c.fail(
+                    &v.span(),
+                    format!(
+                        "\"client_secret_env\" in [auth] is {}; use the name of an environment variable, e.g. \"TEAMBOARD_CLIENT_SECRET\"",
+                        quote(name)
+                    ),
+                );
+            }
+            if config.auth.mode != AuthMode::App {
+                return c.fail(
+                    &v.span(),
+                    "\"client_secret_env\" in [auth] is used only with mode = \"app\"; remove it, or set mode = \"app\" for a shared screen".into(),
+                );
+            }
+            config.auth.client_secret_env = Some(name.to_owned());
+        }
+        if config.auth.mode == AuthMode::App && config.auth.client_secret_env.is_none() {
+            let at = mode.as_ref().map(Spanned::span).unwrap_or_default();
+            return c.fail(
+                &at,
+                "mode = \"app\" in [auth] needs client_secret_env = \"NAME\", the environment variable that holds the app's client secret".into(),
+            );
         }
     }
     if let Some(RawTeam {
@@ -270,6 +304,13 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
         if let Some(v) = mouse {
             config.ui.mouse = v.into_inner();
         }
+    }
+    if config.auth.mode == AuthMode::App && config.team.include_me {
+        // App-only tokens have no user behind them: Graph refuses `/me`.
+        config.team.include_me = false;
+        config.notes.push(
+            "app-only mode has no signed-in user, so [team] include_me is ignored".to_owned(),
+        );
     }
     if let Some(keys) = raw.keys {
         let mut overrides: Vec<(usize, KeyOverride)> = keys

@@ -347,7 +347,9 @@ impl GraphClient {
         let mut auth =
             HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
                 GraphError::Auth(AuthError::Refused(
-                    "the access token holds characters that cannot be sent; set a fresh one".into(),
+                    crate::text::SafeText::line(
+                        "the access token holds characters that cannot be sent; set a fresh one",
+                    ),
                 ))
             })?;
         auth.set_sensitive(true);

@@ -11,7 +11,8 @@ use crate::graph::error::GraphError;
 use crate::sim::{RouterTransport, Scenario, Sim, SimOptions};
 use crate::store::Store;
 
-use super::{NoToken, Refresher, failure};
+use super::{Refresher, failure};
+use crate::auth::NoToken;
 
 fn refresher(sim: &Arc<Sim>, tokens: Arc<dyn TokenSource>, store: Option<Store>) -> Refresher {
     let mut config = Config::default();

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::auth::{AuthError, StaticToken};
+use crate::auth::sources;
 use crate::config::Config;
 use crate::exit::{Exit, Failure};
 use crate::graph::model::{Presence, UserId};
@@ -28,19 +28,18 @@ pub fn graph_failure(e: &GraphError) -> Failure {
     Failure::new(e.exit(), e.user_line())
 }
 
-/// Fetches everyone's presence now. Only `TEAMBOARD_ACCESS_TOKEN` exists as a token source so far.
+/// Fetches everyone's presence now, with the stored sign-in (renewed if due), app-only
+/// credentials or `TEAMBOARD_ACCESS_TOKEN`. Never prompts: without a sign-in it says how to get one.
 pub async fn fetch(config: &Config, store: Option<&Store>) -> Result<Fetched, Failure> {
-    let Some(token) = StaticToken::from_env() else {
-        return Err(Failure::new(
-            Exit::SignIn,
-            AuthError::SignInNeeded.to_string(),
-        ));
-    };
+    let tokens = sources::for_config(config, &crate::paths::ProcessEnv);
+    if let Some(e) = tokens.unusable {
+        return Err(Failure::new(Exit::SignIn, format!("not signed in: {e}")));
+    }
     let transport = HttpTransport::new(&config.graph.base_url).map_err(|e| graph_failure(&e))?;
     let client = GraphClient::new(
         ClientOptions::from_config(&config.graph),
         Arc::new(transport),
-        Arc::new(token),
+        tokens.source,
     )
     .map_err(|e| graph_failure(&e))?;
 

@@ -29,6 +29,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         Mode::Details => super::popup::details(app, area, buf, theme),
         Mode::Board | Mode::Filter => {}
     }
+    if let Some(panel) = app.sign_in_panel() {
+        super::signin::render(panel, &app.options().tz, area, buf, theme);
+        return None;
+    }
     cursor
 }
 

@@ -35,6 +35,7 @@ pub(crate) fn options() -> Options {
         place_names: false,
         tz: TimeZone::UTC,
         seed: 1,
+        sign_in: crate::app::SignInOffer::Fixed,
     }
 }
 

@@ -1,0 +1,257 @@
+//! `teamboard login`, `login --status`, `status` and `logout` through the built binary against the
+//! simulated tenant on 127.0.0.1: both flows, the stored sign-in reused and renewed by another
+//! command, file-store modes, Entra's refusals as advice, and a trace-level log with no secret in it.
+#![cfg(feature = "sim")]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::time::Duration;
+
+use teamboard::sim::{Running, Scenario, Sim, SimOptions, serve};
+
+struct Tenant {
+    home: tempfile::TempDir,
+    sim: Arc<Sim>,
+    _running: Running,
+    config: PathBuf,
+}
+
+async fn tenant(options: SimOptions) -> Tenant {
+    let sim = Sim::new(options);
+    let running = serve(sim.clone(), 0).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("teamboard.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[graph]\nbase_url = \"{}\"\n\n[auth]\nauthority = \"{}\"\nclient_id = \"{}\"\ntoken_store = \"file\"\n\n[team]\nmembers = [{:?}]\n",
+            running.base_url,
+            running.authority,
+            sim.client_id(),
+            sim.upn(1)
+        ),
+    )
+    .unwrap();
+    Tenant {
+        home,
+        sim,
+        _running: running,
+        config,
+    }
+}
+
+fn options() -> SimOptions {
+    let mut options = SimOptions::new(6, Scenario::Static);
+    options.identity.interval = Duration::from_secs(1);
+    options.identity.approve_after_polls = 1;
+    options
+}
+
+/// A stand-in browser: follows the sign-in page's redirect to the loopback listener.
+fn browser_script(dir: &Path) -> PathBuf {
+    let path = dir.join("browser.sh");
+    std::fs::write(
+        &path,
+        "#!/bin/sh\n\
+         if command -v curl >/dev/null 2>&1; then exec curl -s -L -o /dev/null \"$1\"; fi\n\
+         exec python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+impl Tenant {
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_teamboard"));
+        let home = self.home.path();
+        cmd.arg("--config")
+            .arg(&self.config)
+            .args(args)
+            .env_remove("TEAMBOARD_ACCESS_TOKEN")
+            .env_remove("TEAMBOARD_CONFIG")
+            .env_remove("BROWSER")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env("XDG_DATA_HOME", home.join("data"));
+        cmd
+    }
+
+    async fn run(&self, cmd: Command) -> Output {
+        let mut cmd = cmd;
+        tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            .await
+            .unwrap()
+    }
+
+    async fn login_with_browser(&self) -> Output {
+        let mut cmd = self.command(&["login"]);
+        cmd.env("BROWSER", browser_script(self.home.path()));
+        self.run(cmd).await
+    }
+
+    fn token_files(&self) -> Vec<PathBuf> {
+        let dir = self.home.path().join("data/teamboard/tokens");
+        std::fs::read_dir(dir)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Every long string value in the stored token files: the secrets a log must never hold.
+    fn stored_secrets(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for file in self.token_files() {
+            let json: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+            collect_long_strings(&json, &mut out);
+        }
+        out
+    }
+}
+
+fn collect_long_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) if s.len() >= 40 => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect_long_strings(v, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|v| collect_long_strings(v, out)),
+        _ => {}
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_sign_in_then_status_reuses_it_and_logout_forgets_it() {
+    let t = tenant(options()).await;
+    let out = t.run(t.command(&["login", "--status"])).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("teamboard login"));
+
+    let out = t.login_with_browser().await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains(&format!("signed in as {}", t.sim.me_upn())),
+        "{said}"
+    );
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(t.sim.counts().token >= 1);
+
+    let files = t.token_files();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    let out = t.run(t.command(&["login", "--status"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let status = text(&out.stdout);
+    assert!(status.contains(&t.sim.me_upn()), "{status}");
+    assert!(status.contains("Presence.Read.All"), "{status}");
+    assert!(status.contains("file"), "{status}");
+    for secret in t.stored_secrets() {
+        assert!(!status.contains(&secret), "login --status printed a token");
+    }
+
+    let out = t.run(t.command(&["status", "--json"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(&t.sim.upn(1)));
+
+    let out = t.run(t.command(&["logout"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&t.sim.me_upn()),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(t.token_files().is_empty());
+    let out = t.run(t.command(&["status"])).await;
+    assert_eq!(out.status.code(), Some(3));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("teamboard login"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_code_sign_in_prints_the_code_and_when_it_expires() {
+    let t = tenant(options()).await;
+    let out = t.run(t.command(&["login", "--device-code"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("/devicelogin") && err.contains("enter the code"),
+        "{err}"
+    );
+    assert!(err.contains("works until"), "{err}");
+    assert!(text(&out.stdout).contains(&t.sim.me_upn()));
+    // Over ssh without a display, device code is the default.
+    let mut cmd = t.command(&["login"]);
+    cmd.env("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 5555");
+    let out = t.run(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("enter the code"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_lived_token_is_renewed_by_the_next_command_and_stored() {
+    let mut o = options();
+    o.identity.access_token_lifetime = Duration::from_secs(2);
+    let t = tenant(o).await;
+    assert!(t.login_with_browser().await.status.success());
+    let before = t.stored_secrets();
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let out = t.run(t.command(&["status", "--line"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let after = t.stored_secrets();
+    assert_ne!(before, after, "the renewed tokens were stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trace_log_of_a_whole_session_holds_no_secret() {
+    let t = tenant(options()).await;
+    let mut cmd = t.command(&["login", "--device-code"]);
+    cmd.env("TEAMBOARD_LOG", "trace");
+    assert!(t.run(cmd).await.status.success());
+    let mut cmd = t.command(&["status"]);
+    cmd.env("TEAMBOARD_LOG", "trace");
+    assert!(t.run(cmd).await.status.success());
+    let secrets = t.stored_secrets();
+    assert!(!secrets.is_empty());
+    let logs: String = std::fs::read_dir(t.home.path().join("state/teamboard"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(logs.len() > 200, "the trace log was written");
+    for secret in &secrets {
+        assert!(
+            !logs.contains(secret.as_str()),
+            "a stored secret is in the log"
+        );
+    }
+    // The device code, the refresh token's and any JWT's opening never appear either.
+    for marker in ["DAQABIQEAAAD", "1.AXkA", "eyJ0eXAi", "eyJhbGci"] {
+        assert!(!logs.contains(marker), "{marker} is in the log");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_placeholder_client_id_says_how_to_register() {
+    let t = tenant(options()).await;
+    let text_config = std::fs::read_to_string(&t.config)
+        .unwrap()
+        .replace(&t.sim.client_id(), "00000000-0000-0000-0000-000000000000");
+    std::fs::write(&t.config, text_config).unwrap();
+    let out = t.run(t.command(&["login", "--device-code"])).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("teamboard init --client-id"), "{err}");
+    assert!(err.contains("Allow public client flows"), "{err}");
+}
