@@ -1,5 +1,6 @@
 //! Where bearer tokens come from: `TEAMBOARD_ACCESS_TOKEN`, the simulated tenant's static token, and
 //! (later) the device-code sign-in with refresh. A shared service: callers never hold tokens for long.
+pub mod token_store;
 
 use std::fmt;
 use std::sync::Arc;
