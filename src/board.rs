@@ -4,8 +4,8 @@
 #[cfg(feature = "sim")]
 mod demo;
 mod event_loop;
-mod sign_in;
 mod screen;
+mod sign_in;
 
 use std::io::{self, BufWriter};
 use std::sync::Arc;
@@ -15,9 +15,9 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 
+use crate::app::SignInOffer;
 use crate::app::keymap::Keymap;
 use crate::app::{App, Now, Options};
-use crate::app::SignInOffer;
 use crate::auth::sources::{self, Tokens};
 use crate::cli::TenantArgs;
 use crate::config::Config;
@@ -129,7 +129,10 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
                 },
             )
         }
-        (None, tokens) => (None, tokens.unwrap_or_else(|| sources::for_config(&config, &crate::paths::ProcessEnv))),
+        (None, tokens) => (
+            None,
+            tokens.unwrap_or_else(|| sources::for_config(&config, &crate::paths::ProcessEnv)),
+        ),
     };
     #[cfg(not(feature = "sim"))]
     let tokens = tokens.unwrap_or_else(|| sources::for_config(&config, &crate::paths::ProcessEnv));

@@ -175,7 +175,10 @@ pub fn logout(config: &Config, env: &dyn Env) -> Result<(), Failure> {
             let removed = Store::new(dir).clear_all().map_err(|e| {
                 Failure::new(
                     Exit::Unexpected,
-                    format!("could not clear {shown}: {}", SafeText::line(&e.to_string())),
+                    format!(
+                        "could not clear {shown}: {}",
+                        SafeText::line(&e.to_string())
+                    ),
                 )
             })?;
             said.push(format!("removed {removed} cached file(s) from {shown}"));

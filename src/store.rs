@@ -2,8 +2,8 @@
 //! and team, written atomically (0600), read back as untrusted input (RELIABILITY.md row 33).
 
 mod decode;
-mod file;
-mod key;
+pub(crate) mod file;
+pub(crate) mod key;
 
 use std::io;
 use std::path::{Path, PathBuf};

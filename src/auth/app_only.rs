@@ -30,7 +30,12 @@ impl std::fmt::Debug for AppOnly {
 
 impl AppOnly {
     /// `secret_env` names the variable that holds the client secret.
-    pub fn new(entra: Entra, secret_env: &str, scope: String, env: &dyn Env) -> Result<Self, AuthError> {
+    pub fn new(
+        entra: Entra,
+        secret_env: &str,
+        scope: String,
+        env: &dyn Env,
+    ) -> Result<Self, AuthError> {
         let secret = env
             .var(secret_env)
             .map(|v| v.to_string_lossy().trim().to_owned())

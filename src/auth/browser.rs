@@ -7,7 +7,9 @@ mod opener;
 
 use std::time::Duration;
 
-use oauth2::{AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope};
+use oauth2::{
+    AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+};
 
 pub use listener::Redirect;
 pub use opener::{Opened, is_openable, open};
@@ -76,7 +78,11 @@ pub async fn start(entra: &Entra, scopes: &[String]) -> Result<BrowserLogin, Aut
 }
 
 /// Waits (at most `wait`) for the browser to come back, then trades the code for tokens.
-pub async fn finish(entra: &Entra, login: BrowserLogin, wait: Duration) -> Result<Granted, AuthError> {
+pub async fn finish(
+    entra: &Entra,
+    login: BrowserLogin,
+    wait: Duration,
+) -> Result<Granted, AuthError> {
     let BrowserLogin {
         redirect_uri,
         state,
@@ -95,10 +101,7 @@ pub async fn finish(entra: &Entra, login: BrowserLogin, wait: Duration) -> Resul
         })?;
     let code = match redirect {
         Redirect::Code(code) => code,
-        Redirect::Error {
-            error,
-            description,
-        } => {
+        Redirect::Error { error, description } => {
             return Err(EntraFailure {
                 error,
                 description,

@@ -10,9 +10,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use oauth2::basic::{BasicTokenIntrospectionResponse, BasicTokenType};
 use oauth2::{
-    AsyncHttpClient, AuthUrl, ClientId, DeviceAuthorizationUrl, EndpointNotSet, EndpointSet, ExtraTokenFields,
-    HttpRequest, HttpResponse, RequestTokenError, StandardRevocableToken, StandardTokenResponse,
-    TokenResponse, TokenUrl,
+    AsyncHttpClient, AuthUrl, ClientId, DeviceAuthorizationUrl, EndpointNotSet, EndpointSet,
+    ExtraTokenFields, HttpRequest, HttpResponse, RequestTokenError, StandardRevocableToken,
+    StandardTokenResponse, TokenResponse, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 
@@ -196,7 +196,10 @@ impl Entra {
         format!("{}/{}/oauth2/v2.0/{name}", self.authority, self.tenant)
     }
 
-    fn parse<T>(url: String, make: fn(String) -> Result<T, oauth2::url::ParseError>) -> Result<T, AuthError> {
+    fn parse<T>(
+        url: String,
+        make: fn(String) -> Result<T, oauth2::url::ParseError>,
+    ) -> Result<T, AuthError> {
         make(url).map_err(|_| {
             AuthError::Setup(SafeText::line(
                 "[auth] authority and tenant do not make a usable URL; use e.g. authority = \"https://login.microsoftonline.com\" and tenant = \"organizations\"",
@@ -220,12 +223,10 @@ impl Entra {
 
     /// A client for the device-code flow.
     pub fn device_client(&self) -> Result<Client<EndpointNotSet, EndpointSet>, AuthError> {
-        Ok(self
-            .client()?
-            .set_device_authorization_url(Self::parse(
-                self.endpoint("devicecode"),
-                DeviceAuthorizationUrl::new,
-            )?))
+        Ok(self.client()?.set_device_authorization_url(Self::parse(
+            self.endpoint("devicecode"),
+            DeviceAuthorizationUrl::new,
+        )?))
     }
 
     /// One exchange with the sign-in service, as the oauth2 crate hands it over.

@@ -7,7 +7,9 @@ use crate::text::SafeText;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
     /// No stored sign-in, and no `TEAMBOARD_ACCESS_TOKEN`.
-    #[error("not signed in: run `teamboard login` (or set TEAMBOARD_ACCESS_TOKEN to a Graph token)")]
+    #[error(
+        "not signed in: run `teamboard login` (or set TEAMBOARD_ACCESS_TOKEN to a Graph token)"
+    )]
     SignInNeeded,
     /// Entra no longer accepts the stored sign-in (expired, revoked, sign-in frequency): it was
     /// removed, and only a new sign-in helps.
@@ -23,7 +25,9 @@ pub enum AuthError {
     #[error("{0}")]
     Entra(SafeText),
     /// The sign-in service could not be reached or did not answer properly.
-    #[error("could not reach the sign-in service ({0}); check the network or proxy, then try again")]
+    #[error(
+        "could not reach the sign-in service ({0}); check the network or proxy, then try again"
+    )]
     Network(SafeText),
     /// The configuration cannot sign in (placeholder client id, missing secret).
     #[error("{0}")]
@@ -244,6 +248,9 @@ mod tests {
     fn hostile_descriptions_are_made_safe() {
         let f = failure("weird\x1b]0;pwned\x07", "\x1b[2Jgone\u{202e}\nTrace ID: 1");
         let text = f.into_error(false).to_string();
-        assert!(!text.contains('\x1b') && !text.contains('\u{202e}'), "{text:?}");
+        assert!(
+            !text.contains('\x1b') && !text.contains('\u{202e}'),
+            "{text:?}"
+        );
     }
 }

@@ -4,10 +4,10 @@
 //! it and forward localhost), or a desktop session (macOS, `DISPLAY`, `WAYLAND_DISPLAY`) not reached
 //! over ssh. Device code otherwise: it works from any machine, but many tenants block it.
 
+use super::AuthError;
 use super::browser::{self, BrowserLogin};
 use super::device_code::{self, DeviceLogin};
 use super::entra::{Entra, Granted};
-use super::AuthError;
 use crate::paths::Env;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,21 +77,35 @@ mod tests {
     fn flags_win_then_browser_then_a_local_desktop() {
         let none = env(&[]);
         assert_eq!(Flow::choose(true, false, &none), Flow::Browser);
-        assert_eq!(Flow::choose(false, true, &env(&[("BROWSER", "x")])), Flow::DeviceCode);
         assert_eq!(
-            Flow::choose(false, false, &env(&[("BROWSER", "x"), ("SSH_CONNECTION", "a b c d")])),
+            Flow::choose(false, true, &env(&[("BROWSER", "x")])),
+            Flow::DeviceCode
+        );
+        assert_eq!(
+            Flow::choose(
+                false,
+                false,
+                &env(&[("BROWSER", "x"), ("SSH_CONNECTION", "a b c d")])
+            ),
             Flow::Browser
         );
         if !cfg!(target_os = "macos") {
             assert_eq!(Flow::choose(false, false, &none), Flow::DeviceCode);
-            assert_eq!(Flow::choose(false, false, &env(&[("DISPLAY", ":0")])), Flow::Browser);
+            assert_eq!(
+                Flow::choose(false, false, &env(&[("DISPLAY", ":0")])),
+                Flow::Browser
+            );
             assert_eq!(
                 Flow::choose(false, false, &env(&[("WAYLAND_DISPLAY", "wayland-0")])),
                 Flow::Browser
             );
         }
         assert_eq!(
-            Flow::choose(false, false, &env(&[("DISPLAY", ":0"), ("SSH_CONNECTION", "a b c d")])),
+            Flow::choose(
+                false,
+                false,
+                &env(&[("DISPLAY", ":0"), ("SSH_CONNECTION", "a b c d")])
+            ),
             Flow::DeviceCode
         );
     }

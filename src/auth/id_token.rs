@@ -52,7 +52,11 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(
-            (a.tenant_id.as_str(), a.object_id.as_str(), a.username.as_str()),
+            (
+                a.tenant_id.as_str(),
+                a.object_id.as_str(),
+                a.username.as_str()
+            ),
             ("t-1", "o-1", "adele@contoso.com")
         );
     }

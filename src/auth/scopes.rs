@@ -86,12 +86,18 @@ mod tests {
 
     #[test]
     fn national_clouds_ask_their_own_graph() {
-        assert_eq!(resource("https://graph.microsoft.us/v1.0"), "https://graph.microsoft.us");
+        assert_eq!(
+            resource("https://graph.microsoft.us/v1.0"),
+            "https://graph.microsoft.us"
+        );
         assert_eq!(
             resource("https://dod-graph.microsoft.us/v1.0"),
             "https://dod-graph.microsoft.us"
         );
-        assert_eq!(resource("http://127.0.0.1:4000/v1.0"), "https://graph.microsoft.com");
+        assert_eq!(
+            resource("http://127.0.0.1:4000/v1.0"),
+            "https://graph.microsoft.com"
+        );
         assert_eq!(
             resource("https://graph.microsoft.us.evil.example/v1.0"),
             "https://graph.microsoft.com"

@@ -337,9 +337,18 @@ mod tests {
 
     #[test]
     fn renewal_waits_for_five_minutes_before_expiry_or_half_the_lifetime() {
-        assert_eq!(renew_after(Duration::from_secs(3_600)), Duration::from_secs(3_300));
-        assert_eq!(renew_after(Duration::from_secs(3)), Duration::from_millis(1_500));
-        assert_eq!(renew_after(Duration::from_secs(400)), Duration::from_secs(200));
+        assert_eq!(
+            renew_after(Duration::from_secs(3_600)),
+            Duration::from_secs(3_300)
+        );
+        assert_eq!(
+            renew_after(Duration::from_secs(3)),
+            Duration::from_millis(1_500)
+        );
+        assert_eq!(
+            renew_after(Duration::from_secs(400)),
+            Duration::from_secs(200)
+        );
         assert_eq!(renew_after(Duration::ZERO), Duration::ZERO);
     }
 }

@@ -132,7 +132,9 @@ pub async fn run(
                             .map_err(|e| write_failure(&e))?;
                     }
                     Effect::Open(url) => {
-                        if let Err(why) = crate::auth::browser::open(&url, &crate::paths::ProcessEnv) {
+                        if let Err(why) =
+                            crate::auth::browser::open(&url, &crate::paths::ProcessEnv)
+                        {
                             tracing::warn!(error = %SafeText::line(&why), "could not open a browser");
                         }
                     }

@@ -75,6 +75,10 @@ mod tests {
         let s = osc52("ABCD\x1b\x07]0;x");
         assert!(s.starts_with("\x1b]52;c;") && s.ends_with('\x07'));
         let payload = &s["\x1b]52;c;".len()..s.len() - 1];
-        assert!(payload.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)));
+        assert!(
+            payload
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+        );
     }
 }

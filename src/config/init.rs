@@ -31,10 +31,17 @@ pub fn example_with(values: &InitValues) -> Result<String, Failure> {
             );
         }
     };
-    put("client_id", crate::auth::entra::PLACEHOLDER_CLIENT_ID, &values.client_id);
+    put(
+        "client_id",
+        crate::auth::entra::PLACEHOLDER_CLIENT_ID,
+        &values.client_id,
+    );
     put("tenant", "organizations", &values.tenant);
     if let Err(e) = super::Config::parse(&text, "the config `init` would write") {
-        return Err(Failure::new(Exit::Usage, SafeText::line(&e.to_string()).to_string()));
+        return Err(Failure::new(
+            Exit::Usage,
+            SafeText::line(&e.to_string()).to_string(),
+        ));
     }
     Ok(text)
 }

@@ -391,7 +391,10 @@ fn init_fills_in_the_client_id_and_tenant_and_refuses_bad_ones() {
     };
     let text = super::example_with(&values).unwrap();
     let config = Config::parse(&text, "init").unwrap();
-    assert_eq!(config.auth.client_id, "3f2a1c9e-1111-4222-8333-444455556666");
+    assert_eq!(
+        config.auth.client_id,
+        "3f2a1c9e-1111-4222-8333-444455556666"
+    );
     assert_eq!(config.auth.tenant, "contoso.onmicrosoft.com");
     let bad = super::InitValues {
         tenant: Some("two words".into()),

@@ -203,7 +203,10 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
         }
         if let Some(v) = &client_secret_env {
             let name = v.get_ref().trim();
-            let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            let valid = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !valid {
                 return c.fail(

@@ -346,11 +346,9 @@ impl GraphClient {
     ) -> Result<http::Request<Bytes>, GraphError> {
         let mut auth =
             HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                GraphError::Auth(AuthError::Refused(
-                    crate::text::SafeText::line(
-                        "the access token holds characters that cannot be sent; set a fresh one",
-                    ),
-                ))
+                GraphError::Auth(AuthError::Refused(crate::text::SafeText::line(
+                    "the access token holds characters that cannot be sent; set a fresh one",
+                )))
             })?;
         auth.set_sensitive(true);
         let mut builder = http::Request::builder()

@@ -32,20 +32,20 @@ pub fn cache_key(config: &Config) -> String {
     format!("{:016x}", h.0)
 }
 
-struct Fnv(u64);
+pub(crate) struct Fnv(pub(crate) u64);
 
 impl Fnv {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self(0xcbf2_9ce4_8422_2325)
     }
-    fn bytes(&mut self, bytes: impl IntoIterator<Item = u8>) {
+    pub(crate) fn bytes(&mut self, bytes: impl IntoIterator<Item = u8>) {
         for b in bytes {
             self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
     }
     /// Each field ends with a 0 byte so ("ab","c") and ("a","bc") differ.
-    fn field(&mut self, s: &str) {
+    pub(crate) fn field(&mut self, s: &str) {
         self.bytes(s.bytes().chain(std::iter::once(0)));
     }
 }

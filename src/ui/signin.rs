@@ -27,12 +27,21 @@ pub fn render(panel: &SignInPanel, tz: &TimeZone, area: Rect, buf: &mut Buffer, 
         .unwrap_or(0);
     let (outer, _) = popup(area, content_w as u16, lines.len() as u16);
     let keys = match panel {
-        SignInPanel::Waiting(SignInPrompt::DeviceCode { .. }) => " y copy code · o open page · q quit ",
+        SignInPanel::Waiting(SignInPrompt::DeviceCode { .. }) => {
+            " y copy code · o open page · q quit "
+        }
         SignInPanel::Waiting(SignInPrompt::Browser { .. }) => " o open again · q quit ",
         SignInPanel::Failed(_) => " enter start again · q quit ",
         SignInPanel::Starting | SignInPanel::Unusable(_) => " q quit ",
     };
-    draw(buf, outer, theme, (" Sign in to Microsoft 365 ", keys), &lines, 0);
+    draw(
+        buf,
+        outer,
+        theme,
+        (" Sign in to Microsoft 365 ", keys),
+        &lines,
+        0,
+    );
 }
 
 fn text(s: impl Into<String>, style: Style) -> Vec<Run<'static>> {
@@ -62,7 +71,8 @@ fn wrapped(s: &str, width: usize, style: Style, out: &mut Vec<Vec<Run<'static>>>
 fn paragraph(s: &str, width: usize, style: Style, out: &mut Vec<Vec<Run<'static>>>) {
     let mut line = String::new();
     for word in s.split_whitespace() {
-        let needed = crate::text::width(&line) + usize::from(!line.is_empty()) + crate::text::width(word);
+        let needed =
+            crate::text::width(&line) + usize::from(!line.is_empty()) + crate::text::width(word);
         if needed > width && !line.is_empty() {
             out.push(text(std::mem::take(&mut line), style));
         }
@@ -114,9 +124,14 @@ fn lines(panel: &SignInPanel, tz: &TimeZone, width: usize, theme: Theme) -> Vec<
             out.push(Vec::new());
             out.push(text(format!("    {code}"), theme.title()));
             out.push(Vec::new());
-            let until = expires_at.to_zoned(tz.clone()).strftime("%H:%M").to_string();
+            let until = expires_at
+                .to_zoned(tz.clone())
+                .strftime("%H:%M")
+                .to_string();
             paragraph(
-                &format!("The code works until {until}. The board continues as soon as you have signed in."),
+                &format!(
+                    "The code works until {until}. The board continues as soon as you have signed in."
+                ),
                 width,
                 theme.muted(),
                 &mut out,
@@ -128,7 +143,12 @@ fn lines(panel: &SignInPanel, tz: &TimeZone, width: usize, theme: Theme) -> Vec<
             paragraph("Press Enter to start again.", width, plain, &mut out);
         }
         SignInPanel::Unusable(why) => {
-            paragraph("This config cannot sign in:", width, theme.error(), &mut out);
+            paragraph(
+                "This config cannot sign in:",
+                width,
+                theme.error(),
+                &mut out,
+            );
             paragraph(why.as_str(), width, plain, &mut out);
         }
     }
@@ -143,9 +163,19 @@ mod tests {
     fn screen(panel: &SignInPanel, w: u16, h: u16) -> String {
         let area = Rect::new(0, 0, w, h);
         let mut buf = Buffer::empty(area);
-        render(panel, &TimeZone::UTC, area, &mut buf, Theme::new(false, crate::config::Symbols::Unicode));
+        render(
+            panel,
+            &TimeZone::UTC,
+            area,
+            &mut buf,
+            Theme::new(false, crate::config::Symbols::Unicode),
+        );
         (0..h)
-            .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_owned()).collect::<String>())
+            .map(|y| {
+                (0..w)
+                    .map(|x| buf[(x, y)].symbol().to_owned())
+                    .collect::<String>()
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -167,14 +197,20 @@ mod tests {
 
     #[test]
     fn a_long_url_is_wrapped_whole() {
-        let url = format!("http://127.0.0.1:1234/organizations/oauth2/v2.0/authorize?{}", "x".repeat(300));
+        let url = format!(
+            "http://127.0.0.1:1234/organizations/oauth2/v2.0/authorize?{}",
+            "x".repeat(300)
+        );
         let panel = SignInPanel::Waiting(SignInPrompt::Browser {
             url: SafeText::line(&url),
             raw_url: url.clone(),
             opened: true,
         });
         let s = screen(&panel, 60, 30);
-        let joined: String = s.lines().map(|l| l.trim_matches(|c: char| c == '│' || c == ' ')).collect();
+        let joined: String = s
+            .lines()
+            .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+            .collect();
         assert!(joined.contains(&url), "{s}");
         // Small terminals do not panic.
         let _ = screen(&panel, 10, 3);

@@ -39,12 +39,23 @@ fn a_lost_sign_in_opens_the_panel_and_starts_one_sign_in() {
     let mut app = board(SignInOffer::Available);
     app.update(Msg::Deadline, now);
     let effects = app.update(signed_out(), now);
-    assert!(matches!(effects.as_slice(), [Effect::SignIn]), "{effects:?}");
+    assert!(
+        matches!(effects.as_slice(), [Effect::SignIn]),
+        "{effects:?}"
+    );
     assert_eq!(app.sign_in_panel(), Some(&SignInPanel::Starting));
     // A second failure while one is under way starts nothing new.
-    assert!(!app.update(signed_out(), now).iter().any(|e| matches!(e, Effect::SignIn)));
+    assert!(
+        !app.update(signed_out(), now)
+            .iter()
+            .any(|e| matches!(e, Effect::SignIn))
+    );
     app.update(device_prompt(), now);
-    assert!(!app.update(signed_out(), now).iter().any(|e| matches!(e, Effect::SignIn)));
+    assert!(
+        !app.update(signed_out(), now)
+            .iter()
+            .any(|e| matches!(e, Effect::SignIn))
+    );
 }
 
 #[test]
@@ -55,9 +66,17 @@ fn a_fixed_token_shows_no_panel_and_an_unusable_config_says_why() {
     assert!(fixed.sign_in_panel().is_none());
     let why = SafeText::line("[auth] client_id is the placeholder");
     let mut unusable = board(SignInOffer::Unusable(why.clone()));
-    assert!(!unusable.update(signed_out(), now).iter().any(|e| matches!(e, Effect::SignIn)));
+    assert!(
+        !unusable
+            .update(signed_out(), now)
+            .iter()
+            .any(|e| matches!(e, Effect::SignIn))
+    );
     assert_eq!(unusable.sign_in_panel(), Some(&SignInPanel::Unusable(why)));
-    assert!(matches!(unusable.update(key('q'), now).as_slice(), [Effect::Quit]));
+    assert!(matches!(
+        unusable.update(key('q'), now).as_slice(),
+        [Effect::Quit]
+    ));
 }
 
 #[test]
@@ -67,8 +86,15 @@ fn y_copies_the_code_and_o_opens_the_page_only_while_the_panel_is_open() {
     app.update(signed_out(), now);
     app.update(device_prompt(), now);
     let effects = app.update(key('y'), now);
-    assert!(matches!(effects.as_slice(), [Effect::Copy(code)] if code == "ABCD2345K"), "{effects:?}");
-    assert!(app.notice.as_ref().is_some_and(|n| n.as_str().contains("copied")));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Copy(code)] if code == "ABCD2345K"),
+        "{effects:?}"
+    );
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.as_str().contains("copied"))
+    );
     let effects = app.update(key('o'), now);
     assert!(matches!(effects.as_slice(), [Effect::Open(url)] if url.starts_with("https://")));
     // Board keys do nothing while the panel is up; paste goes nowhere.
@@ -84,10 +110,17 @@ fn y_copies_the_code_and_o_opens_the_page_only_while_the_panel_is_open() {
         now,
     );
     assert!(app.sign_in_panel().is_none());
-    assert!(effects.iter().any(|e| matches!(e, Effect::Poll(_))), "{effects:?}");
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Poll(_))),
+        "{effects:?}"
+    );
     assert!(!app.sync().signed_out);
     // Closed: `y` and `o` are the board's again (unbound there by default).
-    assert!(!app.update(key('y'), now).iter().any(|e| matches!(e, Effect::Copy(_))));
+    assert!(
+        !app.update(key('y'), now)
+            .iter()
+            .any(|e| matches!(e, Effect::Copy(_)))
+    );
 }
 
 #[test]
@@ -99,8 +132,14 @@ fn a_failed_or_expired_sign_in_waits_for_a_key_to_start_again() {
     let why = SafeText::line("the sign-in code expired before it was used");
     app.update(Msg::SignIn(SignInEvent::Failed(why.clone())), now);
     assert_eq!(app.sign_in_panel(), Some(&SignInPanel::Failed(why)));
-    assert!(app.update(key('y'), now).is_empty(), "no code to copy any more");
-    let effects = app.update(Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), now);
+    assert!(
+        app.update(key('y'), now).is_empty(),
+        "no code to copy any more"
+    );
+    let effects = app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        now,
+    );
     assert!(matches!(effects.as_slice(), [Effect::SignIn]));
     assert_eq!(app.sign_in_panel(), Some(&SignInPanel::Starting));
 }

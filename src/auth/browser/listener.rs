@@ -171,7 +171,10 @@ mod tests {
             judge(&head("/?code=abc&state=forged"), "s1"),
             Judged::WrongState
         ));
-        assert!(matches!(judge(&head("/?code=abc"), "s1"), Judged::WrongState));
+        assert!(matches!(
+            judge(&head("/?code=abc"), "s1"),
+            Judged::WrongState
+        ));
         assert!(matches!(judge(&head("/favicon.ico"), "s1"), Judged::Other));
         assert!(matches!(
             judge(b"POST /?code=a&state=s1 HTTP/1.1\r\n\r\n", "s1"),
@@ -201,14 +204,20 @@ mod tests {
         let port = listener.port();
         let waiting = tokio::spawn(listener.serve_one("s1"));
         let ask = |target: &'static str| async move {
-            let mut s = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await.unwrap();
+            let mut s = TcpStream::connect((Ipv4Addr::LOCALHOST, port))
+                .await
+                .unwrap();
             s.write_all(&head(target)).await.unwrap();
             let mut answer = String::new();
             s.read_to_string(&mut answer).await.unwrap();
             answer
         };
         assert!(ask("/favicon.ico").await.starts_with("HTTP/1.1 404"));
-        assert!(ask("/?code=x&state=forged").await.starts_with("HTTP/1.1 400"));
+        assert!(
+            ask("/?code=x&state=forged")
+                .await
+                .starts_with("HTTP/1.1 400")
+        );
         let page = ask("/?code=good&state=s1").await;
         assert!(page.contains("Signed in to teamboard"), "{page}");
         match waiting.await.unwrap() {

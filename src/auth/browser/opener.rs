@@ -37,14 +37,19 @@ pub fn commands(url: &str, env: &dyn Env) -> Vec<Vec<OsString>> {
             if words.is_empty() {
                 continue;
             }
-            let mut argv: Vec<OsString> = words.iter().map(|w| w.replace("%s", url).into()).collect();
+            let mut argv: Vec<OsString> =
+                words.iter().map(|w| w.replace("%s", url).into()).collect();
             if !words.iter().any(|w| w.contains("%s")) {
                 argv.push(url.into());
             }
             out.push(argv);
         }
     }
-    let platform = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let platform = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
     out.push(vec![platform.into(), url.into()]);
     out
 }
@@ -84,13 +89,20 @@ mod tests {
     use super::*;
 
     fn env(browser: Option<&'static str>) -> impl Fn(&str) -> Option<OsString> {
-        move |name: &str| (name == "BROWSER").then(|| browser.map(OsString::from)).flatten()
+        move |name: &str| {
+            (name == "BROWSER")
+                .then(|| browser.map(OsString::from))
+                .flatten()
+        }
     }
 
     #[test]
     fn browser_is_tried_first_with_the_url_as_its_argument() {
         let url = "https://login.example/authorize?x=1";
-        let cmds = commands(url, &env(Some("firefox --new-window:chromium %s --incognito")));
+        let cmds = commands(
+            url,
+            &env(Some("firefox --new-window:chromium %s --incognito")),
+        );
         assert_eq!(cmds[0], ["firefox", "--new-window", url]);
         assert_eq!(cmds[1], ["chromium", url, "--incognito"]);
         assert_eq!(cmds.len(), 3, "then the platform opener");

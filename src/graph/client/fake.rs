@@ -118,7 +118,9 @@ impl TokenSource for Tokens {
         let fails = self.refresh_fails;
         Box::pin(async move {
             if fails {
-                Err(AuthError::Refused(crate::text::SafeText::line("refresh token expired")))
+                Err(AuthError::Refused(crate::text::SafeText::line(
+                    "refresh token expired",
+                )))
             } else {
                 Ok(Secret::new("t2"))
             }
