@@ -8,7 +8,6 @@ use teamboard::cli::{Cli, Command};
 use teamboard::config::{self, Config};
 use teamboard::exit::{Exit, Failure};
 use teamboard::paths::{self, ProcessEnv};
-use teamboard::store::Store;
 use teamboard::text::SafeText;
 use teamboard::{logging, status};
 
