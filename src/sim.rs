@@ -19,6 +19,7 @@ mod identity;
 mod ids;
 mod limits;
 mod names;
+mod permissions;
 mod presence;
 mod query;
 mod serve;
@@ -38,7 +39,7 @@ pub use crate::cli::Scenario;
 pub use faults::{
     BodyFault, FaultConfig, Faults, MalformedElement, NotOffered, RetryAfter, ServerError,
 };
-pub use identity::{DeviceOutcome, IdentityOptions};
+pub use identity::{DeviceOutcome, IdentityOptions, SignInError};
 pub use limits::RateLimit;
 pub use serve::{Running, run, serve};
 pub use transport::RouterTransport;
@@ -105,15 +106,22 @@ pub enum EndpointKind {
     DeviceCode,
     /// `POST /{tenant}/oauth2/v2.0/token`
     Token,
+    /// `GET /{tenant}/oauth2/v2.0/authorize`
+    Authorize,
+    /// OpenID configuration, signing keys and instance discovery
+    Discovery,
     /// Anything else.
     Other,
 }
 
-const KINDS: usize = 12;
+const KINDS: usize = 14;
 
 impl EndpointKind {
     pub fn is_graph(self) -> bool {
-        !matches!(self, Self::DeviceCode | Self::Token | Self::Other)
+        !matches!(
+            self,
+            Self::DeviceCode | Self::Token | Self::Authorize | Self::Discovery | Self::Other
+        )
     }
 
     pub(crate) fn is_presence_read(self) -> bool {
@@ -158,6 +166,8 @@ pub struct RequestCounts {
     pub set_presence: u64,
     pub device_code: u64,
     pub token: u64,
+    pub authorize: u64,
+    pub discovery: u64,
     pub other: u64,
     pub throttled: u64,
     pub server_errors: u64,
@@ -206,6 +216,8 @@ impl Counters {
             set_presence: k(EndpointKind::SetPresence),
             device_code: k(EndpointKind::DeviceCode),
             token: k(EndpointKind::Token),
+            authorize: k(EndpointKind::Authorize),
+            discovery: k(EndpointKind::Discovery),
             other: k(EndpointKind::Other),
             throttled: self.throttled.load(Ordering::Relaxed),
             server_errors: self.server_errors.load(Ordering::Relaxed),
@@ -241,6 +253,11 @@ impl Sim {
         let tenant = tenant::Tenant::new(seed, options.team_size);
         let me_id = tenant.user_id(0);
         let tenant_id = ids::object_id(seed, IdKind::Tenant, 0);
+        let me = identity::SignedIn {
+            oid: me_id.clone(),
+            upn: tenant.upn(0),
+            name: Self::shown_name(&tenant, options.scenario, 0).unwrap_or_default(),
+        };
         Arc::new(Sim {
             tenant,
             clock: clock::Clock::new(start, scale),
@@ -249,7 +266,7 @@ impl Sim {
             counters: Counters::default(),
             overrides: Mutex::new(HashMap::new()),
             limiter: options.presence_limit.map(limits::Limiter::new),
-            identity: identity::Identity::new(options.identity.clone(), seed, tenant_id),
+            identity: identity::Identity::new(options.identity.clone(), seed, tenant_id, me),
             rng: Mutex::new(SmallRng::seed_from_u64(seed ^ 0x5EED)),
             options,
         })
@@ -355,6 +372,66 @@ impl Sim {
         self.identity.set_options(options);
     }
 
+    /// The app registration's client id: a GUID derived from the seed, registered as a public
+    /// client (device code and browser flows) that also has a secret for app-only sign-in.
+    pub fn client_id(&self) -> &str {
+        self.identity.client_id()
+    }
+
+    /// The secret `client_credentials` accepts (`IdentityOptions::client_secret`, else one derived
+    /// from the seed).
+    pub fn client_secret(&self) -> String {
+        self.identity.client_secret(&self.identity.options())
+    }
+
+    /// The signed-in user's UPN (person 0): `preferred_username` in id tokens.
+    pub fn me_upn(&self) -> String {
+        self.tenant.upn(0)
+    }
+
+    /// Every refresh token issued so far is revoked (AADSTS50173), as when the user is signed out
+    /// everywhere mid-session; signing in again works.
+    pub fn revoke_refresh_tokens(&self) {
+        self.identity.revoke_refresh_tokens();
+    }
+
+    /// The next refresh fails Conditional Access's sign-in frequency check (AADSTS70043), and the
+    /// refresh token it presented stays refused.
+    pub fn fail_next_refresh(&self) {
+        self.identity.fail_next_refresh();
+    }
+
+    /// Consent to Graph scopes for a client id, as an administrator would (space-separated, with or
+    /// without the Graph prefix). False, and nothing granted, if one is not a Graph permission.
+    pub fn grant_consent(&self, client_id: &str, scopes: &str) -> bool {
+        let names: Option<Vec<&'static str>> = scopes
+            .split_whitespace()
+            .map(identity::graph_name)
+            .collect();
+        match names {
+            Some(names) => {
+                self.identity.consent().grant(client_id, &names);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Withdraws every consent given to a client id.
+    pub fn revoke_consent(&self, client_id: &str) {
+        self.identity.consent().revoke(client_id);
+    }
+
+    /// The Graph scopes consented for a client id (short names), in the order granted.
+    pub fn consented_scopes(&self, client_id: &str) -> Vec<String> {
+        self.identity
+            .consent()
+            .granted(client_id)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// Approve a pending device code by its user code (as a person at the browser would).
     pub fn approve_device_code(&self, user_code: &str) -> bool {
         self.identity.resolve_user_code(user_code, true)
@@ -371,6 +448,16 @@ impl Sim {
             name.clone_into(&mut person.display_name);
         }
         Some(person)
+    }
+
+    /// The display name a person is shown with (the hostile scenario's, when it has one).
+    fn shown_name(tenant: &tenant::Tenant, scenario: Scenario, index: u32) -> Option<String> {
+        let person = tenant.person(index)?;
+        let hostile = (scenario == Scenario::Hostile)
+            .then(|| hostile::hostile(index))
+            .flatten()
+            .and_then(|h| h.name);
+        Some(hostile.map_or(person.display_name, str::to_owned))
     }
 
     fn hostile(&self, index: u32) -> Option<hostile::Hostile> {

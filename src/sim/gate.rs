@@ -12,7 +12,7 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 
 use super::errors::{GraphError, ODATA_JSON, RequestIds};
 use super::faults::{BodyFault, NotOffered, Plan, StatusFault};
-use super::{EndpointKind, Sim};
+use super::{EndpointKind, Sim, permissions};
 
 /// Marks the inner requests of a `$batch`: no connection-level faults, not counted in `total`.
 #[derive(Clone, Copy, Debug)]
@@ -144,8 +144,11 @@ async fn before(
             "https://graph.microsoft.com.redirect.example/v1.0{target}"
         )));
     }
-    sim.identity
+    let grant = sim
+        .identity
         .check_bearer(headers, &sim.token, sim.faults.expired_before())?;
+    let me = target.trim_start_matches('/').split(['/', '?']).next() == Some("me");
+    permissions::check(kind, me, &grant)?;
     match &plan.status {
         Some(StatusFault::Throttled(retry_after)) => {
             return Err(GraphError::new(

@@ -31,6 +31,19 @@ pub(crate) fn percent_decode(s: &str, plus: bool) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Percent-encodes everything but RFC 3986's unreserved characters: a query value or form field.
+pub(crate) fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// `a=1&b=2` into decoded pairs, in order.
 pub(crate) fn pairs(s: &str, plus: bool) -> Vec<(String, String)> {
     s.split('&')
@@ -63,5 +76,8 @@ mod tests {
         assert_eq!(get(&p, "$select"), Some("id,displayName"));
         assert_eq!(get(&p, "$TOP"), Some("5"));
         assert_eq!(get(&p, "x"), Some(""));
+        let text = "AADSTS65001: a b\r\n/?&=é";
+        assert_eq!(percent_decode(&percent_encode(text), false), text);
+        assert_eq!(percent_encode("a b&c"), "a%20b%26c");
     }
 }
