@@ -108,7 +108,7 @@ pub enum EndpointKind {
     Token,
     /// `GET /{tenant}/oauth2/v2.0/authorize`
     Authorize,
-    /// OpenID configuration, signing keys and instance discovery
+    /// `OpenID` configuration, signing keys and instance discovery
     Discovery,
     /// Anything else.
     Other,

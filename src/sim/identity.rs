@@ -1,4 +1,4 @@
-//! The Microsoft identity platform v2.0 as standard clients (MSAL) use it: OpenID discovery, the
+//! The Microsoft identity platform v2.0 as standard clients (MSAL) use it: `OpenID` discovery, the
 //! browser flow with PKCE, the device-code flow, refresh-token rotation, client credentials and
 //! consent, with Entra's refusals on demand. Also checks the bearer tokens it issued when Graph is
 //! called, and what each allows.
@@ -143,18 +143,6 @@ impl Identity {
             || tenant.eq_ignore_ascii_case(&self.tenant_id)
     }
 
-    /// AADSTS50194 when the app is single-tenant and the request names no tenant.
-    fn tenant_refusal(
-        &self,
-        tenant: &str,
-        client_id: &str,
-        options: &IdentityOptions,
-    ) -> Option<OAuthError> {
-        (options.sign_in_error == Some(SignInError::SingleTenantApp)
-            && MULTI_TENANT.iter().any(|m| m.eq_ignore_ascii_case(tenant)))
-        .then(|| refusals::single_tenant_app(client_id))
-    }
-
     /// The `client_id` parameter, if it names a registered app.
     fn client<'a>(
         &self,
@@ -182,7 +170,7 @@ impl Identity {
     ) -> Result<Response, OAuthError> {
         let options = self.options();
         let named = query::get(form, "client_id").unwrap_or_default();
-        if let Some(refusal) = self.tenant_refusal(tenant, named, &options) {
+        if let Some(refusal) = tenant_refusal(tenant, named, &options) {
             return Err(refusal);
         }
         if !self.tenant_known(tenant) {
@@ -219,6 +207,13 @@ impl Identity {
             )),
         }
     }
+}
+
+/// AADSTS50194 when the app is single-tenant and the request names no tenant.
+fn tenant_refusal(tenant: &str, client_id: &str, options: &IdentityOptions) -> Option<OAuthError> {
+    (options.sign_in_error == Some(SignInError::SingleTenantApp)
+        && MULTI_TENANT.iter().any(|m| m.eq_ignore_ascii_case(tenant)))
+    .then(|| refusals::single_tenant_app(client_id))
 }
 
 /// `now + lifetime`, for any lifetime a test may configure (a century stands for "forever").

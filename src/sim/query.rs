@@ -1,6 +1,8 @@
 //! URL query strings and urlencoded forms, parsed without rejections: a bad parameter becomes the
 //! service's own error body, never axum's plain-text one.
 
+use std::fmt::Write as _;
+
 /// Decodes `%XX` escapes (and `+` as space when `plus` is set); invalid escapes stay as written.
 pub(crate) fn percent_decode(s: &str, plus: bool) -> String {
     let bytes = s.as_bytes();
@@ -38,7 +40,7 @@ pub(crate) fn percent_encode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

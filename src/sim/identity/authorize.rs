@@ -1,6 +1,7 @@
 //! The browser flow: `GET /authorize` approves at once and sends the browser back to the app's
 //! loopback address with a code; `grant_type=authorization_code` redeems it once, with PKCE (S256).
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -137,7 +138,7 @@ impl Identity {
             state: query::get(params, "state").map(str::to_owned),
             mode: mode.unwrap_or(Mode::Query),
         };
-        if let Some(refusal) = self.tenant_refusal(tenant, client_id, &options) {
+        if let Some(refusal) = super::tenant_refusal(tenant, client_id, &options) {
             return Answer::Refused(target, refusal);
         }
         if !self.tenant_known(tenant) {
@@ -379,18 +380,17 @@ fn html(status: StatusCode, body: String) -> Response {
     no_store(response)
 }
 
-/// The page Entra's form_post mode answers with: a form the browser submits to the app at once.
+/// The page Entra's `form_post` mode answers with: a form the browser submits to the app at once.
 fn form_post(action: &str, fields: &[(&str, &str)]) -> Response {
-    let inputs: String = fields
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "<input type=\"hidden\" name=\"{}\" value=\"{}\" />",
-                html_escape(k),
-                html_escape(v)
-            )
-        })
-        .collect();
+    let mut inputs = String::new();
+    for (k, v) in fields {
+        let _ = write!(
+            inputs,
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\" />",
+            html_escape(k),
+            html_escape(v)
+        );
+    }
     html(
         StatusCode::OK,
         format!(

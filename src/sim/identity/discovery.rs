@@ -1,4 +1,4 @@
-//! What standard clients read before signing in: the OpenID configuration, the signing keys, and
+//! What standard clients read before signing in: the `OpenID` configuration, the signing keys, and
 //! the instance discovery MSAL asks first, all in Entra's shapes and pointing back at this server.
 
 use axum::response::Response;
