@@ -794,10 +794,10 @@ mod identity {
             body["expires_in"].is_u64(),
             "v2.0 sends expires_in as a number"
         );
-        // Entra lists Graph's permissions by short name, and the OpenID scopes when openid was asked.
+        // Entra lists Graph's permissions in the form they were asked for, and the OpenID scopes.
         assert_eq!(
             body["scope"],
-            "Presence.Read.All User.ReadBasic.All profile openid email"
+            "https://graph.microsoft.com/Presence.Read.All https://graph.microsoft.com/User.ReadBasic.All profile openid email offline_access"
         );
         assert!(body["refresh_token"].is_string() && body["id_token"].is_string());
         let mut graph = Client::new(&sim);

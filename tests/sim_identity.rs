@@ -517,9 +517,10 @@ mod browser {
         assert_eq!(tokens.header("cache-control"), Some("no-store, no-cache"));
         let tokens = tokens.json();
         assert_eq!(tokens["token_type"], "Bearer");
+        // Asked with Graph's prefix, answered with it (a client's token cache matches on it).
         assert_eq!(
             tokens["scope"],
-            "Presence.Read.All User.ReadBasic.All profile openid email"
+            "https://graph.microsoft.com/Presence.Read.All https://graph.microsoft.com/User.ReadBasic.All profile openid email offline_access"
         );
         assert_eq!(tokens["expires_in"], 3_599);
         assert_eq!(tokens["ext_expires_in"], 3_599);
@@ -1459,15 +1460,15 @@ mod served {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let authority = format!("{}/organizations", running.authority);
         let get = |url: String| {
             let http = http.clone();
             async move { http.get(url).send().await.unwrap() }
         };
+        // MSAL names the instance by host name only, without the port.
         let instance: Value = get(format!(
-            "{}/common/discovery/instance?api-version=1.1&authorization_endpoint={}",
+            "{}/common/discovery/instance?api-version=1.0&authorization_endpoint={}",
             running.authority,
-            encode(&format!("{authority}/oauth2/v2.0/authorize"))
+            encode("https://127.0.0.1/organizations/oauth2/v2.0/authorize")
         ))
         .await
         .json()

@@ -103,7 +103,8 @@ impl Identity {
     }
 
     /// `GET /common/discovery/instance?api-version=1.1&authorization_endpoint=...`: this server is
-    /// the only instance it knows; any other host is `invalid_instance`.
+    /// the only instance it knows; any other host is `invalid_instance`. MSAL names the instance by
+    /// host name alone (no port), so the port is not compared.
     pub(crate) fn instance_discovery(
         origin: &str,
         params: &[(String, String)],
@@ -114,7 +115,7 @@ impl Identity {
         let (scheme, rest) = endpoint.split_once("://").unwrap_or(("", endpoint));
         let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
         let tenant = path.split('/').next().unwrap_or_default();
-        if !authority.eq_ignore_ascii_case(host)
+        if !hostname(authority).eq_ignore_ascii_case(hostname(host))
             || !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
             || tenant.is_empty()
         {
@@ -126,8 +127,7 @@ impl Identity {
         }
         Ok(json_response(&json!({
             "tenant_discovery_endpoint": format!(
-                "{}://{host}/{tenant}/v2.0/.well-known/openid-configuration",
-                scheme.to_ascii_lowercase()
+                "{origin}/{tenant}/v2.0/.well-known/openid-configuration"
             ),
             "api-version": "1.1",
             "metadata": [{
@@ -142,4 +142,12 @@ impl Identity {
 /// `host[:port]` of an origin.
 fn host_of(origin: &str) -> &str {
     origin.split_once("://").map_or(origin, |(_, host)| host)
+}
+
+/// The host name of `host[:port]` (an IPv6 literal keeps its brackets).
+fn hostname(authority: &str) -> &str {
+    match authority.rfind(':') {
+        Some(at) if !authority[at..].contains(']') => &authority[..at],
+        _ => authority,
+    }
 }

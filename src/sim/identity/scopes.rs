@@ -49,6 +49,10 @@ pub(crate) struct Requested {
     pub graph: Vec<&'static str>,
     pub openid: bool,
     pub offline_access: bool,
+    /// Graph's permissions were named with the resource (`https://graph.microsoft.com/...`).
+    pub qualified: bool,
+    /// `.default` was asked for.
+    pub default: bool,
 }
 
 /// A Graph permission's canonical name, given with or without the resource prefix.
@@ -80,6 +84,9 @@ pub(crate) fn parse(scope: &str) -> Result<Requested, OAuthError> {
         }
     };
     for word in scope.split_whitespace() {
+        if word.contains('/') && strip_resource(word).is_some() {
+            requested.qualified = true;
+        }
         match word.to_ascii_lowercase().as_str() {
             "openid" => requested.openid = true,
             "offline_access" => requested.offline_access = true,
@@ -87,6 +94,7 @@ pub(crate) fn parse(scope: &str) -> Result<Requested, OAuthError> {
             "profile" | "email" => {}
             _ => match strip_resource(word) {
                 Some(".default") => {
+                    requested.default = true;
                     for name in REGISTERED {
                         add(&mut requested, name);
                     }
@@ -134,11 +142,36 @@ fn unknown_resource(scope: &str) -> OAuthError {
     )
 }
 
-/// The `scope` of a token answer (and the access token's `scp`). Entra lists Graph's permissions
-/// by their short names, every one consented for this app (not only those asked for), and when
-/// `openid` was asked it adds `profile openid email`: consent to any scope covers all of them.
-/// `offline_access` is not listed; the refresh token is its answer.
+/// The `scope` of a token answer. Entra lists every Graph permission consented for the app (not
+/// only those asked for) in the form the request used: with the resource prefix when the request
+/// had it (so a client's token cache finds the scopes it asked for), by short name otherwise. When
+/// `openid` was asked it adds `profile openid email` (consent to any scope covers them all), and
+/// `offline_access` when asked.
 pub(crate) fn answer(granted: &[&'static str], requested: &Requested) -> String {
+    let mut words: Vec<String> = granted
+        .iter()
+        .map(|name| {
+            if requested.qualified {
+                format!("{GRAPH_RESOURCE}/{name}")
+            } else {
+                (*name).to_owned()
+            }
+        })
+        .collect();
+    if requested.default && requested.qualified {
+        words.push(format!("{GRAPH_RESOURCE}/.default"));
+    }
+    if requested.openid {
+        words.extend(["profile", "openid", "email"].map(str::to_owned));
+    }
+    if requested.offline_access {
+        words.push("offline_access".to_owned());
+    }
+    words.join(" ")
+}
+
+/// The access token's `scp`: Graph's permissions by short name, and the `OpenID` ones.
+pub(crate) fn scp(granted: &[&'static str], requested: &Requested) -> String {
     let mut words: Vec<&str> = granted.to_vec();
     if requested.openid {
         words.extend(["profile", "openid", "email"]);
@@ -177,6 +210,18 @@ mod tests {
         assert_eq!(
             answer(&["User.Read"], &parse("openid User.Read").unwrap()),
             "User.Read profile openid email"
+        );
+        let qualified = parse("https://graph.microsoft.com/User.Read offline_access").unwrap();
+        assert!(qualified.qualified && !qualified.default);
+        assert_eq!(
+            answer(&["User.Read", "Place.Read.All"], &qualified),
+            "https://graph.microsoft.com/User.Read https://graph.microsoft.com/Place.Read.All offline_access"
+        );
+        assert_eq!(scp(&["User.Read"], &qualified), "User.Read");
+        let default = parse("https://graph.microsoft.com/.default openid").unwrap();
+        assert_eq!(
+            answer(&["User.Read"], &default),
+            "https://graph.microsoft.com/User.Read https://graph.microsoft.com/.default profile openid email"
         );
     }
 }

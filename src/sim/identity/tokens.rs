@@ -157,6 +157,7 @@ impl Identity {
     ) -> Response {
         let granted = self.consent.granted(request.client_id);
         let scope = scopes::answer(&granted, request.requested);
+        let scp = scopes::scp(&granted, request.requested);
         let lifetime = options.access_token_lifetime.as_secs();
         let iat = unix_now();
         let exp = iat.saturating_add(i64::try_from(lifetime).unwrap_or(i64::MAX));
@@ -179,7 +180,7 @@ impl Identity {
                     "idtyp": "user",
                     "name": me.name,
                     "oid": me.oid,
-                    "scp": scope,
+                    "scp": scp,
                     "sub": sub,
                     "tid": self.tenant_id,
                     "unique_name": me.upn,
