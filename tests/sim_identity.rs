@@ -427,6 +427,31 @@ mod discovery {
             .await;
         assert_oauth(&unknown, 400, "invalid_tenant", 90_002, None);
         assert_eq!(t.sim.counts().discovery, 3);
+
+        // The end-session endpoint it names sends a loopback app back, and anyone else to a page.
+        let logout = text(&doc["end_session_endpoint"])
+            .trim_start_matches(ORIGIN)
+            .to_owned();
+        let back = t
+            .get(&format!(
+                "{logout}?post_logout_redirect_uri={}",
+                encode(REDIRECT)
+            ))
+            .await;
+        assert_eq!(
+            (back.status, back.header("location")),
+            (302, Some(REDIRECT))
+        );
+        let elsewhere = t
+            .get(&format!(
+                "{logout}?post_logout_redirect_uri={}",
+                encode("https://evil.example/")
+            ))
+            .await;
+        assert_eq!(
+            (elsewhere.status, elsewhere.header("location")),
+            (200, None)
+        );
     }
 
     #[tokio::test]
@@ -1483,6 +1508,21 @@ mod served {
             config["issuer"],
             format!("{}/{{tenantid}}/v2.0", running.authority)
         );
+        // Behind a proxy that terminates TLS, every URL handed out is https.
+        let proxied: Value = http
+            .get(text(&instance["tenant_discovery_endpoint"]))
+            .header("x-forwarded-proto", "https")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let https = running.authority.replace("http://", "https://");
+        assert_eq!(
+            proxied["token_endpoint"],
+            format!("{https}/organizations/oauth2/v2.0/token")
+        );
 
         let query = encode_pairs(&[
             ("client_id", &t.client),
@@ -1531,6 +1571,6 @@ mod served {
             .await
             .unwrap();
         assert_eq!(me.status(), 200);
-        assert_eq!(t.sim.counts().discovery, 2);
+        assert_eq!(t.sim.counts().discovery, 3);
     }
 }
