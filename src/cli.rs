@@ -113,4 +113,20 @@ pub struct SimArgs {
     /// Added latency per request
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency_ms: u64,
+    /// Lifetime of issued access tokens
+    #[arg(long, value_name = "SECS", default_value_t = 3_599, value_parser = clap::value_parser!(u64).range(1..))]
+    pub access_ttl: u64,
+    /// Refuse a refresh token once a newer one was issued from it (Entra keeps it valid)
+    #[arg(long)]
+    pub strict_rotation: bool,
+    /// The app registration's secret for app-only sign-in (default: one derived from the seed, printed)
+    #[arg(long, value_name = "S")]
+    pub client_secret: Option<String>,
+    /// Refuse sign-ins with this Entra error: 7000218 public client flows off, 50194 single-tenant app,
+    /// 65001 consent required, 700016 unknown client, 53003 Conditional Access, 50076 MFA required
+    #[arg(long, value_name = "CODE", value_parser = ["7000218", "50194", "65001", "700016", "53003", "50076"])]
+    pub sign_in_error: Option<String>,
+    /// What the device-code flow ends with
+    #[arg(long, value_name = "OUTCOME", default_value = "approve", value_parser = ["approve", "decline", "expire", "bad-code"])]
+    pub device_outcome: String,
 }

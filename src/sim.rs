@@ -8,6 +8,7 @@
 
 mod batch;
 mod clock;
+mod counting;
 mod directory;
 mod dynamics;
 mod errors;
@@ -19,6 +20,7 @@ mod identity;
 mod ids;
 mod limits;
 mod names;
+mod permissions;
 mod presence;
 mod query;
 mod serve;
@@ -28,21 +30,22 @@ mod transport;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Router;
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 
 pub use crate::cli::Scenario;
+pub use counting::{EndpointKind, RequestCounts};
 pub use faults::{
     BodyFault, FaultConfig, Faults, MalformedElement, NotOffered, RetryAfter, ServerError,
 };
-pub use identity::{DeviceOutcome, IdentityOptions};
+pub use identity::{DeviceOutcome, IdentityOptions, SignInError};
 pub use limits::RateLimit;
 pub use serve::{Running, run, serve};
 pub use transport::RouterTransport;
 
+use counting::Counters;
 use faults::lock;
 use ids::IdKind;
 
@@ -80,140 +83,6 @@ impl SimOptions {
     }
 }
 
-/// What a request was for; counted, and the unit faults can be aimed at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum EndpointKind {
-    /// `POST /communications/getPresencesByUserId`
-    PresenceBatch,
-    /// `GET /users/{id}/presence`, `GET /communications/presences/{id}`
-    PresenceSingle,
-    /// `GET /me/presence`
-    MePresence,
-    /// `GET /me`
-    Me,
-    /// `GET /users/{id or UPN}`
-    Users,
-    /// `POST /$batch`
-    Batch,
-    /// `GET /groups/{id}/members`
-    Groups,
-    /// `GET /places/{id}`
-    Places,
-    /// `setUserPreferredPresence`, `clearUserPreferredPresence`, `setStatusMessage`
-    SetPresence,
-    /// `POST /{tenant}/oauth2/v2.0/devicecode`
-    DeviceCode,
-    /// `POST /{tenant}/oauth2/v2.0/token`
-    Token,
-    /// Anything else.
-    Other,
-}
-
-const KINDS: usize = 12;
-
-impl EndpointKind {
-    pub fn is_graph(self) -> bool {
-        !matches!(self, Self::DeviceCode | Self::Token | Self::Other)
-    }
-
-    pub(crate) fn is_presence_read(self) -> bool {
-        matches!(
-            self,
-            Self::PresenceBatch | Self::PresenceSingle | Self::MePresence
-        )
-    }
-
-    /// Classifies a Graph path (below `/v1.0`).
-    pub(crate) fn of_graph_path(method: &http::Method, path: &str) -> Self {
-        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let post = method == http::Method::POST;
-        match segments.as_slice() {
-            ["me"] => Self::Me,
-            ["me", "presence"] => Self::MePresence,
-            ["me" | "users", .., "presence", _] if post => Self::SetPresence,
-            ["users", _] => Self::Users,
-            ["users", _, "presence"] | ["communications", "presences", _] => Self::PresenceSingle,
-            ["communications", "getPresencesByUserId"] => Self::PresenceBatch,
-            ["$batch"] => Self::Batch,
-            ["groups", _, "members", ..] => Self::Groups,
-            ["places", _] => Self::Places,
-            _ => Self::Other,
-        }
-    }
-}
-
-/// Requests served so far. `total` counts HTTP requests received; the per-kind counts include the
-/// inner requests of `$batch` calls. `throttled`, `server_errors` and `unauthorized` count answers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct RequestCounts {
-    pub total: u64,
-    pub presence_batch: u64,
-    pub presence_single: u64,
-    pub me_presence: u64,
-    pub me: u64,
-    pub users: u64,
-    pub batch: u64,
-    pub groups: u64,
-    pub places: u64,
-    pub set_presence: u64,
-    pub device_code: u64,
-    pub token: u64,
-    pub other: u64,
-    pub throttled: u64,
-    pub server_errors: u64,
-    pub unauthorized: u64,
-}
-
-#[derive(Default)]
-struct Counters {
-    total: AtomicU64,
-    kinds: [AtomicU64; KINDS],
-    throttled: AtomicU64,
-    server_errors: AtomicU64,
-    unauthorized: AtomicU64,
-}
-
-impl Counters {
-    fn request(&self, kind: EndpointKind, inner: bool) {
-        if !inner {
-            self.total.fetch_add(1, Ordering::Relaxed);
-        }
-        self.kinds[kind as usize].fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn answer(&self, status: http::StatusCode) {
-        let counter = match status.as_u16() {
-            429 => &self.throttled,
-            401 => &self.unauthorized,
-            500..=599 => &self.server_errors,
-            _ => return,
-        };
-        counter.fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn snapshot(&self) -> RequestCounts {
-        let k = |kind: EndpointKind| self.kinds[kind as usize].load(Ordering::Relaxed);
-        RequestCounts {
-            total: self.total.load(Ordering::Relaxed),
-            presence_batch: k(EndpointKind::PresenceBatch),
-            presence_single: k(EndpointKind::PresenceSingle),
-            me_presence: k(EndpointKind::MePresence),
-            me: k(EndpointKind::Me),
-            users: k(EndpointKind::Users),
-            batch: k(EndpointKind::Batch),
-            groups: k(EndpointKind::Groups),
-            places: k(EndpointKind::Places),
-            set_presence: k(EndpointKind::SetPresence),
-            device_code: k(EndpointKind::DeviceCode),
-            token: k(EndpointKind::Token),
-            other: k(EndpointKind::Other),
-            throttled: self.throttled.load(Ordering::Relaxed),
-            server_errors: self.server_errors.load(Ordering::Relaxed),
-            unauthorized: self.unauthorized.load(Ordering::Relaxed),
-        }
-    }
-}
-
 /// The simulated tenant. Shared (`Arc`); all state that changes sits behind its own lock.
 pub struct Sim {
     options: SimOptions,
@@ -241,6 +110,11 @@ impl Sim {
         let tenant = tenant::Tenant::new(seed, options.team_size);
         let me_id = tenant.user_id(0);
         let tenant_id = ids::object_id(seed, IdKind::Tenant, 0);
+        let me = identity::SignedIn {
+            oid: me_id.clone(),
+            upn: tenant.upn(0),
+            name: Self::shown_name(&tenant, options.scenario, 0).unwrap_or_default(),
+        };
         Arc::new(Sim {
             tenant,
             clock: clock::Clock::new(start, scale),
@@ -249,7 +123,7 @@ impl Sim {
             counters: Counters::default(),
             overrides: Mutex::new(HashMap::new()),
             limiter: options.presence_limit.map(limits::Limiter::new),
-            identity: identity::Identity::new(options.identity.clone(), seed, tenant_id),
+            identity: identity::Identity::new(options.identity.clone(), seed, tenant_id, me),
             rng: Mutex::new(SmallRng::seed_from_u64(seed ^ 0x5EED)),
             options,
         })
@@ -355,6 +229,66 @@ impl Sim {
         self.identity.set_options(options);
     }
 
+    /// The app registration's client id: a GUID derived from the seed, registered as a public
+    /// client (device code and browser flows) that also has a secret for app-only sign-in.
+    pub fn client_id(&self) -> &str {
+        self.identity.client_id()
+    }
+
+    /// The secret `client_credentials` accepts (`IdentityOptions::client_secret`, else one derived
+    /// from the seed).
+    pub fn client_secret(&self) -> String {
+        self.identity.client_secret(&self.identity.options())
+    }
+
+    /// The signed-in user's UPN (person 0): `preferred_username` in id tokens.
+    pub fn me_upn(&self) -> String {
+        self.tenant.upn(0)
+    }
+
+    /// Every refresh token issued so far is revoked (AADSTS50173), as when the user is signed out
+    /// everywhere mid-session; signing in again works.
+    pub fn revoke_refresh_tokens(&self) {
+        self.identity.revoke_refresh_tokens();
+    }
+
+    /// The next refresh fails Conditional Access's sign-in frequency check (AADSTS70043), and the
+    /// refresh token it presented stays refused.
+    pub fn fail_next_refresh(&self) {
+        self.identity.fail_next_refresh();
+    }
+
+    /// Consent to Graph scopes for a client id, as an administrator would (space-separated, with or
+    /// without the Graph prefix). False, and nothing granted, if one is not a Graph permission.
+    pub fn grant_consent(&self, client_id: &str, scopes: &str) -> bool {
+        let names: Option<Vec<&'static str>> = scopes
+            .split_whitespace()
+            .map(identity::graph_name)
+            .collect();
+        match names {
+            Some(names) => {
+                self.identity.consent().grant(client_id, &names);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Withdraws every consent given to a client id.
+    pub fn revoke_consent(&self, client_id: &str) {
+        self.identity.consent().revoke(client_id);
+    }
+
+    /// The Graph scopes consented for a client id (short names), in the order granted.
+    pub fn consented_scopes(&self, client_id: &str) -> Vec<String> {
+        self.identity
+            .consent()
+            .granted(client_id)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// Approve a pending device code by its user code (as a person at the browser would).
     pub fn approve_device_code(&self, user_code: &str) -> bool {
         self.identity.resolve_user_code(user_code, true)
@@ -371,6 +305,16 @@ impl Sim {
             name.clone_into(&mut person.display_name);
         }
         Some(person)
+    }
+
+    /// The display name a person is shown with (the hostile scenario's, when it has one).
+    fn shown_name(tenant: &tenant::Tenant, scenario: Scenario, index: u32) -> Option<String> {
+        let person = tenant.person(index)?;
+        let hostile = (scenario == Scenario::Hostile)
+            .then(|| hostile::hostile(index))
+            .flatten()
+            .and_then(|h| h.name);
+        Some(hostile.map_or(person.display_name, str::to_owned))
     }
 
     fn hostile(&self, index: u32) -> Option<hostile::Hostile> {

@@ -113,12 +113,14 @@ pub(crate) fn odata_json(status: StatusCode, body: &serde_json::Value) -> Respon
     response
 }
 
-/// A failure of the v2.0 token or device-code endpoint.
+/// A failure of a v2.0 sign-in endpoint.
 #[derive(Clone, Debug)]
 pub(crate) struct OAuthError {
     pub error: &'static str,
     pub code: u32,
     pub description: String,
+    /// Entra's hint for what kind of interaction fixes it (`consent_required`, `basic_action`, ...).
+    pub suberror: Option<&'static str>,
 }
 
 impl OAuthError {
@@ -127,7 +129,30 @@ impl OAuthError {
             error,
             code,
             description: description.into(),
+            suberror: None,
         }
+    }
+
+    pub(crate) fn with_suberror(mut self, suberror: &'static str) -> Self {
+        self.suberror = Some(suberror);
+        self
+    }
+
+    /// `AADSTS{code}: {description}` and the ids, as the service writes `error_description`.
+    pub(crate) fn full_description(
+        &self,
+        trace_id: &str,
+        correlation_id: &str,
+        stamp: &str,
+    ) -> String {
+        format!(
+            "AADSTS{}: {}\r\nTrace ID: {trace_id}\r\nCorrelation ID: {correlation_id}\r\nTimestamp: {stamp}",
+            self.code, self.description
+        )
+    }
+
+    pub(crate) fn error_uri(&self) -> String {
+        format!("https://login.microsoftonline.com/error?code={}", self.code)
     }
 
     pub(crate) fn missing(parameter: &str) -> Self {
@@ -142,18 +167,18 @@ impl OAuthError {
     pub(crate) fn render(&self, trace_id: &str, correlation_id: &str) -> Response {
         let now = jiff::Timestamp::now();
         let stamp = now.strftime("%Y-%m-%d %H:%M:%SZ").to_string();
-        let body = json!({
+        let mut body = json!({
             "error": self.error,
-            "error_description": format!(
-                "AADSTS{}: {}\r\nTrace ID: {trace_id}\r\nCorrelation ID: {correlation_id}\r\nTimestamp: {stamp}",
-                self.code, self.description
-            ),
+            "error_description": self.full_description(trace_id, correlation_id, &stamp),
             "error_codes": [self.code],
             "timestamp": stamp,
             "trace_id": trace_id,
             "correlation_id": correlation_id,
-            "error_uri": format!("https://login.microsoftonline.com/error?code={}", self.code),
+            "error_uri": self.error_uri(),
         });
+        if let Some(suberror) = self.suberror {
+            body["suberror"] = suberror.into();
+        }
         let status = match self.error {
             "invalid_client" => StatusCode::UNAUTHORIZED,
             "temporarily_unavailable" => StatusCode::SERVICE_UNAVAILABLE,

@@ -12,7 +12,7 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 
 use super::errors::{GraphError, ODATA_JSON, RequestIds};
 use super::faults::{BodyFault, NotOffered, Plan, StatusFault};
-use super::{EndpointKind, Sim};
+use super::{EndpointKind, Sim, permissions};
 
 /// Marks the inner requests of a `$batch`: no connection-level faults, not counted in `total`.
 #[derive(Clone, Copy, Debug)]
@@ -39,19 +39,28 @@ impl Sim {
     }
 }
 
-/// The origin a request was addressed to (absolute URI first, then `Host`).
+/// The origin a request was addressed to (absolute URI first, then `Host`). Behind a proxy that
+/// terminates TLS (clients such as MSAL accept only https authorities), `X-Forwarded-Proto: https`
+/// makes every URL the tenant hands out an https one.
 pub(crate) fn origin_of(request: &Request) -> String {
     let uri = request.uri();
     if let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) {
         return format!("{scheme}://{authority}");
     }
-    request
-        .headers()
+    let headers = request.headers();
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(proto) if proto.eq_ignore_ascii_case("https") => "https",
+        _ => "http",
+    };
+    headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .map_or_else(
             || "https://graph.microsoft.com".to_owned(),
-            |h| format!("http://{h}"),
+            |h| format!("{scheme}://{h}"),
         )
 }
 
@@ -144,8 +153,11 @@ async fn before(
             "https://graph.microsoft.com.redirect.example/v1.0{target}"
         )));
     }
-    sim.identity
+    let grant = sim
+        .identity
         .check_bearer(headers, &sim.token, sim.faults.expired_before())?;
+    let me = target.trim_start_matches('/').split(['/', '?']).next() == Some("me");
+    permissions::check(kind, me, &grant)?;
     match &plan.status {
         Some(StatusFault::Throttled(retry_after)) => {
             return Err(GraphError::new(

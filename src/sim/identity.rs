@@ -1,106 +1,109 @@
-//! The Microsoft identity platform v2.0 endpoints a public client uses: device code, the
-//! device-code grant (pending, `slow_down`, declined, expired, bad code) and refresh-token rotation.
-//! Also checks the bearer tokens it issued when Graph is called.
+//! The Microsoft identity platform v2.0 as standard clients (MSAL) use it: `OpenID` discovery, the
+//! browser flow with PKCE, the device-code flow, refresh-token rotation, client credentials and
+//! consent, with Entra's refusals on demand. Also checks the bearer tokens it issued when Graph is
+//! called, and what each allows.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
-use serde_json::json;
 use tokio::time::Instant;
 
 use super::errors::OAuthError;
 use super::faults::lock;
-use super::ids::{Stream, hash, is_guid, opaque};
+use super::ids::{IdKind, Stream, hash, is_guid, object_id, opaque};
 use super::names::DOMAIN;
 use super::query;
 
+mod app_only;
+mod authorize;
+mod consent;
+mod device;
+mod discovery;
 mod endpoints;
+mod options;
+mod refresh;
+mod refusals;
+mod scopes;
 mod tokens;
 
 pub(crate) use endpoints::routes;
-pub(crate) use tokens::static_token;
+pub use options::{DeviceOutcome, IdentityOptions, SignInError};
+pub(crate) use scopes::graph_name;
+pub(crate) use tokens::{Grant, static_token};
 
-/// What the device-code flow does when polled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DeviceOutcome {
-    /// Approved after `approve_after_polls` pending answers.
-    Approve,
-    /// `authorization_declined` after `approve_after_polls` pending answers.
-    Decline,
-    /// `expired_token` after `approve_after_polls` pending answers.
-    Expire,
-    /// `bad_verification_code` on every poll.
-    BadCode,
-}
+/// The configuration's placeholder client id: never a registered app.
+const PLACEHOLDER_CLIENT: &str = "00000000-0000-0000-0000-000000000000";
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct IdentityOptions {
-    pub approve_after_polls: u32,
-    pub device_outcome: DeviceOutcome,
-    /// How long issued access tokens live (real: about an hour).
-    pub access_token_lifetime: Duration,
-    pub device_code_lifetime: Duration,
-    /// The `interval` the device-code answer asks for.
-    pub interval: Duration,
-}
+/// Tenant segments that stand for "any tenant"; a single-tenant app cannot use them.
+const MULTI_TENANT: [&str; 3] = ["organizations", "common", "consumers"];
 
-impl Default for IdentityOptions {
-    fn default() -> Self {
-        Self {
-            approve_after_polls: 2,
-            device_outcome: DeviceOutcome::Approve,
-            access_token_lifetime: Duration::from_secs(3_599),
-            device_code_lifetime: Duration::from_secs(900),
-            interval: Duration::from_secs(5),
-        }
-    }
-}
-
-struct Device {
-    user_code: String,
-    client_id: String,
-    scope: String,
-    expires: Instant,
-    interval: Duration,
-    last_poll: Option<Instant>,
-    polls: u32,
-    decided: Option<bool>,
-    redeemed: bool,
-}
-
-struct Refresh {
-    client_id: String,
-    scope: String,
-    spent: bool,
-}
-
-struct Access {
-    issued: Instant,
-    expires: Instant,
+/// The user every sign-in signs in (person 0).
+pub(crate) struct SignedIn {
+    pub oid: String,
+    pub upn: String,
+    pub name: String,
 }
 
 pub(crate) struct Identity {
     options: Mutex<IdentityOptions>,
+    seed: u64,
     tenant_id: String,
-    devices: Mutex<HashMap<String, Device>>,
-    refresh: Mutex<HashMap<String, Refresh>>,
-    access: Mutex<HashMap<String, Access>>,
+    /// The app registration the banner's config names.
+    client_id: String,
+    /// That registration's service principal: the `oid` of app-only tokens.
+    app_object_id: String,
+    generated_secret: String,
+    session_state: String,
+    me: SignedIn,
+    devices: Mutex<HashMap<String, device::Device>>,
+    codes: Mutex<HashMap<String, authorize::Code>>,
+    refresh: Mutex<HashMap<String, refresh::Refresh>>,
+    access: Mutex<HashMap<String, tokens::Access>>,
+    consent: consent::Consent,
+    /// When `revoke_refresh_tokens` last ran, for Entra's message.
+    revoked_at: Mutex<Option<jiff::Timestamp>>,
+    /// The next refresh fails the sign-in frequency check.
+    sign_in_frequency: AtomicBool,
     stream: Mutex<Stream>,
     created: Instant,
 }
 
 impl Identity {
-    pub(crate) fn new(options: IdentityOptions, seed: u64, tenant_id: String) -> Self {
+    pub(crate) fn new(
+        options: IdentityOptions,
+        seed: u64,
+        tenant_id: String,
+        me: SignedIn,
+    ) -> Self {
+        let mut secret = Stream::new(hash(&[seed, 0x5EC]));
+        // The shape of an Entra secret value: three characters, a digit, "Q~", then 34 more.
+        let generated_secret = format!(
+            "{}{}Q~{}",
+            opaque(&mut secret, 3),
+            secret.below(10),
+            opaque(&mut secret, 34)
+        );
         Self {
             options: Mutex::new(options),
+            seed,
+            client_id: object_id(seed, IdKind::Application, 0),
+            app_object_id: object_id(seed, IdKind::Application, 1),
+            session_state: object_id(seed, IdKind::Application, 2),
+            generated_secret,
             tenant_id,
+            me,
             devices: Mutex::new(HashMap::new()),
+            codes: Mutex::new(HashMap::new()),
             refresh: Mutex::new(HashMap::new()),
             access: Mutex::new(HashMap::new()),
+            consent: consent::Consent::default(),
+            revoked_at: Mutex::new(None),
+            sign_in_frequency: AtomicBool::new(false),
             stream: Mutex::new(Stream::new(hash(&[seed, 0x1D]))),
             created: Instant::now(),
         }
@@ -108,6 +111,17 @@ impl Identity {
 
     pub(crate) fn tenant_id(&self) -> &str {
         &self.tenant_id
+    }
+
+    pub(crate) fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    pub(crate) fn client_secret(&self, options: &IdentityOptions) -> String {
+        options
+            .client_secret
+            .clone()
+            .unwrap_or_else(|| self.generated_secret.clone())
     }
 
     pub(crate) fn options(&self) -> IdentityOptions {
@@ -118,18 +132,8 @@ impl Identity {
         *lock(&self.options) = options;
     }
 
-    pub(crate) fn resolve_user_code(&self, user_code: &str, approve: bool) -> bool {
-        let mut devices = lock(&self.devices);
-        match devices
-            .values_mut()
-            .find(|d| d.user_code.eq_ignore_ascii_case(user_code))
-        {
-            Some(device) if device.decided.is_none() && !device.redeemed => {
-                device.decided = Some(approve);
-                true
-            }
-            _ => false,
-        }
+    pub(crate) fn consent(&self) -> &consent::Consent {
+        &self.consent
     }
 
     pub(crate) fn tenant_known(&self, tenant: &str) -> bool {
@@ -139,56 +143,63 @@ impl Identity {
             || tenant.eq_ignore_ascii_case(&self.tenant_id)
     }
 
-    pub(crate) fn device_code(
+    /// The `client_id` parameter, if it names a registered app.
+    fn client<'a>(
         &self,
-        origin: &str,
-        form: &[(String, String)],
-    ) -> Result<Response, OAuthError> {
-        let client_id = client_id(form)?;
-        let scope = query::get(form, "scope")
-            .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| OAuthError::missing("scope"))?;
-        let options = self.options();
-        let (device_code, user_code) = {
-            let mut s = lock(&self.stream);
-            let code = format!("DAQABIQEAAAD{}", opaque(&mut s, 180));
-            let user: String = (0..9)
-                .map(|_| b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[s.below(32) as usize] as char)
-                .collect();
-            (code, user)
-        };
-        lock(&self.devices).insert(
-            device_code.clone(),
-            Device {
-                user_code: user_code.clone(),
-                client_id: client_id.to_owned(),
-                scope: scope.to_owned(),
-                expires: later(Instant::now(), options.device_code_lifetime),
-                interval: options.interval,
-                last_poll: None,
-                polls: 0,
-                decided: None,
-                redeemed: false,
-            },
-        );
-        let uri = format!("{origin}/devicelogin");
-        Ok(json_response(&json!({
-            "user_code": user_code,
-            "device_code": device_code,
-            "verification_uri": uri,
-            "expires_in": options.device_code_lifetime.as_secs(),
-            "interval": options.interval.as_secs(),
-            "message": format!("To sign in, use a web browser to open the page {uri} and enter the code {user_code} to authenticate."),
-        })))
+        form: &'a [(String, String)],
+        options: &IdentityOptions,
+    ) -> Result<&'a str, OAuthError> {
+        let id = query::get(form, "client_id").ok_or_else(|| OAuthError::missing("client_id"))?;
+        let registered = is_guid(id)
+            && id != PLACEHOLDER_CLIENT
+            && (!options.registered_client_only || id.eq_ignore_ascii_case(&self.client_id));
+        if registered && options.sign_in_error != Some(SignInError::UnknownClient) {
+            Ok(id)
+        } else {
+            Err(refusals::unknown_client(id))
+        }
     }
 
-    pub(crate) fn token(&self, form: &[(String, String)]) -> Result<Response, OAuthError> {
+    /// `POST /{tenant}/oauth2/v2.0/devicecode` (`device`) or `.../token`.
+    pub(crate) fn sign_in(
+        &self,
+        tenant: &str,
+        origin: &str,
+        form: &[(String, String)],
+        device: bool,
+    ) -> Result<Response, OAuthError> {
+        let options = self.options();
+        let named = query::get(form, "client_id").unwrap_or_default();
+        if let Some(refusal) = tenant_refusal(tenant, named, &options) {
+            return Err(refusal);
+        }
+        if !self.tenant_known(tenant) {
+            return Err(discovery::invalid_tenant(tenant));
+        }
+        if device {
+            let client_id = self.client(form, &options)?;
+            return self.device_code(client_id, origin, form);
+        }
         let grant =
             query::get(form, "grant_type").ok_or_else(|| OAuthError::missing("grant_type"))?;
-        let client_id = client_id(form)?;
+        let client_id = self.client(form, &options)?;
+        let public = matches!(
+            grant,
+            "urn:ietf:params:oauth:grant-type:device_code" | "authorization_code" | "refresh_token"
+        );
+        if public
+            && query::get(form, "client_secret").is_none()
+            && options.sign_in_error == Some(SignInError::PublicClientFlowsOff)
+        {
+            return Err(refusals::public_client_flows_off());
+        }
         match grant {
-            "urn:ietf:params:oauth:grant-type:device_code" => self.device_grant(client_id, form),
-            "refresh_token" => self.refresh_grant(client_id, form),
+            "urn:ietf:params:oauth:grant-type:device_code" => {
+                self.device_grant(client_id, form, origin)
+            }
+            "authorization_code" => self.code_grant(client_id, form, origin),
+            "refresh_token" => self.refresh_grant(client_id, form, origin),
+            "client_credentials" => self.client_credentials(client_id, form),
             other => Err(OAuthError::new(
                 "unsupported_grant_type",
                 70_003,
@@ -196,82 +207,13 @@ impl Identity {
             )),
         }
     }
+}
 
-    fn device_grant(
-        &self,
-        client_id: &str,
-        form: &[(String, String)],
-    ) -> Result<Response, OAuthError> {
-        let code =
-            query::get(form, "device_code").ok_or_else(|| OAuthError::missing("device_code"))?;
-        let options = self.options();
-        let now = Instant::now();
-        let scope = {
-            let mut devices = lock(&self.devices);
-            let bad = || {
-                OAuthError::new(
-                    "bad_verification_code",
-                    70_000,
-                    "The provided value for the input parameter 'device_code' is not valid.",
-                )
-            };
-            let device = devices.get_mut(code).ok_or_else(bad)?;
-            if device.client_id != client_id || options.device_outcome == DeviceOutcome::BadCode {
-                return Err(bad());
-            }
-            if device.redeemed {
-                return Err(OAuthError::new(
-                    "invalid_grant",
-                    54_005,
-                    "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
-                ));
-            }
-            if now >= device.expires {
-                return Err(expired());
-            }
-            let too_soon = device
-                .last_poll
-                .is_some_and(|last| now.duration_since(last) < device.interval);
-            device.last_poll = Some(now);
-            if too_soon {
-                // RFC 8628: the client must add 5 seconds to its interval from now on.
-                device.interval += Duration::from_secs(5);
-                return Err(OAuthError::new(
-                    "slow_down",
-                    70_016,
-                    "OAuth 2.0 device flow error. Polling too fast: slow down.",
-                ));
-            }
-            device.polls += 1;
-            let decided = device.decided.or_else(|| {
-                (device.polls > options.approve_after_polls)
-                    .then_some(options.device_outcome == DeviceOutcome::Approve)
-            });
-            match (decided, options.device_outcome) {
-                (None, _) => {
-                    return Err(OAuthError::new(
-                        "authorization_pending",
-                        70_016,
-                        "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
-                    ));
-                }
-                (Some(false), DeviceOutcome::Expire) if device.decided.is_none() => {
-                    return Err(expired());
-                }
-                (Some(false), _) => {
-                    return Err(OAuthError::new(
-                        "authorization_declined",
-                        70_000,
-                        "The end user declined the authorization request.",
-                    ));
-                }
-                (Some(true), _) => {}
-            }
-            device.redeemed = true;
-            device.scope.clone()
-        };
-        Ok(self.issue(client_id, &scope, &options))
-    }
+/// AADSTS50194 when the app is single-tenant and the request names no tenant.
+fn tenant_refusal(tenant: &str, client_id: &str, options: &IdentityOptions) -> Option<OAuthError> {
+    (options.sign_in_error == Some(SignInError::SingleTenantApp)
+        && MULTI_TENANT.iter().any(|m| m.eq_ignore_ascii_case(tenant)))
+    .then(|| refusals::single_tenant_app(client_id))
 }
 
 /// `now + lifetime`, for any lifetime a test may configure (a century stands for "forever").
@@ -279,23 +221,6 @@ pub(crate) fn later(now: Instant, lifetime: Duration) -> Instant {
     now.checked_add(lifetime)
         .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
         .unwrap_or(now)
-}
-
-pub(crate) fn expired() -> OAuthError {
-    OAuthError::new("expired_token", 70_019, "Verification code expired.")
-}
-
-pub(crate) fn client_id(form: &[(String, String)]) -> Result<&str, OAuthError> {
-    let id = query::get(form, "client_id").ok_or_else(|| OAuthError::missing("client_id"))?;
-    if is_guid(id) {
-        Ok(id)
-    } else {
-        Err(OAuthError::new(
-            "unauthorized_client",
-            700_016,
-            format!("Application with identifier '{id}' was not found in the directory 'Contoso'."),
-        ))
-    }
 }
 
 pub(crate) fn json_response(body: &serde_json::Value) -> Response {

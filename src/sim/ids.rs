@@ -12,6 +12,8 @@ pub(crate) enum IdKind {
     Place = 3,
     Request = 4,
     Tenant = 5,
+    /// The app registration, its service principal and its session.
+    Application = 6,
 }
 
 /// `SplitMix64`'s finaliser: a good 64-bit mix, cheap enough to call per field.

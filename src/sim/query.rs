@@ -1,6 +1,8 @@
 //! URL query strings and urlencoded forms, parsed without rejections: a bad parameter becomes the
 //! service's own error body, never axum's plain-text one.
 
+use std::fmt::Write as _;
+
 /// Decodes `%XX` escapes (and `+` as space when `plus` is set); invalid escapes stay as written.
 pub(crate) fn percent_decode(s: &str, plus: bool) -> String {
     let bytes = s.as_bytes();
@@ -29,6 +31,19 @@ pub(crate) fn percent_decode(s: &str, plus: bool) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters: a query value or form field.
+pub(crate) fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// `a=1&b=2` into decoded pairs, in order.
@@ -63,5 +78,8 @@ mod tests {
         assert_eq!(get(&p, "$select"), Some("id,displayName"));
         assert_eq!(get(&p, "$TOP"), Some("5"));
         assert_eq!(get(&p, "x"), Some(""));
+        let text = "AADSTS65001: a b\r\n/?&=é";
+        assert_eq!(percent_decode(&percent_encode(text), false), text);
+        assert_eq!(percent_encode("a b&c"), "a%20b%26c");
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use super::{RetryAfter, Sim, SimOptions};
+use super::{DeviceOutcome, RetryAfter, SignInError, Sim, SimOptions};
 use crate::cli::{Scenario, SimArgs};
 use crate::exit::{Exit, Failure};
 
@@ -67,7 +67,52 @@ fn options(args: &SimArgs) -> Result<SimOptions, Failure> {
     options.faults.throttle_every = args.throttle_every;
     options.faults.retry_after = RetryAfter::parse(&args.retry_after);
     options.faults.latency = Duration::from_millis(args.latency_ms);
+    let identity = &mut options.identity;
+    identity.access_token_lifetime = Duration::from_secs(args.access_ttl);
+    identity.strict_rotation = args.strict_rotation;
+    identity.client_secret.clone_from(&args.client_secret);
+    identity.sign_in_error = match args.sign_in_error.as_deref() {
+        None => None,
+        Some(code) => Some(
+            code.parse()
+                .ok()
+                .and_then(SignInError::from_code)
+                .ok_or_else(|| {
+                    usage(format!(
+                        "--sign-in-error {code} is not one the tenant gives"
+                    ))
+                })?,
+        ),
+    };
+    identity.device_outcome = DeviceOutcome::from_name(&args.device_outcome).ok_or_else(|| {
+        usage(format!(
+            "--device-outcome {} is unknown: give one of {}",
+            args.device_outcome,
+            DeviceOutcome::NAMES.join(", ")
+        ))
+    })?;
     Ok(options)
+}
+
+fn usage(message: String) -> Failure {
+    Failure::new(Exit::Usage, message)
+}
+
+/// What `--sign-in-error` does, for the banner.
+fn sign_in_error_line(error: Option<SignInError>) -> String {
+    let what = match error {
+        None => return String::new(),
+        Some(SignInError::PublicClientFlowsOff) => "token requests without a client secret",
+        Some(SignInError::SingleTenantApp) => "sign-ins through organizations or common",
+        Some(SignInError::ConsentRequired) => "interactive sign-ins and refreshes (no consent)",
+        Some(SignInError::UnknownClient) => "every client id",
+        Some(SignInError::ConditionalAccess) => "device-code sign-ins, once approved",
+        Some(SignInError::MfaRequired) => "refreshes",
+    };
+    format!(
+        "Refusing: {what}, with AADSTS{}\n",
+        error.map_or(0, SignInError::code)
+    )
 }
 
 fn scenario_name(scenario: Scenario) -> &'static str {
@@ -78,19 +123,23 @@ fn scenario_name(scenario: Scenario) -> &'static str {
     }
 }
 
-/// What `teamboard sim` prints: where it is, a config that points at it, and the token it accepts.
-/// Everything here is generated ASCII (ids, UPNs, URLs), never a display name.
+/// What `teamboard sim` prints: where it is, a config that signs in to it for real, and the token
+/// it accepts. Everything here is generated ASCII (ids, UPNs, URLs), never a display name.
 pub(crate) fn banner(sim: &Sim, running: &Running) -> String {
     let options = sim.options();
+    let identity = sim.identity_options();
     let members: Vec<String> = (0..sim.team_size().min(3))
         .map(|i| format!("\"{}\"", sim.upn(i)))
         .collect();
     format!(
         "teamboard simulated tenant: {people} people, scenario {scenario}, seed {seed}\n\
          Graph:   {base}\n\
-         Sign-in: {auth}/organizations/oauth2/v2.0/devicecode (codes are approved after {polls} polls)\n\
+         Sign-in: {auth}/organizations/v2.0/.well-known/openid-configuration\n\
+         \x20        signs in {upn}; device codes are approved after {polls} polls\n\
+         {refusing}\
          \n\
-         # A config for this tenant: save it as sim.toml and run `teamboard --config sim.toml`\n\
+         # A config for this tenant: save it as sim.toml, run `teamboard login --config sim.toml`,\n\
+         # then `teamboard --config sim.toml`\n\
          [graph]\n\
          base_url = \"{base}\"\n\
          # this tenant grants Place.Read.All\n\
@@ -99,7 +148,11 @@ pub(crate) fn banner(sim: &Sim, running: &Running) -> String {
          [auth]\n\
          authority = \"{auth}\"\n\
          tenant = \"organizations\"\n\
-         client_id = \"00000000-0000-0000-0000-000000000000\"\n\
+         client_id = \"{client_id}\"\n\
+         # App-only (a wall display, no user): add these two lines and export the secret\n\
+         # mode = \"app\"\n\
+         # client_secret_env = \"TEAMBOARD_CLIENT_SECRET\"\n\
+         # export TEAMBOARD_CLIENT_SECRET={secret}\n\
          \n\
          [team]\n\
          groups = [\"{group}\"]\n\
@@ -115,7 +168,11 @@ pub(crate) fn banner(sim: &Sim, running: &Running) -> String {
         seed = options.seed,
         base = running.base_url,
         auth = running.authority,
-        polls = sim.identity_options().approve_after_polls,
+        upn = sim.me_upn(),
+        polls = identity.approve_after_polls,
+        refusing = sign_in_error_line(identity.sign_in_error),
+        client_id = sim.client_id(),
+        secret = sim.client_secret(),
         group = sim.team_group_id(),
         members = members.join(", "),
         token = sim.token(),
@@ -168,7 +225,8 @@ pub async fn run(args: &SimArgs) -> Result<(), Failure> {
 pub(crate) fn summary(c: &super::RequestCounts) -> String {
     format!(
         "served {} requests: presence_batch={} presence_single={} me_presence={} me={} users={} batch={} \
-         groups={} places={} token={} throttled={} server_errors={} unauthorized={}",
+         groups={} places={} token={} throttled={} server_errors={} unauthorized={} device_code={} \
+         authorize={} discovery={}",
         c.total,
         c.presence_batch,
         c.presence_single,
@@ -181,7 +239,10 @@ pub(crate) fn summary(c: &super::RequestCounts) -> String {
         c.token,
         c.throttled,
         c.server_errors,
-        c.unauthorized
+        c.unauthorized,
+        c.device_code,
+        c.authorize,
+        c.discovery
     )
 }
 
@@ -201,6 +262,11 @@ mod tests {
             throttle_every: 4,
             retry_after: "1.5".into(),
             latency_ms: 20,
+            access_ttl: 60,
+            strict_rotation: true,
+            client_secret: None,
+            sign_in_error: Some("53003".into()),
+            device_outcome: "bad-code".into(),
         }
     }
 
@@ -211,6 +277,16 @@ mod tests {
         assert_eq!(options.faults.throttle_every, 4);
         assert_eq!(options.faults.retry_after, RetryAfter::Fractional(1.5));
         assert_eq!(options.faults.latency, Duration::from_millis(20));
+        assert_eq!(
+            options.identity.access_token_lifetime,
+            Duration::from_secs(60)
+        );
+        assert!(options.identity.strict_rotation);
+        assert_eq!(
+            options.identity.sign_in_error,
+            Some(SignInError::ConditionalAccess)
+        );
+        assert_eq!(options.identity.device_outcome, DeviceOutcome::BadCode);
         let bad = options_error(&args(1.5));
         assert_eq!(bad.exit, Exit::Usage);
         assert!(bad.message.contains("--fail-rate"));
@@ -233,5 +309,14 @@ mod tests {
         assert!(text.contains(&format!("authority = \"{}\"", running.authority)));
         assert!(text.contains(&sim.team_group_id()));
         assert!(text.contains(&format!("export TEAMBOARD_ACCESS_TOKEN={}", sim.token())));
+        assert!(text.contains("tenant = \"organizations\""));
+        assert!(text.contains(&format!("client_id = \"{}\"", sim.client_id())));
+        assert!(!text.contains("00000000-0000-0000-0000-000000000000"));
+        assert!(text.contains(&format!("TEAMBOARD_CLIENT_SECRET={}", sim.client_secret())));
+        assert!(text.contains("teamboard login --config sim.toml"));
+        assert!(
+            text.contains("AADSTS53003"),
+            "the refusal in force is named"
+        );
     }
 }
