@@ -43,10 +43,6 @@ impl Pane {
             .unwrap()
     }
 
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
-    }
-
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         wait_for(&self.socket, what, ok)
     }

@@ -27,7 +27,7 @@ fn sim() -> Arc<Sim> {
 fn auth(sim: &Sim) -> AuthConfig {
     AuthConfig {
         authority: AUTHORITY.into(),
-        client_id: sim.client_id(),
+        client_id: sim.client_id().to_owned(),
         ..Config::default().auth
     }
 }
@@ -137,11 +137,13 @@ async fn short_tokens_rotate_and_the_newest_refresh_token_is_always_kept() {
         assert_eq!(graph_status(&sim, &token).await, 200);
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    // Strict rotation refuses a replaced refresh token: a fresh process using the stored one
-    // proves the newest was stored every time.
+    // Strict rotation refuses a replaced refresh token: a fresh process renewing with the stored
+    // one proves the newest was stored every time.
+    let last = s.bearer().await.unwrap();
     tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(graph_status(&sim, &last).await, 401);
     let restarted = session(&sim, dir.path());
-    let token = restarted.bearer().await.unwrap();
+    let token = restarted.refresh_after_401(&last).await.unwrap();
     assert_eq!(graph_status(&sim, &token).await, 200);
 }
 
@@ -267,7 +269,7 @@ async fn the_browser_flow_signs_in_through_the_loopback_redirect() {
             .send(request)
             .await
             .unwrap();
-        assert_eq!(answer.status().as_u16(), 302);
+        assert_eq!(answer.status().as_u16(), 302, "{:?}", answer.body());
         let location = answer.headers()["location"].to_str().unwrap().to_owned();
         let target = location.replace("localhost", "127.0.0.1");
         tokio::task::spawn_blocking(move || ureq_like_get(&target))
