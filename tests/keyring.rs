@@ -189,7 +189,13 @@ fn start_keyring(dir: &Path, address: &str) -> Child {
 /// (printed `marker`) and passed.
 fn run_child(name: &str, marker: &str, envs: &[(&str, &Path)], bus: &str) {
     let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", name, "--nocapture", "--ignored", "--test-threads=1"])
+        .args([
+            "--exact",
+            name,
+            "--nocapture",
+            "--ignored",
+            "--test-threads=1",
+        ])
         .env("DBUS_SESSION_BUS_ADDRESS", bus)
         .envs(envs.iter().map(|(k, v)| (*k, *v)))
         .output()
@@ -330,11 +336,10 @@ fn fallback_child() {
     let warning = saved.warning.unwrap();
     assert!(
         warning.as_str().starts_with("no usable keyring (")
-            && warning
-                .as_str()
-                .ends_with(".json, readable only by you"),
+            && warning.as_str().ends_with(".json, readable only by you"),
         "{warning}"
     );
+    println!("warning: {warning}");
     assert!(dir.join("tokens").read_dir().unwrap().count() == 1);
     assert_eq!(
         auto.load(&profile()).unwrap(),

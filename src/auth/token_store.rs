@@ -182,7 +182,11 @@ impl TokenStore {
         Self::with_keyring(kind, dir, keyring::system())
     }
 
-    pub(crate) fn with_keyring(kind: TokenStoreKind, dir: PathBuf, keyring: Arc<dyn Keyring>) -> Self {
+    pub(crate) fn with_keyring(
+        kind: TokenStoreKind,
+        dir: PathBuf,
+        keyring: Arc<dyn Keyring>,
+    ) -> Self {
         Self { kind, dir, keyring }
     }
 
@@ -250,13 +254,14 @@ impl TokenStore {
         };
         for &place in places {
             let bytes = match place {
-                StoreKind::Keyring => self
-                    .keyring
-                    .get(&id.keyring_user(&key))
-                    .map_err(|e| StoreError::Keyring {
-                        action: "read the tokens from",
-                        reason: e.0,
-                    })?,
+                StoreKind::Keyring => {
+                    self.keyring
+                        .get(&id.keyring_user(&key))
+                        .map_err(|e| StoreError::Keyring {
+                            action: "read the tokens from",
+                            reason: e.0,
+                        })?
+                }
                 StoreKind::File => self.files().read(&key, &id)?,
             };
             let Some(bytes) = bytes else { continue };
@@ -364,13 +369,12 @@ impl TokenStore {
             failed = failed.or(result);
         }
         index.profiles.retain(|_, e| !e.accounts.is_empty());
-        if self.kind != TokenStoreKind::File || keyring_named {
-            if let Err(e) = self.remove_stray_entries(&mut removed) {
-                if self.kind == TokenStoreKind::Keyring {
-                    failed = failed.or(Some(e));
-                } else {
-                    tracing::info!(error = %e, "no keyring to look for stray entries in");
-                }
+        let look_in_keyring = self.kind != TokenStoreKind::File || keyring_named;
+        if look_in_keyring && let Err(e) = self.remove_stray_entries(&mut removed) {
+            if self.kind == TokenStoreKind::Keyring {
+                failed = failed.or(Some(e));
+            } else {
+                tracing::info!(error = %e, "no keyring to look for stray entries in");
             }
         }
         for stray in self.files().remove_strays()? {
@@ -404,7 +408,12 @@ impl TokenStore {
         failed
     }
 
-    fn forget(&self, key: &str, account: &AccountEntry, removed: &mut Vec<Removed>) -> Result<(), StoreError> {
+    fn forget(
+        &self,
+        key: &str,
+        account: &AccountEntry,
+        removed: &mut Vec<Removed>,
+    ) -> Result<(), StoreError> {
         let Some(id) = account.id() else {
             return Ok(());
         };
@@ -455,7 +464,12 @@ impl TokenStore {
             if !ours {
                 continue;
             }
-            let username = self.keyring.get(&user).ok().flatten().and_then(|b| record::username(&b));
+            let username = self
+                .keyring
+                .get(&user)
+                .ok()
+                .flatten()
+                .and_then(|b| record::username(&b));
             if self.keyring.delete(&user).map_err(failed)? {
                 removed.push(Removed {
                     username: unknown_if_none(username.as_deref()),

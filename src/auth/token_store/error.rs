@@ -35,7 +35,9 @@ pub enum StoreError {
         "another teamboard is signing in or refreshing tokens (it holds {path}); try again when it has finished"
     )]
     Busy { path: SafeText },
-    #[error("the sign-in named an account whose {what} is not a plain id; run `teamboard login` again")]
+    #[error(
+        "the sign-in named an account whose {what} is not a plain id; run `teamboard login` again"
+    )]
     Account { what: &'static str },
 }
 

@@ -106,7 +106,8 @@ impl FileStore {
         if !self.check_dir()? {
             return Ok(Vec::new());
         }
-        let entries = fs::read_dir(&self.dir).map_err(|e| StoreError::file("list", &self.dir, &e))?;
+        let entries =
+            fs::read_dir(&self.dir).map_err(|e| StoreError::file("list", &self.dir, &e))?;
         let mut strays = Vec::new();
         for entry in entries.flatten() {
             let name = entry.file_name();

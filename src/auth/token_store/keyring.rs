@@ -54,12 +54,11 @@ struct SystemKeyring {
 impl Keyring for SystemKeyring {
     fn get(&self, user: &str) -> Result<Option<Vec<u8>>, KeyringError> {
         let user = user.to_owned();
-        self.calls
-            .run(move || match entry(&user)?.get_secret() {
-                Ok(secret) => Ok(Some(secret)),
-                Err(keyring::Error::NoEntry) => Ok(None),
-                Err(e) => Err(reason(&e)),
-            })
+        self.calls.run(move || match entry(&user)?.get_secret() {
+            Ok(secret) => Ok(Some(secret)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(reason(&e)),
+        })
     }
 
     fn set(&self, user: &str, secret: &[u8]) -> Result<(), KeyringError> {
@@ -81,17 +80,18 @@ impl Keyring for SystemKeyring {
 
     fn delete(&self, user: &str) -> Result<bool, KeyringError> {
         let user = user.to_owned();
-        self.calls.run(move || match entry(&user)?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(keyring::Error::NoEntry) => Ok(false),
-            Err(keyring::Error::Ambiguous(found)) => {
-                for item in found {
-                    item.delete_credential().map_err(|e| reason(&e))?;
+        self.calls
+            .run(move || match entry(&user)?.delete_credential() {
+                Ok(()) => Ok(true),
+                Err(keyring::Error::NoEntry) => Ok(false),
+                Err(keyring::Error::Ambiguous(found)) => {
+                    for item in found {
+                        item.delete_credential().map_err(|e| reason(&e))?;
+                    }
+                    Ok(true)
                 }
-                Ok(true)
-            }
-            Err(e) => Err(reason(&e)),
-        })
+                Err(e) => Err(reason(&e)),
+            })
     }
 
     fn users(&self) -> Result<Vec<String>, KeyringError> {
@@ -133,10 +133,9 @@ fn reason(e: &keyring::Error) -> KeyringError {
         keyring::Error::BadEncoding(_) | keyring::Error::BadDataFormat(..) => {
             KeyringError::new("an entry is not in the expected format")
         }
-        keyring::Error::Ambiguous(found) => KeyringError::new(&format!(
-            "{} entries answer to one account",
-            found.len()
-        )),
+        keyring::Error::Ambiguous(found) => {
+            KeyringError::new(&format!("{} entries answer to one account", found.len()))
+        }
         keyring::Error::NoDefaultStore => KeyringError::new("no keyring on this system"),
         other => KeyringError::new(&other.to_string()),
     }
@@ -181,7 +180,9 @@ impl Bounded {
                 ));
                 Err(KeyringError(self.stuck.get_or_init(|| why).clone()))
             }
-            Err(RecvTimeoutError::Disconnected) => Err(KeyringError::new("the keyring call failed")),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(KeyringError::new("the keyring call failed"))
+            }
         }
     }
 }

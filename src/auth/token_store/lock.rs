@@ -83,7 +83,8 @@ fn open(path: &Path) -> Result<File, StoreError> {
         .map_err(|e| StoreError::file("open", path, &e))?;
     let after = fs::symlink_metadata(path).map_err(|e| StoreError::file("open", path, &e))?;
     let same = |m: &fs::Metadata| m.dev() == meta.dev() && m.ino() == meta.ino();
-    if after.file_type().is_symlink() || !same(&after) || before.as_ref().is_some_and(|b| !same(b)) {
+    if after.file_type().is_symlink() || !same(&after) || before.as_ref().is_some_and(|b| !same(b))
+    {
         return Err(StoreError::symlink(path));
     }
     if meta.permissions().mode() & 0o077 != 0 {

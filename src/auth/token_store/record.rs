@@ -142,7 +142,10 @@ pub(super) fn decode(
     }
     let record: RecordIn = serde_json::from_slice(bytes).map_err(|e| quiet(&e))?;
     if record.version != VERSION {
-        return Err(format!("format version {} is not {VERSION}", record.version));
+        return Err(format!(
+            "format version {} is not {VERSION}",
+            record.version
+        ));
     }
     if record.profile != profile_key {
         return Err("it belongs to another sign-in configuration".into());

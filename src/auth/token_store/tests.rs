@@ -71,11 +71,17 @@ impl Keyring for FakeKeyring {
 }
 
 fn profile() -> Profile {
-    Profile::new("https://login.microsoftonline.com/", "11111111-2222-3333-4444-555555555555")
+    Profile::new(
+        "https://login.microsoftonline.com/",
+        "11111111-2222-3333-4444-555555555555",
+    )
 }
 
 fn other_profile() -> Profile {
-    Profile::new("https://login.microsoftonline.com", "99999999-2222-3333-4444-555555555555")
+    Profile::new(
+        "https://login.microsoftonline.com",
+        "99999999-2222-3333-4444-555555555555",
+    )
 }
 
 fn signin(object_id: &str, username: &str, access: &str) -> StoredSignIn {
@@ -103,7 +109,11 @@ fn store(kind: TokenStoreKind, dir: &Path, keyring: &Arc<FakeKeyring>) -> TokenS
 }
 
 fn file_store(dir: &Path) -> TokenStore {
-    store(TokenStoreKind::File, dir, &FakeKeyring::broken("not for file"))
+    store(
+        TokenStoreKind::File,
+        dir,
+        &FakeKeyring::broken("not for file"),
+    )
 }
 
 fn data_dir(tmp: &tempfile::TempDir) -> PathBuf {
@@ -146,12 +156,21 @@ fn the_file_store_round_trips_in_private_files() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = data_dir(&tmp);
     let store = file_store(&dir);
-    assert!(loaded(&store, &profile()).is_none(), "nothing before a save");
+    assert!(
+        loaded(&store, &profile()).is_none(),
+        "nothing before a save"
+    );
     let saved = store.save(&profile(), &adele()).unwrap();
     assert_eq!(saved.kind, StoreKind::File);
     assert!(saved.warning.is_none());
     let path = token_file(&dir, &profile(), ADELE);
-    assert!(saved.location.as_str().ends_with(".json"), "{}", saved.location);
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(saved.location.as_str().starts_with("file "));
+    assert!(
+        saved.location.as_str().ends_with(&name),
+        "{}",
+        saved.location
+    );
     assert_eq!(mode(&path), 0o600);
     assert_eq!(mode(&dir.join("tokens")), 0o700);
     assert_eq!(mode(&dir), 0o700);
@@ -219,9 +238,16 @@ fn a_symlinked_tokens_directory_is_refused() {
     let e = store.save(&profile(), &adele()).unwrap_err();
     assert!(matches!(e, StoreError::Symlink { .. }), "{e}");
     assert!(e.to_string().contains("tokens"), "{e}");
-    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing written through it");
+    assert_eq!(
+        fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written through it"
+    );
     assert_eq!(mode(&elsewhere), 0o755, "its mode left alone");
-    assert!(matches!(store.remove_all(), Err(StoreError::Symlink { .. })));
+    assert!(matches!(
+        store.remove_all(),
+        Err(StoreError::Symlink { .. })
+    ));
 }
 
 #[test]
@@ -236,11 +262,22 @@ fn a_temp_left_by_a_killed_save_is_ignored_then_cleaned() {
     let temp = dir.join("tokens").join(format!(".{name}.999999-0.tmp"));
     fs::write(&temp, br#"{"version":1,"access_token":"torn"#).unwrap();
     let old = SystemTime::now() - Duration::from_secs(3600);
-    fs::File::options().write(true).open(&temp).unwrap().set_modified(old).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&temp)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
 
     let (back, _) = loaded(&store, &profile()).unwrap();
-    assert_eq!(back.access_token.expose(), ACCESS, "the old file still loads");
-    store.save(&profile(), &signin(ADELE, "adele@contoso.com", "newer")).unwrap();
+    assert_eq!(
+        back.access_token.expose(),
+        ACCESS,
+        "the old file still loads"
+    );
+    store
+        .save(&profile(), &signin(ADELE, "adele@contoso.com", "newer"))
+        .unwrap();
     assert!(!temp.exists(), "the stale temp is removed by the next save");
     let (back, _) = loaded(&store, &profile()).unwrap();
     assert_eq!(back.access_token.expose(), "newer");
@@ -300,7 +337,10 @@ fn a_corrupt_or_hostile_index_reads_as_signed_out() {
     fs::write(&index, entry(TENANT, ADELE, "\\u001b]52;c;AAAA\\u0007evil")).unwrap();
     let status = store.status(&profile()).unwrap();
     assert!(!status.username.as_str().contains('\u{1b}'));
-    assert!(loaded(&store, &profile()).is_some(), "ids are sound, so the file loads");
+    assert!(
+        loaded(&store, &profile()).is_some(),
+        "ids are sound, so the file loads"
+    );
 }
 
 #[test]
@@ -340,12 +380,25 @@ fn remove_forgets_one_profile_in_both_stores() {
 
     let removed = store.remove(&profile()).unwrap();
     let said: Vec<String> = removed.iter().map(ToString::to_string).collect();
-    assert!(said.contains(&"the tokens of adele@contoso.com from the system keyring".to_owned()), "{said:?}");
-    assert!(said.iter().any(|s| s.starts_with("the tokens of adele@contoso.com from file ")), "{said:?}");
+    assert!(
+        said.contains(&"the tokens of adele@contoso.com from the system keyring".to_owned()),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|s| s.starts_with("the tokens of adele@contoso.com from file ")),
+        "{said:?}"
+    );
     assert!(loaded(&store, &profile()).is_none());
     assert!(!token_file(&dir, &profile(), ADELE).exists());
-    assert!(loaded(&store, &other_profile()).is_some(), "the other profile is untouched");
-    assert!(store.remove(&profile()).unwrap().is_empty(), "a second remove finds nothing");
+    assert!(
+        loaded(&store, &other_profile()).is_some(),
+        "the other profile is untouched"
+    );
+    assert!(
+        store.remove(&profile()).unwrap().is_empty(),
+        "a second remove finds nothing"
+    );
 }
 
 #[test]
@@ -356,15 +409,23 @@ fn remove_all_removes_indexed_accounts_and_strays() {
     let auto = store(TokenStoreKind::Auto, &dir, &keyring);
     let file = store(TokenStoreKind::File, &dir, &keyring);
     auto.save(&profile(), &adele()).unwrap();
-    file.save(&other_profile(), &signin(BOB, "bob@contoso.com", "b")).unwrap();
+    file.save(&other_profile(), &signin(BOB, "bob@contoso.com", "b"))
+        .unwrap();
     // Strays the index does not name: a lost index's keyring entry and token file, and a torn temp.
     let stray_key = "00000000000000ff";
     keyring
-        .set(&format!("{stray_key}/{TENANT}.{ADELE}"), &record::encode(stray_key, &adele()))
+        .set(
+            &format!("{stray_key}/{TENANT}.{ADELE}"),
+            &record::encode(stray_key, &adele()),
+        )
         .unwrap();
     keyring.set("not-ours", b"x").unwrap();
     let tokens = dir.join("tokens");
-    fs::write(tokens.join(format!("{stray_key}-{TENANT}.{BOB}.json")), b"garbage").unwrap();
+    fs::write(
+        tokens.join(format!("{stray_key}-{TENANT}.{BOB}.json")),
+        b"garbage",
+    )
+    .unwrap();
     let temp = tokens.join(format!(".{stray_key}-{TENANT}.{BOB}.json.1-0.tmp"));
     fs::write(&temp, b"torn").unwrap();
     fs::write(tokens.join("notes.txt"), b"mine").unwrap();
@@ -372,12 +433,29 @@ fn remove_all_removes_indexed_accounts_and_strays() {
     let removed = auto.remove_all().unwrap();
     let said: Vec<String> = removed.iter().map(ToString::to_string).collect();
     assert_eq!(removed.len(), 4, "{said:?}");
-    assert!(said.iter().any(|s| s.starts_with("the tokens of bob@contoso.com from file ")), "{said:?}");
-    assert!(said.iter().any(|s| s.starts_with("the tokens of an unknown account from file")), "{said:?}");
-    assert_eq!(said.iter().filter(|s| s.ends_with("from the system keyring")).count(), 2, "{said:?}");
+    assert!(
+        said.iter()
+            .any(|s| s.starts_with("the tokens of bob@contoso.com from file ")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|s| s.starts_with("the tokens of an unknown account from file")),
+        "{said:?}"
+    );
+    assert_eq!(
+        said.iter()
+            .filter(|s| s.ends_with("from the system keyring"))
+            .count(),
+        2,
+        "{said:?}"
+    );
     assert_eq!(keyring.users(), ["not-ours"], "only teamboard's entries go");
     assert!(!temp.exists());
-    assert!(tokens.join("notes.txt").exists(), "other files are left alone");
+    assert!(
+        tokens.join("notes.txt").exists(),
+        "other files are left alone"
+    );
     assert!(!dir.join("accounts.json").exists());
     assert!(loaded(&auto, &profile()).is_none() && loaded(&auto, &other_profile()).is_none());
     assert!(auto.remove_all().unwrap().is_empty());
@@ -392,9 +470,15 @@ fn auto_uses_the_keyring_when_it_works_and_keeps_no_file() {
     let saved = store.save(&profile(), &adele()).unwrap();
     assert_eq!((saved.kind, saved.warning), (StoreKind::Keyring, None));
     assert_eq!(saved.location.as_str(), "the system keyring");
-    assert_eq!(keyring.users(), [format!("{}/{TENANT}.{ADELE}", profile().key())]);
+    assert_eq!(
+        keyring.users(),
+        [format!("{}/{TENANT}.{ADELE}", profile().key())]
+    );
     assert!(!token_file(&dir, &profile(), ADELE).exists());
-    assert_eq!(loaded(&store, &profile()).unwrap(), (adele(), StoreKind::Keyring));
+    assert_eq!(
+        loaded(&store, &profile()).unwrap(),
+        (adele(), StoreKind::Keyring)
+    );
 }
 
 #[test]
@@ -406,16 +490,34 @@ fn auto_without_a_keyring_keeps_tokens_in_a_file_with_one_warning() {
     let saved = store.save(&profile(), &adele()).unwrap();
     assert_eq!(saved.kind, StoreKind::File);
     let warning = saved.warning.unwrap();
-    assert!(warning.as_str().starts_with("no usable keyring (no session bus); tokens are kept in "), "{warning}");
-    assert!(warning.as_str().ends_with(".json, readable only by you"), "{warning}");
+    assert!(
+        warning
+            .as_str()
+            .starts_with("no usable keyring (no session bus); tokens are kept in "),
+        "{warning}"
+    );
+    assert!(
+        warning.as_str().ends_with(".json, readable only by you"),
+        "{warning}"
+    );
     let calls = broken.calls.load(Ordering::SeqCst);
-    assert_eq!(loaded(&store, &profile()).unwrap(), (adele(), StoreKind::File));
-    assert_eq!(broken.calls.load(Ordering::SeqCst), calls, "a file account loads without the keyring");
+    assert_eq!(
+        loaded(&store, &profile()).unwrap(),
+        (adele(), StoreKind::File)
+    );
+    assert_eq!(
+        broken.calls.load(Ordering::SeqCst),
+        calls,
+        "a file account loads without the keyring"
+    );
 
     // The keyring comes back: the next save moves the tokens there and the file goes.
     let keyring = FakeKeyring::working();
     let store = self::store(TokenStoreKind::Auto, &dir, &keyring);
-    assert_eq!(store.save(&profile(), &adele()).unwrap().kind, StoreKind::Keyring);
+    assert_eq!(
+        store.save(&profile(), &adele()).unwrap().kind,
+        StoreKind::Keyring
+    );
     assert!(!token_file(&dir, &profile(), ADELE).exists());
 }
 
@@ -423,7 +525,11 @@ fn auto_without_a_keyring_keeps_tokens_in_a_file_with_one_warning() {
 fn keyring_without_a_keyring_is_a_clear_error_and_nothing_is_saved() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = data_dir(&tmp);
-    let store = store(TokenStoreKind::Keyring, &dir, &FakeKeyring::broken("collection is locked"));
+    let store = store(
+        TokenStoreKind::Keyring,
+        &dir,
+        &FakeKeyring::broken("collection is locked"),
+    );
     let e = store.save(&profile(), &adele()).unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -437,13 +543,22 @@ fn keyring_without_a_keyring_is_a_clear_error_and_nothing_is_saved() {
 fn reading_from_a_keyring_that_became_unusable_says_what_to_do() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = data_dir(&tmp);
-    store(TokenStoreKind::Auto, &dir, &FakeKeyring::working()).save(&profile(), &adele()).unwrap();
+    store(TokenStoreKind::Auto, &dir, &FakeKeyring::working())
+        .save(&profile(), &adele())
+        .unwrap();
     let store = store(TokenStoreKind::Auto, &dir, &FakeKeyring::broken("locked"));
     let e = store.load(&profile()).unwrap_err();
-    assert!(e.to_string().starts_with("could not read the tokens from the system keyring (locked); unlock it"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("could not read the tokens from the system keyring (locked); unlock it"),
+        "{e}"
+    );
     let e = store.remove(&profile()).unwrap_err();
     assert!(matches!(e, StoreError::Keyring { .. }), "{e}");
-    assert!(store.status(&profile()).is_some(), "an account whose tokens could not be removed stays known");
+    assert!(
+        store.status(&profile()).is_some(),
+        "an account whose tokens could not be removed stays known"
+    );
 }
 
 #[test]
@@ -488,9 +603,14 @@ fn a_second_lock_waits_until_the_first_is_dropped() {
     drop(first);
     assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(true));
     let second = waiter.join().unwrap().unwrap();
-    let e = store.lock(&profile(), Duration::from_millis(30)).unwrap_err();
+    let e = store
+        .lock(&profile(), Duration::from_millis(30))
+        .unwrap_err();
     assert!(matches!(e, StoreError::Busy { .. }));
-    assert!(e.to_string().starts_with("another teamboard is signing in"), "{e}");
+    assert!(
+        e.to_string().starts_with("another teamboard is signing in"),
+        "{e}"
+    );
     drop(second);
 }
 
@@ -502,7 +622,9 @@ fn a_symlink_at_the_lock_path_is_refused() {
     let victim = tmp.path().join("victim");
     fs::write(&victim, b"precious").unwrap();
     std::os::unix::fs::symlink(&victim, dir.join(format!("{}.lock", profile().key()))).unwrap();
-    let e = file_store(&dir).lock(&profile(), Duration::ZERO).unwrap_err();
+    let e = file_store(&dir)
+        .lock(&profile(), Duration::ZERO)
+        .unwrap_err();
     assert!(matches!(e, StoreError::Symlink { .. }), "{e}");
     assert_eq!(fs::read(&victim).unwrap(), b"precious");
 }
@@ -519,9 +641,15 @@ fn a_keyring_that_never_answers_is_given_up_on_and_then_skipped() {
         .unwrap_err();
     assert!(e.0.as_str().contains("did not answer"), "{}", e.0);
     let again = bounded.run(|| Ok(1)).unwrap_err();
-    assert_eq!(again.0, e.0, "later calls fail at once, without a new thread");
+    assert_eq!(
+        again.0, e.0,
+        "later calls fail at once, without a new thread"
+    );
     release.send(()).unwrap();
-    assert_eq!(Bounded::new(Duration::from_secs(30)).run(|| Ok(7)).unwrap(), 7);
+    assert_eq!(
+        Bounded::new(Duration::from_secs(30)).run(|| Ok(7)).unwrap(),
+        7
+    );
 }
 
 #[test]
@@ -537,11 +665,18 @@ fn no_token_in_debug_display_errors_or_logs_of_records() {
     let loaded = store.load(&profile()).unwrap();
     let removed = store.remove(&profile()).unwrap();
     let errors = [
-        StoreError::KeyringUnavailable { reason: SafeText::line("r") },
-        StoreError::Keyring { action: "read the tokens from", reason: SafeText::line("r") },
+        StoreError::KeyringUnavailable {
+            reason: SafeText::line("r"),
+        },
+        StoreError::Keyring {
+            action: "read the tokens from",
+            reason: SafeText::line("r"),
+        },
         StoreError::file("write", &dir, &std::io::Error::other("denied")),
         StoreError::symlink(&dir),
-        StoreError::Busy { path: SafeText::line("p") },
+        StoreError::Busy {
+            path: SafeText::line("p"),
+        },
         StoreError::Account { what: "tenant id" },
     ];
     let shown = [
@@ -554,12 +689,19 @@ fn no_token_in_debug_display_errors_or_logs_of_records() {
         format!("{removed:?} {}", removed[0]),
         format!("{store:?} {:?} {}", profile(), StoreKind::File),
         format!("{errors:?}"),
-        errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
     ];
     for text in &shown {
         assert!(!text.contains("SECRET"), "a token in {text}");
     }
-    assert!(shown[0].contains("adele@contoso.com"), "Debug still shows the account");
+    assert!(
+        shown[0].contains("adele@contoso.com"),
+        "Debug still shows the account"
+    );
 
     // A record whose token sits where a number belongs: the decode error must not quote it.
     let id = record::AccountId::of(&signin.account).unwrap();
@@ -575,7 +717,12 @@ fn no_token_in_debug_display_errors_or_logs_of_records() {
 fn accounts_with_ids_that_could_escape_a_path_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let store = file_store(&data_dir(&tmp));
-    for (tenant, object) in [("../x", ADELE), (TENANT, "a.b"), (TENANT, ""), (TENANT, "a\0b")] {
+    for (tenant, object) in [
+        ("../x", ADELE),
+        (TENANT, "a.b"),
+        (TENANT, ""),
+        (TENANT, "a\0b"),
+    ] {
         let mut s = adele();
         s.account.tenant_id = tenant.into();
         s.account.object_id = object.into();
