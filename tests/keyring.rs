@@ -1,6 +1,7 @@
-//! The token store against a real Secret Service: a private D-Bus session bus and an unlocked
-//! gnome-keyring started for the test, with the store run in a child process (this binary again)
-//! that has the bus's address, since the crate forbids the `unsafe` of `set_var`.
+//! The token store against a real Secret Service: a private D-Bus session bus and a gnome-keyring
+//! (unlocked, or locked with nothing to prompt) started for the test, with the store run in a child
+//! process (this binary again) that has the bus's address, since the crate forbids the `unsafe` of
+//! `set_var`.
 //!
 //! Without dbus-daemon, dbus-send or gnome-keyring-daemon these tests print a loud SKIPPED line and
 //! pass, unless `TEAMBOARD_KEYRING=require`. Waiting is a bounded poll, never a timing assertion.
@@ -54,7 +55,7 @@ fn daemons_installed() -> bool {
     false
 }
 
-/// A private session bus with an unlocked gnome-keyring on it, both killed on drop.
+/// A private session bus with gnome-keyring on it, both killed on drop.
 struct Session {
     bus: Child,
     keyring: Child,
@@ -64,10 +65,11 @@ struct Session {
 }
 
 impl Session {
-    fn start() -> Session {
+    /// Locked: no login keyring was unlocked, and nothing on the bus can show an unlock prompt.
+    fn start(unlocked: bool) -> Session {
         let dir = tempfile::tempdir().unwrap();
         let (bus, address, stdout) = start_bus(dir.path());
-        let keyring = start_keyring(dir.path(), &address);
+        let keyring = start_keyring(dir.path(), &address, unlocked);
         let session = Session {
             bus,
             keyring,
@@ -159,14 +161,15 @@ fn start_bus(dir: &Path) -> (Child, String, BufReader<ChildStdout>) {
     (bus, address, stdout)
 }
 
-/// gnome-keyring's Secret Service, its login keyring created and unlocked with a password on stdin,
-/// in directories of the test's own (never the user's keyrings).
-fn start_keyring(dir: &Path, address: &str) -> Child {
+/// gnome-keyring's Secret Service, when `unlocked` with its login keyring created and unlocked with a
+/// password on stdin, in directories of the test's own (never the user's keyrings).
+fn start_keyring(dir: &Path, address: &str, unlocked: bool) -> Child {
     let run = dir.join("run");
     std::fs::create_dir_all(&run).unwrap();
     std::fs::set_permissions(&run, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
     let mut keyring = Command::new("gnome-keyring-daemon")
-        .args(["--foreground", "--unlock", "--components=secrets"])
+        .args(["--foreground", "--components=secrets"])
+        .args(unlocked.then_some("--unlock"))
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", dir.join("home"))
@@ -180,7 +183,9 @@ fn start_keyring(dir: &Path, address: &str) -> Child {
         .spawn()
         .unwrap();
     let mut stdin = keyring.stdin.take().unwrap();
-    stdin.write_all(b"test-keyring-password").unwrap();
+    if unlocked {
+        stdin.write_all(b"test-keyring-password").unwrap();
+    }
     drop(stdin);
     keyring
 }
@@ -241,11 +246,27 @@ fn tokens_round_trip_through_a_real_secret_service() {
     if !daemons_installed() {
         return;
     }
-    let session = Session::start();
+    let session = Session::start(true);
     let data = tempfile::tempdir().unwrap();
     run_child(
         "keyring_child",
         "KEYRING CHILD PASSED",
+        &[(CHILD, data.path())],
+        &session.address,
+    );
+    drop(session);
+}
+
+#[test]
+fn auto_falls_back_to_a_file_when_the_keyring_is_locked() {
+    if !daemons_installed() {
+        return;
+    }
+    let session = Session::start(false);
+    let data = tempfile::tempdir().unwrap();
+    run_child(
+        "fallback_child",
+        "FALLBACK CHILD PASSED",
         &[(CHILD, data.path())],
         &session.address,
     );
@@ -325,9 +346,9 @@ fn keyring_child() {
     println!("KEYRING CHILD PASSED");
 }
 
-/// The fallback half: runs only in the child, whose session bus address leads nowhere.
+/// The fallback half: runs only in the child, whose session bus leads nowhere or to a locked keyring.
 #[test]
-#[ignore = "run by auto_falls_back_to_a_file_when_the_bus_is_not_there in a child process"]
+#[ignore = "run by the auto_falls_back_to_a_file tests in a child process"]
 fn fallback_child() {
     let Some(dir) = child_dir() else { return };
     let auto = TokenStore::new(TokenStoreKind::Auto, dir.clone());
@@ -339,6 +360,7 @@ fn fallback_child() {
             && warning.as_str().ends_with(".json, readable only by you"),
         "{warning}"
     );
+    println!("warning: {warning}");
     assert!(dir.join("tokens").read_dir().unwrap().count() == 1);
     assert_eq!(
         auto.load(&profile()).unwrap(),

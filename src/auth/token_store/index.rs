@@ -3,17 +3,26 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::error::shown;
 use super::record::{self, AccountId, is_profile_key};
-use super::{Profile, StoreError, StoreKind, StoredSignIn};
+use super::{Profile, StoreError, StoreKind, StoreLock, StoredSignIn};
 use crate::store::file::{self as private_file, ReadError};
 
 pub(super) const FILE: &str = "accounts.json";
 const VERSION: u32 = 1;
+/// The index is read and rewritten under this lock, held for milliseconds (or a logout's keyring calls).
+const LOCK: &str = "accounts.lock";
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// Serialises read-modify-write of the index across processes (profiles have locks of their own).
+pub(super) fn lock(dir: &Path) -> Result<StoreLock, StoreError> {
+    super::lock::acquire(dir, LOCK, LOCK_WAIT)
+}
 
 #[derive(Serialize, Deserialize, Default)]
 pub(super) struct Index {
