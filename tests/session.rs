@@ -286,7 +286,12 @@ async fn the_browser_flow_signs_in_through_the_loopback_redirect() {
 fn ureq_like_get(url: &str) -> String {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://").unwrap();
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let (host, path) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    let path = if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("/{path}")
+    };
     let mut stream = std::net::TcpStream::connect(host).unwrap();
     write!(
         stream,
