@@ -60,7 +60,7 @@ pub enum Scenario {
 
 #[derive(Debug, Clone, Default, Args)]
 pub struct LoginArgs {
-    /// Sign in in a browser (the default on a desktop; answered on http://localhost)
+    /// Sign in in a browser (the default on a desktop; answered on <http://localhost>)
     #[arg(long, conflicts_with_all = ["device_code", "status"])]
     pub browser: bool,
     /// Sign in by entering a code on any device (the default over ssh or without a display)

@@ -118,7 +118,7 @@ async fn status(config: &Config, env: &dyn Env) -> Result<(), Failure> {
     let Some((signin, kind)) = loaded else {
         let mut line = String::from("not signed in: run `teamboard login`");
         if std::env::var_os(TOKEN_VAR).is_some() {
-            line.push_str(&format!(" ({TOKEN_VAR} is set and is used instead)"));
+            line = format!("{line} ({TOKEN_VAR} is set and is used instead)");
         }
         return Err(Failure::new(Exit::SignIn, line));
     };

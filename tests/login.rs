@@ -247,7 +247,7 @@ async fn the_placeholder_client_id_says_how_to_register() {
     let t = tenant(options()).await;
     let text_config = std::fs::read_to_string(&t.config)
         .unwrap()
-        .replace(&t.sim.client_id(), "00000000-0000-0000-0000-000000000000");
+        .replace(t.sim.client_id(), "00000000-0000-0000-0000-000000000000");
     std::fs::write(&t.config, text_config).unwrap();
     let out = t.run(t.command(&["login", "--device-code"])).await;
     assert_eq!(out.status.code(), Some(2));

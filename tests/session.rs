@@ -45,7 +45,7 @@ fn session(sim: &Arc<Sim>, dir: &std::path::Path) -> Session {
     Session::new(
         entra(sim),
         Arc::new(TokenStore::new(TokenStoreKind::File, dir.to_path_buf())),
-        Profile::new(AUTHORITY, &sim.client_id()),
+        Profile::new(AUTHORITY, sim.client_id()),
         "organizations".into(),
         scopes(),
     )
@@ -204,7 +204,7 @@ async fn a_refresh_that_needs_consent_keeps_the_sign_in() {
             TokenStoreKind::File,
             dir.path().to_path_buf(),
         )),
-        Profile::new(AUTHORITY, &sim.client_id()),
+        Profile::new(AUTHORITY, sim.client_id()),
         "organizations".into(),
         teamboard::auth::scopes::delegated(&config),
     );

@@ -1,5 +1,5 @@
 //! The browser flow: authorization code with PKCE (S256) and a loopback redirect. teamboard listens
-//! on `http://localhost:{port}` (127.0.0.1 and ::1, a port the system picks), opens the sign-in page
+//! on `http://localhost:{port}` (127.0.0.1 and `::1`, a port the system picks), opens the sign-in page
 //! in a browser, serves the one redirect that carries its `state`, and trades the code for tokens.
 
 mod listener;

@@ -176,8 +176,7 @@ impl Entra {
     pub fn new(auth: &AuthConfig, transport: Arc<dyn Transport>) -> Result<Self, AuthError> {
         if auth.client_id.trim() == PLACEHOLDER_CLIENT_ID {
             return Err(AuthError::Setup(SafeText::line(&format!(
-                "[auth] client_id is the placeholder {PLACEHOLDER_CLIENT_ID}, so no sign-in is possible: {}",
-                REGISTER_HINT
+                "[auth] client_id is the placeholder {PLACEHOLDER_CLIENT_ID}, so no sign-in is possible: {REGISTER_HINT}"
             ))));
         }
         Ok(Self {

@@ -24,10 +24,9 @@ impl Flow {
             Flow::Browser
         } else if device_code {
             Flow::DeviceCode
-        } else if set("BROWSER") {
-            Flow::Browser
-        } else if (cfg!(target_os = "macos") || set("DISPLAY") || set("WAYLAND_DISPLAY"))
-            && !set("SSH_CONNECTION")
+        } else if set("BROWSER")
+            || ((cfg!(target_os = "macos") || set("DISPLAY") || set("WAYLAND_DISPLAY"))
+                && !set("SSH_CONNECTION"))
         {
             Flow::Browser
         } else {

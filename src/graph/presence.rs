@@ -334,10 +334,8 @@ fn merge(asked: &[UserId], parts: Vec<Part>, read: &mut PresenceRead) -> Result<
             }
         }
     }
-    if !any_success {
-        if let Some(e) = first_error {
-            return Err(e);
-        }
+    if !any_success && let Some(e) = first_error {
+        return Err(e);
     }
     read.partial_error = first_error;
     // Stable, so of two answers for one id the later one is kept unless it is older.

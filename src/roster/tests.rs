@@ -34,12 +34,12 @@ fn answer_batch(body: &[u8], throttle_first: Option<&AtomicUsize>) -> String {
         );
         let name = url.trim_start_matches("/users/").split('?').next().unwrap();
         let id = r["id"].clone();
-        if let Some(left) = throttle_first {
-            if left.load(Ordering::SeqCst) > 0 {
-                left.fetch_sub(1, Ordering::SeqCst);
-                responses.push(serde_json::json!({"id": id, "status": 429, "headers": {"Retry-After": "2"}, "body": {"error": {"code": "TooManyRequests"}}}));
-                continue;
-            }
+        if let Some(left) = throttle_first
+            && left.load(Ordering::SeqCst) > 0
+        {
+            left.fetch_sub(1, Ordering::SeqCst);
+            responses.push(serde_json::json!({"id": id, "status": 429, "headers": {"Retry-After": "2"}, "body": {"error": {"code": "TooManyRequests"}}}));
+            continue;
         }
         if name.starts_with("gone") {
             responses.push(serde_json::json!({"id": id, "status": 404, "body": {"error": {"code": "Request_ResourceNotFound", "message": "gone"}}}));

@@ -165,10 +165,9 @@ async fn run_step(routes: axum::Router, step: Step, outer: &Request<()>) -> Valu
         if matches!(
             name.as_str(),
             "content-type" | "retry-after" | "location" | "cache-control"
-        ) {
-            if let Ok(v) = value.to_str() {
-                headers.insert(header_name(name), v.into());
-            }
+        ) && let Ok(v) = value.to_str()
+        {
+            headers.insert(header_name(name), v.into());
         }
     }
     let mut answer = json!({ "id": step.id, "status": parts.status.as_u16(), "headers": headers });

@@ -274,13 +274,13 @@ pub(crate) async fn members(
     let mut value = Vec::with_capacity(top.min(size as usize));
     while position < end && value.len() < top {
         if position < size {
-            if sim.tenant.is_member(kind, position) {
-                if let Some(person) = sim.person(position) {
-                    let mut obj = Map::new();
-                    obj.insert("@odata.type".into(), "#microsoft.graph.user".into());
-                    obj.extend(user_object(&person, select.as_deref()));
-                    value.push(Value::Object(obj));
-                }
+            if sim.tenant.is_member(kind, position)
+                && let Some(person) = sim.person(position)
+            {
+                let mut obj = Map::new();
+                obj.insert("@odata.type".into(), "#microsoft.graph.user".into());
+                obj.extend(user_object(&person, select.as_deref()));
+                value.push(Value::Object(obj));
             }
         } else if let Some(g) = nested {
             value.push(Value::Object(group_object(&sim, g, select.as_deref())));

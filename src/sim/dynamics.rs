@@ -142,7 +142,7 @@ fn plan(seed: u64, index: u32, day: i64) -> Plan {
 }
 
 fn location(seed: u64, index: u32, day: i64, ooo: bool) -> Option<GenLocation> {
-    if hash(&[seed, u64::from(index), 0x10]) % 5 == 0 {
+    if hash(&[seed, u64::from(index), 0x10]).is_multiple_of(5) {
         return None; // this person's tenant never reports a work location
     }
     if ooo {
@@ -184,7 +184,7 @@ pub(crate) fn base(seed: u64, index: u32, offset_minutes: i32, t_ms: i64) -> Bas
     let weekday = (day + 3).rem_euclid(7); // 1970-01-01 was a Thursday; 0 = Monday
     let week = (day + 3).div_euclid(7);
     let idx = u64::from(index);
-    let modern = hash(&[seed, idx, 0x30]) % 8 == 0;
+    let modern = hash(&[seed, idx, 0x30]).is_multiple_of(8);
     let week_hash = hash(&[seed, idx, week as u64, 0x00F]);
     let ooo = week_hash % 100 < 6;
     let week_start_ms = at(-weekday * DAY);
@@ -217,7 +217,7 @@ pub(crate) fn base(seed: u64, index: u32, offset_minutes: i32, t_ms: i64) -> Bas
     if ooo {
         // On leave, but some check mail for a while in the morning.
         let window = (10 * HOUR, 10 * HOUR + 45 * MIN);
-        if hash(&[seed, idx, day as u64, 0xC4]) % 3 == 0 && sod >= window.0 {
+        if hash(&[seed, idx, day as u64, 0xC4]).is_multiple_of(3) && sod >= window.0 {
             let inside = sod < window.1;
             if inside {
                 base.state = State::OutOfOfficeAvailable;
@@ -242,7 +242,7 @@ pub(crate) fn base(seed: u64, index: u32, offset_minutes: i32, t_ms: i64) -> Bas
             text: STATUS_MESSAGES[(daily >> 8) as usize % STATUS_MESSAGES.len()],
             published_ms: at(plan.start),
             expires_ms: Some(at(plan.end)),
-            utc: (daily >> 20) % 4 == 0,
+            utc: (daily >> 20).is_multiple_of(4),
         });
     }
     base

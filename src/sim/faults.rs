@@ -229,7 +229,7 @@ impl Faults {
         let mut state = lock(&self.state);
         state.1 += 1;
         let count = state.1;
-        if config.throttle_every > 0 && count % u64::from(config.throttle_every) == 0 {
+        if config.throttle_every > 0 && count.is_multiple_of(u64::from(config.throttle_every)) {
             plan.status = Some(StatusFault::Throttled(config.retry_after.header_value()));
         } else if config.fail_rate > 0.0 && state.0.random_bool(config.fail_rate.clamp(0.0, 1.0)) {
             let status = match config.server_error {

@@ -188,19 +188,18 @@ async fn before(
         }
         None => {}
     }
-    if kind.is_presence_read() {
-        if let Some(limiter) = &sim.limiter {
-            if let Err(wait) = limiter.admit() {
-                let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-                return Err(GraphError::new(
+    if kind.is_presence_read()
+        && let Some(limiter) = &sim.limiter
+        && let Err(wait) = limiter.admit()
+    {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        return Err(GraphError::new(
                     StatusCode::TOO_MANY_REQUESTS,
                     "TooManyRequests",
                     "Too many requests. The presence request limit for this application in this tenant was exceeded.",
                 )
                 .with_retry_after(Some(secs.max(1).to_string()))
                 .into());
-            }
-        }
     }
     match plan.not_offered {
         Some(NotOffered::NotFound) => {

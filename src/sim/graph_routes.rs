@@ -150,10 +150,10 @@ async fn presences_by_user_id(
             ))
         })?;
         // Unknown ids are simply left out of the answer.
-        if let Some(index) = sim.tenant.resolve(id) {
-            if seen.insert(index) {
-                indices.push(index);
-            }
+        if let Some(index) = sim.tenant.resolve(id)
+            && seen.insert(index)
+        {
+            indices.push(index);
         }
     }
     // Graph answers in its own order: match by id, never by position.

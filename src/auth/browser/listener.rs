@@ -33,7 +33,7 @@ pub struct Listener {
 }
 
 impl Listener {
-    /// 127.0.0.1 on a port the system picks, and ::1 on the same port where the system has IPv6:
+    /// 127.0.0.1 on a port the system picks, and `::1` on the same port where the system has IPv6:
     /// `localhost` may resolve to either.
     pub async fn bind() -> io::Result<Self> {
         let v4 = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
