@@ -517,6 +517,15 @@ fn quit_suspend_resume_and_signals() {
         app.update(Msg::Terminate(Signal::Hangup), now).as_slice(),
         [Effect::Terminate(129)]
     ));
+    assert!(matches!(
+        app.update(Msg::Terminate(Signal::Interrupt), now)
+            .as_slice(),
+        [Effect::Terminate(130)]
+    ));
+    assert!(matches!(
+        app.update(Msg::Terminate(Signal::Quit), now).as_slice(),
+        [Effect::Terminate(131)]
+    ));
     let release = KeyEvent::new_with_kind(
         KeyCode::Char('q'),
         KeyModifiers::NONE,
