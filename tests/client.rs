@@ -162,6 +162,32 @@ mod throttling {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_429_without_a_usable_retry_after_gets_one_retry_then_fails_without_a_time() {
+        for value in [
+            RetryAfter::Missing,
+            RetryAfter::Raw("-1".into()),
+            RetryAfter::Raw("garbage".into()),
+        ] {
+            let sim = sim(10);
+            sim.faults().update(|f| {
+                f.throttle_every = 1;
+                f.retry_after = value.clone();
+            });
+            let c = client(&sim);
+            let e = c.presences(&ids(&sim)).await.unwrap_err();
+            assert!(e.is_throttled(), "{value:?}: {e:?}");
+            assert_eq!(sim.counts().total, 2, "{value:?}: one request, one retry");
+            // Only Graph's own word sets a time: our short backoff is not passed off as one.
+            assert_eq!(e.retry_after(), None, "{value:?}");
+            assert_eq!(e.paused_until(), None, "{value:?}");
+            assert_eq!(c.paused_until(), None, "{value:?}");
+            let line = e.user_line();
+            assert!(!line.contains("paused for"), "{value:?}: {line}");
+            assert!(line.contains("throttling"), "{value:?}: {line}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn minutes_and_http_dates_pause_every_call_until_they_pass() {
         for (value, want) in [
             (RetryAfter::Seconds(120), Duration::from_secs(120)),

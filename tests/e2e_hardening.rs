@@ -92,12 +92,6 @@ impl Pane {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "t"];
-        args.extend_from_slice(keys);
-        assert!(self.tmux(&args).status.success());
-    }
-
     /// Waits until `ok` holds for the screen; panics with the screen after `WAIT`.
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
@@ -128,10 +122,6 @@ impl Pane {
         (status, screen)
     }
 
-    fn exited(&self) -> bool {
-        self.screen().contains("EXIT=")
-    }
-
     /// teamboard's pid: the child of the pane's shell.
     fn pid(&self) -> String {
         let shell = self.format("#{pane_pid}");
@@ -152,17 +142,17 @@ impl Pane {
             std::thread::sleep(Duration::from_millis(25));
         }
     }
-
-    fn kill(&self, signal: &str, pid: &str) {
-        let sent = Command::new("kill").args([signal, pid]).status().unwrap();
-        assert!(sent.success(), "kill {signal} {pid}");
-    }
 }
 
 impl Drop for Pane {
     fn drop(&mut self) {
         let _ = self.tmux(&["kill-server"]);
     }
+}
+
+fn kill(signal: &str, pid: &str) {
+    let sent = Command::new("kill").args([signal, pid]).status().unwrap();
+    assert!(sent.success(), "kill {signal} {pid}");
 }
 
 /// Cards are on screen: a rounded or selected card border and an availability word.
@@ -194,7 +184,7 @@ fn ends_on_signal(signal: &str, code: &str) {
     let pane = Pane::board("--demo", 100, 40);
     pane.wait_for("cards", has_cards);
     let pid = pane.pid();
-    pane.kill(signal, &pid);
+    kill(signal, &pid);
     // Gone within the 2-second watchdog (polled, with slack for a loaded machine).
     let proc = PathBuf::from(format!("/proc/{pid}"));
     let start = Instant::now();

@@ -6,10 +6,14 @@
 //! - Retried (at most `max_retries`, backoff with full jitter, or Graph's Retry-After): 429, 503, 504
 //!   and connection errors (refused, reset). Not retried: a timeout (a stalled body or a silent server
 //!   already cost `timeout`; the next refresh comes soon), other statuses, redirects (never followed).
-//! - A Retry-After (or a 429 without one: our backoff) pauses every call of this client. A call that
-//!   starts while paused returns `Throttled { until }` at once, sending nothing, so the board can show
-//!   "throttled until hh:mm". Inside a call, a pause of up to `MAX_INLINE_WAIT` (10 s) is waited out;
-//!   a longer one ends the call as `Throttled`. A single wait is capped at `MAX_WAIT` (5 min).
+//! - A Retry-After pauses every call of this client. A call that starts while paused returns
+//!   `Throttled { until }` at once, sending nothing, so the board can show "throttled until hh:mm".
+//!   Inside a call, a pause of up to `MAX_INLINE_WAIT` (10 s) is waited out; a longer one ends the
+//!   call as `Throttled`. A single wait is capped at `MAX_WAIT` (5 min).
+//! - A 429 without a usable Retry-After (missing, negative, garbage) gets one retry per logical read
+//!   (`Calls`) after a short jittered wait; the next one ends the read as `Throttled` with no time.
+//!   Our own short wait is never passed off as Graph's: the board then backs off from its refresh
+//!   interval, instead of polling again within seconds.
 //! - 401: the token source refreshes once (single-flight there), the request is sent once more; a
 //!   failed refresh is `GraphError::Auth`, a second 401 is `Http { status: 401 }` (both exit 3).
 //! - Every URL is checked against the configured origin before the token is attached.
@@ -62,6 +66,27 @@ impl ClientOptions {
 
     pub fn from_config(graph: &crate::config::GraphConfig) -> Self {
         Self::new(graph.base_url.clone(), graph.timeout)
+    }
+}
+
+/// What one logical read (a team's presence, a resolution, a group's pages) has spent, shared by its
+/// concurrent requests.
+#[derive(Debug, Default)]
+pub(crate) struct Calls {
+    sent: AtomicU32,
+    /// The read's one retry after a 429 without a usable Retry-After is used up.
+    untimed_retry_used: AtomicBool,
+}
+
+impl Calls {
+    /// Requests this read handed to the transport, retries included.
+    pub(crate) fn sent(&self) -> u32 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    /// Takes the read's one retry after an untimed 429; `false` once it is taken.
+    pub(crate) fn take_untimed_retry(&self) -> bool {
+        !self.untimed_retry_used.swap(true, Ordering::Relaxed)
     }
 }
 
@@ -165,22 +190,20 @@ impl GraphClient {
     /// `GET /communications/presences/{id}`: a bare presence or `{"value":[one]}`, both accepted.
     pub async fn communications_presence(&self, id: &UserId) -> Result<Presence, GraphError> {
         self.check_fresh()?;
-        let calls = AtomicU32::new(0);
-        self.comms_presence(id, &calls).await
+        self.comms_presence(id, &Calls::default()).await
     }
 
     /// `GET /me` with the board's `$select`.
     pub async fn me(&self) -> Result<User, GraphError> {
         self.check_fresh()?;
-        let calls = AtomicU32::new(0);
-        self.get_json(&format!("/me?$select={USER_SELECT}"), &calls)
+        self.get_json(&format!("/me?$select={USER_SELECT}"), &Calls::default())
             .await
     }
 
     pub(crate) async fn comms_presence(
         &self,
         id: &UserId,
-        calls: &AtomicU32,
+        calls: &Calls,
     ) -> Result<Presence, GraphError> {
         let url = self.inner.base.join(&format!(
             "/communications/presences/{}",
@@ -192,9 +215,13 @@ impl GraphClient {
     }
 
     async fn get_presence(&self, path: &str) -> Result<Presence, GraphError> {
-        let calls = AtomicU32::new(0);
         let response = self
-            .send(Method::GET, &self.inner.base.join(path), None, &calls)
+            .send(
+                Method::GET,
+                &self.inner.base.join(path),
+                None,
+                &Calls::default(),
+            )
             .await?;
         parse_single_presence(response.body())
             .map_err(|e| malformed(response.body(), &e.to_string()))
@@ -204,7 +231,7 @@ impl GraphClient {
     pub(crate) async fn get_json<T: DeserializeOwned>(
         &self,
         path: &str,
-        calls: &AtomicU32,
+        calls: &Calls,
     ) -> Result<T, GraphError> {
         let response = self
             .send(Method::GET, &self.inner.base.join(path), None, calls)
@@ -217,7 +244,7 @@ impl GraphClient {
         match self.inner.gate.paused_at(Instant::now()) {
             Some(until) => Err(GraphError::Throttled {
                 retry_after: Some(until.saturating_duration_since(Instant::now())),
-                until,
+                until: Some(until),
             }),
             None => Ok(()),
         }
@@ -231,7 +258,7 @@ impl GraphClient {
             if left > MAX_INLINE_WAIT {
                 return Err(GraphError::Throttled {
                     retry_after: Some(left),
-                    until,
+                    until: Some(until),
                 });
             }
             tokio::time::sleep_until(until).await;
@@ -248,7 +275,7 @@ impl GraphClient {
         method: Method,
         url: &str,
         body: Option<Bytes>,
-        calls: &AtomicU32,
+        calls: &Calls,
     ) -> Result<http::Response<Bytes>, GraphError> {
         let inner = &*self.inner;
         let checked = inner.base.allows(url).map_err(GraphError::Refused)?;
@@ -264,7 +291,7 @@ impl GraphClient {
             self.wait_gate().await?;
             let request = self.build(&method, &uri, body.clone(), &token, retries)?;
             inner.requests.fetch_add(1, Ordering::Relaxed);
-            calls.fetch_add(1, Ordering::Relaxed);
+            calls.sent.fetch_add(1, Ordering::Relaxed);
             let started = Instant::now();
             let outcome = tokio::time::timeout(inner.timeout, inner.transport.send(request)).await;
             let elapsed_ms = started.elapsed().as_millis();
@@ -310,18 +337,34 @@ impl GraphClient {
             }
             if matches!(status.as_u16(), 429 | 503 | 504) {
                 let told = retry_after_of(&response);
+                let give_up = retries >= inner.max_retries;
+                if status == StatusCode::TOO_MANY_REQUESTS && told.is_none() {
+                    // Graph is throttling without saying for how long: one short retry per read,
+                    // then the caller backs off on its own scale (the board: its refresh interval).
+                    if give_up || !calls.take_untimed_retry() {
+                        warn!(%method, %path, "throttled (429) without a usable Retry-After; giving up this read");
+                        return Err(GraphError::Throttled {
+                            retry_after: None,
+                            until: None,
+                        });
+                    }
+                    let wait = inner.jitter.backoff(&inner.backoff, retries);
+                    warn!(%method, %path, wait_ms = wait.as_millis(), "throttled (429) without a usable Retry-After; retrying once");
+                    retries += 1;
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
                 let wait = told.unwrap_or_else(|| inner.jitter.backoff(&inner.backoff, retries));
                 let until = Instant::now() + wait;
-                // Graph's word (or, for a 429 without one, our backoff) pauses every call.
-                if told.is_some() || status == StatusCode::TOO_MANY_REQUESTS {
+                // Graph's word pauses every call.
+                if told.is_some() {
                     inner.gate.pause_until(until);
                 }
-                let give_up = retries >= inner.max_retries;
                 if status == StatusCode::TOO_MANY_REQUESTS && (give_up || wait > MAX_INLINE_WAIT) {
                     warn!(%method, %path, wait_ms = wait.as_millis(), "throttled (429), pausing all calls");
                     return Err(GraphError::Throttled {
                         retry_after: told,
-                        until: inner.gate.paused_at(Instant::now()).unwrap_or(until),
+                        until: Some(inner.gate.paused_at(Instant::now()).unwrap_or(until)),
                     });
                 }
                 if give_up || wait > MAX_INLINE_WAIT {

@@ -22,11 +22,12 @@ pub enum GraphError {
         message: Option<String>,
         request_id: Option<String>,
     },
-    /// Graph asked us to slow down; every call is paused until `until` (the shared gate).
+    /// Graph asked us to slow down. With a usable Retry-After every call is paused until `until` (the
+    /// shared gate); without one (`None`) nobody knows for how long, and the caller backs off.
     #[error("{}", self.user_line())]
     Throttled {
         retry_after: Option<Duration>,
-        until: Instant,
+        until: Option<Instant>,
     },
     /// Nothing (or nothing whole) came back, after the retries connection errors get.
     #[error("{}", self.user_line())]
@@ -79,7 +80,10 @@ impl GraphError {
                 }
                 line
             }
-            GraphError::Throttled { retry_after, until } => {
+            GraphError::Throttled { until: None, .. } => {
+                "Microsoft Graph is throttling this app without saying for how long; polling backs off and resumes by itself".into()
+            }
+            GraphError::Throttled { retry_after, until: Some(until) } => {
                 let left = until.saturating_duration_since(Instant::now()).max(retry_after.unwrap_or_default());
                 format!(
                     "Microsoft Graph is throttling this app; polling is paused for {}, then resumes by itself",
@@ -138,7 +142,7 @@ impl GraphError {
     /// The time every call is paused until, when throttled.
     pub fn paused_until(&self) -> Option<Instant> {
         match self {
-            GraphError::Throttled { until, .. } => Some(*until),
+            GraphError::Throttled { until, .. } => *until,
             _ => None,
         }
     }
@@ -322,7 +326,7 @@ mod tests {
         assert_eq!(GraphError::BadBaseUrl("x".into()).exit(), Exit::Usage);
         let t = GraphError::Throttled {
             retry_after: Some(Duration::from_secs(120)),
-            until: Instant::now() + Duration::from_secs(120),
+            until: Some(Instant::now() + Duration::from_secs(120)),
         };
         assert!(t.is_throttled());
         assert_eq!(t.retry_after(), Some(Duration::from_secs(120)));

@@ -301,6 +301,36 @@ fn throttling_pauses_polling_shows_until_when_and_refuses_r() {
 }
 
 #[test]
+fn throttled_without_retry_after_backs_off_from_the_interval_without_an_until_time() {
+    let (mut app, _, now) = ready(3);
+    app.update(key('r'), now);
+    let mut at = now;
+    for base in [30, 60, 120] {
+        app.update(failed(FailureKind::Throttled { retry_after: None }), at);
+        assert_eq!(
+            app.sync().throttled_until,
+            None,
+            "no time without Graph's word"
+        );
+        let next = app.schedule.next_poll().unwrap();
+        let wait = next - at.instant;
+        assert!(
+            wait >= Duration::from_secs(base) && wait <= Duration::from_secs(base).mul_f64(1.1),
+            "{wait:?} for {base} s"
+        );
+        assert!(
+            !has_poll(&app.update(key('r'), at.after(Duration::from_secs(1)))),
+            "r does not cut the backoff short"
+        );
+        at = Now {
+            instant: next,
+            utc: at.utc + jiff::SignedDuration::try_from(wait).unwrap(),
+        };
+        assert!(has_poll(&app.update(Msg::Deadline, at)));
+    }
+}
+
+#[test]
 fn signed_out_stops_polling_until_r() {
     let now = t0();
     let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);

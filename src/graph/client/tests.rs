@@ -134,7 +134,7 @@ async fn unusable_retry_after_values_fall_back_to_backoff() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn persistent_429s_end_as_throttled_after_three_retries() {
+async fn persistent_429s_without_retry_after_get_one_retry_and_no_until_time() {
     let script = Script::new(|_, _| {
         reply(
             429,
@@ -144,7 +144,23 @@ async fn persistent_429s_end_as_throttled_after_three_retries() {
     let c = client(&script, Tokens::new(false));
     let e = c.my_presence().await.unwrap_err();
     assert!(e.is_throttled(), "{e:?}");
+    assert_eq!(script.count(), 2);
+    assert_eq!(e.paused_until(), None);
+    assert_eq!(
+        c.paused_until(),
+        None,
+        "nothing Graph said pauses other calls"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn persistent_429s_with_a_short_retry_after_are_retried_three_times() {
+    let script = Script::new(|_, _| reply_with(429, &[("Retry-After", "2")], ""));
+    let c = client(&script, Tokens::new(false));
+    let e = c.my_presence().await.unwrap_err();
+    assert!(e.is_throttled(), "{e:?}");
     assert_eq!(script.count(), 4);
+    assert!(e.paused_until().is_some());
 }
 
 #[tokio::test(start_paused = true)]
