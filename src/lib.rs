@@ -11,6 +11,7 @@ pub mod logging;
 pub mod paths;
 pub mod presence_style;
 pub mod refresh;
+pub mod regular_file;
 pub mod roster;
 #[cfg(feature = "sim")]
 pub mod sim;
