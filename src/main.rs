@@ -24,8 +24,12 @@ fn main() -> ExitCode {
     // One hook for every command (the board's): restores the terminal if the board had it, prints one
     // sanitized line, exits 101 (DESIGN.md "Terminal contract").
     teamboard::tui::install_panic_hook();
-    let _logging = logging::init(logging::default_dir().as_deref());
+    let (_logging, log_refused) = logging::init(logging::default_dir().as_deref());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "teamboard started");
+    // Said once, on stderr, by commands only: the board's screen is no place for stray lines.
+    if let (Some(line), Some(_)) = (&log_refused, &cli.command) {
+        eprintln!("teamboard: warning: {line}");
+    }
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
