@@ -331,6 +331,63 @@ fn throttled_without_retry_after_backs_off_from_the_interval_without_an_until_ti
 }
 
 #[test]
+fn a_clean_poll_clears_an_earlier_polls_warning_but_keeps_what_is_still_true() {
+    let (mut app, r, now) = ready(3);
+    let warning = |app: &App| app.sync().warning.as_ref().map(|w| w.as_str().to_owned());
+    let with_malformed = |roster: &Arc<Roster>, malformed: usize| {
+        Msg::Polled(Box::new(Ok(PollData {
+            roster: Arc::clone(roster),
+            presences: everyone_available(roster)
+                .into_iter()
+                .map(Arc::new)
+                .collect(),
+            malformed,
+            problem: None,
+            min_interval: Duration::ZERO,
+        })))
+    };
+    let mut at = now;
+    let mut next = |app: &mut App| {
+        at = at.after(Duration::from_secs(31));
+        app.update(Msg::Deadline, at);
+        at
+    };
+    let t = next(&mut app);
+    app.update(with_malformed(&r, 1), t);
+    assert!(
+        warning(&app)
+            .unwrap()
+            .starts_with("1 presence answer(s) could not be read")
+    );
+    let t = next(&mut app);
+    app.update(with_malformed(&r, 0), t);
+    assert_eq!(warning(&app), None, "the first clean poll clears it");
+
+    // A member the roster could not resolve is re-reported by every poll: that warning stays.
+    let mut unresolved = (*r).clone();
+    unresolved.unresolved = vec![crate::roster::Unresolved {
+        configured: "ghost@example.com".into(),
+        reason: "not found in the directory".into(),
+    }];
+    let unresolved = Arc::new(unresolved);
+    let t = next(&mut app);
+    app.update(with_malformed(&unresolved, 2), t);
+    assert!(warning(&app).unwrap().starts_with("2 presence answer(s)"));
+    for _ in 0..2 {
+        let t = next(&mut app);
+        app.update(with_malformed(&unresolved, 0), t);
+        assert!(
+            warning(&app).unwrap().contains("ghost@example.com"),
+            "{:?}",
+            warning(&app)
+        );
+    }
+    let t = next(&mut app);
+    app.update(with_malformed(&r, 0), t);
+    assert_eq!(warning(&app), None, "resolved now: nothing left to say");
+}
+
+#[test]
 fn signed_out_stops_polling_until_r() {
     let now = t0();
     let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
