@@ -5,7 +5,8 @@
 //! Decisions:
 //! - Retried (at most `max_retries`, backoff with full jitter, or Graph's Retry-After): 429, 503, 504
 //!   and connection errors (refused, reset). Not retried: a timeout (a stalled body or a silent server
-//!   already cost `timeout`; the next refresh comes soon), other statuses, redirects (never followed).
+//!   already cost `timeout`; the next refresh comes soon), an answer over the size cap (it would come
+//!   again), other statuses, redirects (never followed).
 //! - A Retry-After pauses every call of this client. A call that starts while paused returns
 //!   `Throttled { until }` at once, sending nothing, so the board can show "throttled until hh:mm".
 //!   Inside a call, a pause of up to `MAX_INLINE_WAIT` (10 s) is waited out; a longer one ends the
@@ -301,6 +302,10 @@ impl GraphClient {
                     return Err(GraphError::Timeout);
                 }
                 Ok(Err(TransportError::Refused(why))) => return Err(GraphError::Refused(why)),
+                Ok(Err(TransportError::TooLarge)) => {
+                    warn!(%method, %path, "Graph's answer is over the size cap; not retried");
+                    return Err(GraphError::TooLarge);
+                }
                 Ok(Err(e)) => {
                     if retries >= inner.max_retries {
                         warn!(%method, %path, error = %SafeText::line(&e.to_string()), "Graph unreachable, giving up");

@@ -7,7 +7,7 @@ use tokio::time::Instant;
 
 use crate::auth::AuthError;
 use crate::exit::Exit;
-use crate::graph::transport::TransportError;
+use crate::graph::transport::{MAX_BODY, TransportError};
 use crate::text::SafeText;
 
 /// A failed Graph call. Fields holding Graph's own words (`code`, `message`) are untrusted: `user_line`
@@ -32,6 +32,9 @@ pub enum GraphError {
     /// Nothing (or nothing whole) came back, after the retries connection errors get.
     #[error("{}", self.user_line())]
     Transport(TransportError),
+    /// The answer was larger than the cap (`transport::MAX_BODY`). Not retried: it would come again.
+    #[error("{}", self.user_line())]
+    TooLarge,
     /// No whole answer within `[graph] timeout_secs` (a stalled body or a silent server). Not retried.
     #[error("{}", self.user_line())]
     Timeout,
@@ -93,6 +96,10 @@ impl GraphError {
             GraphError::Transport(e) => format!(
                 "could not reach Microsoft Graph ({}); check the network, proxy (HTTPS_PROXY) and [graph] base_url",
                 SafeText::line(&short(&e.to_string(), 200))
+            ),
+            GraphError::TooLarge => format!(
+                "Microsoft Graph sent an answer larger than {} MB; no presence answer is that large: check [graph] base_url points at Graph, or whether a proxy rewrites answers",
+                MAX_BODY >> 20
             ),
             GraphError::Timeout => "Microsoft Graph did not answer in time; check the network, or raise [graph] timeout_secs".into(),
             GraphError::Malformed(what) => format!(

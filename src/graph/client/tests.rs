@@ -227,6 +227,23 @@ async fn a_stalled_answer_times_out_without_retrying() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn an_answer_too_large_is_final_with_its_own_message() {
+    let script = Script::new(|_, _| Step::Fail(TransportError::TooLarge));
+    let c = client(&script, Tokens::new(false));
+    let e = c.my_presence().await.unwrap_err();
+    assert_eq!(e, GraphError::TooLarge);
+    assert_eq!(script.count(), 1);
+    assert!(
+        e.user_line().contains("larger than 16 MB"),
+        "{}",
+        e.user_line()
+    );
+    let e = c.presences(&[UserId::new("a")]).await.unwrap_err();
+    assert_eq!(e, GraphError::TooLarge);
+    assert_eq!(script.count(), 2);
+}
+
+#[tokio::test(start_paused = true)]
 async fn unreadable_bodies_are_malformed() {
     for (body, want) in [
         ("", "empty"),
