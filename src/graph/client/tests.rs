@@ -263,6 +263,40 @@ async fn unreadable_bodies_are_malformed() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn one_broken_element_costs_only_its_person_in_a_read() {
+    let script = Script::new(|_, _| {
+        let mut body = format!(
+            r#"{{"value":[{},{{"id":"q","activity":"\q"}},{{"id":"s","availability":"\ud800"}},{{"id":"u","availability":"Away","activity":"Away","statusMessage":{{"message":{{"content":"caf"#,
+            presence_json("a", "Busy")
+        )
+        .into_bytes();
+        body.push(0xff);
+        body.extend_from_slice(br#"","contentType":"text"}}}]}"#);
+        Step::Reply(
+            http::Response::builder()
+                .status(200)
+                .body(bytes::Bytes::from(body))
+                .unwrap(),
+        )
+    });
+    let c = client(&script, Tokens::new(false));
+    let ids: Vec<UserId> = ["a", "q", "s", "u"].into_iter().map(UserId::new).collect();
+    let read = c.presences(&ids).await.unwrap();
+    let got: Vec<&str> = read.presences.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(got, ["a", "u"]);
+    let bad: Vec<&str> = read
+        .bad
+        .iter()
+        .map(|b| b.id.as_ref().unwrap().as_str())
+        .collect();
+    assert_eq!(bad, ["q", "s"]);
+    assert!(
+        read.missing.is_empty(),
+        "the unreadable are not missing: they keep their state"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn an_html_error_page_is_malformed_not_graph_speaking() {
     let script = Script::new(|_, _| {
         reply_with(
