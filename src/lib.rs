@@ -6,6 +6,7 @@ pub mod board;
 pub mod cli;
 pub mod config;
 pub mod exit;
+pub mod exposure;
 pub mod graph;
 pub mod logging;
 pub mod paths;

@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     if let (Some(line), Some(_)) = (&log_refused, &cli.command) {
         eprintln!("teamboard: warning: {line}");
     }
-    match run(&cli) {
+    match run(&cli, log_refused) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             tracing::warn!(exit = failure.exit as u8, message = %failure.message, "command failed");
@@ -52,19 +52,33 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         })
 }
 
+/// The config, with warnings about directories others could change added to its own.
 fn load_config(cli: &Cli) -> Result<Config, Failure> {
-    Ok(Config::load(cli.config.as_deref())?)
+    let mut config = Config::load(cli.config.as_deref())?;
+    config
+        .warnings
+        .extend(teamboard::exposure::dir_warnings(&ProcessEnv));
+    Ok(config)
 }
 
-fn run(cli: &Cli) -> Result<(), Failure> {
+/// A command says its warnings on stderr, once, before anything else (the board shows them instead).
+fn say_warnings(config: &Config) {
+    for warning in &config.warnings {
+        eprintln!("teamboard: warning: {warning}");
+    }
+}
+
+fn run(cli: &Cli, log_refused: Option<SafeText>) -> Result<(), Failure> {
     match &cli.command {
         None => {
-            let config = load_config(cli)?;
+            let mut config = load_config(cli)?;
+            config.warnings.extend(log_refused);
             let demo = cli.demo.then(|| cli.tenant.clone());
             runtime()?.block_on(teamboard::board::run(config, demo))
         }
         Some(Command::Status(args)) => {
             let config = load_config(cli)?;
+            say_warnings(&config);
             runtime()?.block_on(status::run(&config, args))
         }
         Some(Command::Init) => {

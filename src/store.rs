@@ -245,6 +245,12 @@ fn shown(path: &Path) -> SafeText {
 }
 
 fn read_logged(path: &Path, what: &str) -> Option<Vec<u8>> {
+    // A linked cache directory is someone's choice of what the board shows: not read, as not written.
+    let dir = path.parent().unwrap_or(path);
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        tracing::warn!(dir = %shown(dir), "the cache directory is a symlink; cached {what} not read");
+        return None;
+    }
     match file::read_private(path) {
         Ok(bytes) => Some(bytes),
         Err(ReadError::Missing) => None,

@@ -122,3 +122,92 @@ fn log_files_are_made_0600() {
     let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+/// Writes `text` as a config file in `dir` (created) with `mode`, and `dir` with `dir_mode`.
+fn config_at(home: &Home, dir: &str, dir_mode: u32, mode: u32, text: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = home.path().join(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("teamboard.toml");
+    std::fs::write(&file, text).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(dir_mode)).unwrap();
+    file
+}
+
+const REDIRECTS: &str = "[graph]\nbase_url = \"http://127.0.0.1:9/v1.0\"\n";
+
+#[test]
+fn a_config_others_can_write_is_warned_about() {
+    let home = Home::new();
+    let file = config_at(
+        &home,
+        "conf",
+        0o700,
+        0o666,
+        "[refresh]\ninterval_secs = 60\n",
+    );
+    let out = home.run(&["--config", file.to_str().unwrap(), "status"]);
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "used, then stops at sign-in: {err}"
+    );
+    let warning = err
+        .lines()
+        .find(|l| l.contains("writable"))
+        .unwrap_or_else(|| panic!("no warning: {err}"));
+    assert!(warning.contains("teamboard.toml"), "{warning}");
+    assert!(warning.contains("chmod go-w"), "{warning}");
+}
+
+#[test]
+fn a_config_others_can_write_may_not_send_the_token_elsewhere() {
+    let home = Home::new();
+    let writable_file = config_at(&home, "a", 0o700, 0o666, REDIRECTS);
+    let writable_dir = config_at(
+        &home,
+        "b",
+        0o777,
+        0o600,
+        "[auth]\nauthority = \"https://login.evil.example\"\n",
+    );
+    for (file, key) in [
+        (&writable_file, "[graph] base_url"),
+        (&writable_dir, "[auth] authority"),
+    ] {
+        let out = home.run(&["--config", file.to_str().unwrap(), "status"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{key}: {err}");
+        assert_eq!(err.lines().count(), 1, "{key}: {err}");
+        assert!(err.contains(key), "{key}: {err}");
+        assert!(err.contains("chmod go-w"), "{key}: {err}");
+    }
+    // The same settings in a file only its owner can change are fine; a sticky shared directory
+    // (like /tmp) lets nobody else replace the file.
+    let private = config_at(&home, "c", 0o700, 0o600, REDIRECTS);
+    let sticky = config_at(&home, "d", 0o1777, 0o644, REDIRECTS);
+    for file in [private, sticky] {
+        let out = home.run(&["--config", file.to_str().unwrap(), "status"]);
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("writable"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_cache_directory_others_can_write_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new();
+    let cache = home.path().join("cache/teamboard");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = home.run(&["status"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    let warning = err
+        .lines()
+        .find(|l| l.contains("cache/teamboard"))
+        .unwrap_or_else(|| panic!("no warning: {err}"));
+    assert!(warning.contains("writable"), "{warning}");
+}

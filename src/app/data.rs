@@ -63,7 +63,7 @@ impl App {
             }
         }
         self.me = roster.me.as_ref().map(|u| u.id.clone());
-        self.sync.warning = unresolved_warning(&roster);
+        self.sync.warning = unresolved_warning(&roster).or_else(|| self.lasting_warning());
         self.sync.cached_at = Some(saved_at);
         self.recount();
         self.rearrange();
@@ -255,14 +255,26 @@ impl App {
         }
     }
 
-    /// What stays true from one poll to the next: a permission Graph refused.
+    /// What the start found wrong with teamboard's files (others could change the config or the
+    /// cache, the log is off): shown in the footer whenever no poll has something to say, until the
+    /// board ends.
+    pub fn warn_at_start(&mut self, warnings: &[SafeText]) {
+        let joined: Vec<&str> = warnings.iter().map(SafeText::as_str).collect();
+        self.start_warning = (!joined.is_empty()).then(|| SafeText::line(&joined.join("; ")));
+        if self.sync.warning.is_none() {
+            self.sync.warning = self.lasting_warning();
+        }
+    }
+
+    /// What stays true from one poll to the next: a permission Graph refused, what the start found.
     fn lasting_warning(&self) -> Option<SafeText> {
-        self.places.is_denied().then(|| {
+        let denied = self.places.is_denied().then(|| {
             SafeText::line(
                 "place names need the Place.Read.All permission; showing Office / Remote only \
                  (or set place_names = false under [graph])",
             )
-        })
+        });
+        denied.or_else(|| self.start_warning.clone())
     }
 
     pub(super) fn on_poll_failure(&mut self, failure: PollFailure) {

@@ -11,6 +11,7 @@ use crate::text::SafeText;
 
 use super::Config;
 use super::error::{ConfigError, from_serde, line_of};
+use super::exposed;
 use super::raw::RawConfig;
 use super::spans::SpanIndex;
 use super::validate::validate;
@@ -64,13 +65,15 @@ pub fn load(explicit: Option<&Path>, env: &dyn Env) -> Result<Config, ConfigErro
     let file = SafeText::line(&paths::display(&location.path, env)).to_string();
     // A link is followed (configs are often dotfile links), but what it leads to must be a regular
     // file: a device would be read without end, a FIFO would block the start for ever.
-    let bytes = match regular_file::read(&location.path, Links::Follow, MAX_BYTES) {
-        Ok(bytes) => bytes,
+    let (handle, meta) = match regular_file::open(&location.path, Links::Follow) {
+        Ok(opened) => opened,
         Err(OpenError::NotFound) if location.origin == Origin::Default => {
             return Ok(Config::default());
         }
         Err(e) => return Err(unreadable(&file, &e, location.origin)),
     };
+    let bytes = regular_file::read_bounded(handle, MAX_BYTES, meta.len())
+        .map_err(|e| unreadable(&file, &e, location.origin))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| ConfigError {
         file: file.clone(),
         line: Some(line_of(
@@ -80,6 +83,7 @@ pub fn load(explicit: Option<&Path>, env: &dyn Env) -> Result<Config, ConfigErro
         message: "not valid UTF-8 (save the file as UTF-8)".to_owned(),
     })?;
     let mut config = parse(text, &file)?;
+    exposed::check(&mut config, &location.path, &meta, &file, env)?;
     config.source = Some(location.path);
     Ok(config)
 }

@@ -388,6 +388,37 @@ fn a_clean_poll_clears_an_earlier_polls_warning_but_keeps_what_is_still_true() {
 }
 
 #[test]
+fn a_warning_from_the_start_stays_in_the_footer_behind_the_polls_own() {
+    let now = t0();
+    let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
+    app.warn_at_start(&[
+        SafeText::line("~/.config/teamboard/config.toml is writable by others"),
+        SafeText::line("~/.cache/teamboard is writable by others"),
+    ]);
+    let warning = |app: &App| app.sync().warning.as_ref().map(|w| w.as_str().to_owned());
+    let start = warning(&app).unwrap();
+    assert!(
+        start.contains("config.toml") && start.contains(".cache"),
+        "{start}"
+    );
+    app.update(Msg::Deadline, now);
+    let r = roster(2);
+    let bad = Msg::Polled(Box::new(Ok(PollData {
+        roster: Arc::clone(&r),
+        presences: everyone_available(&r).into_iter().map(Arc::new).collect(),
+        malformed: 1,
+        problem: None,
+        min_interval: Duration::ZERO,
+    })));
+    app.update(bad, now);
+    assert!(warning(&app).unwrap().starts_with("1 presence answer(s)"));
+    let later = now.after(Duration::from_secs(40));
+    app.update(Msg::Deadline, later);
+    app.update(polled(&r, everyone_available(&r)), later);
+    assert_eq!(warning(&app), Some(start), "still true: still shown");
+}
+
+#[test]
 fn signed_out_stops_polling_until_r() {
     let now = t0();
     let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
