@@ -121,6 +121,35 @@ impl GraphError {
         }
     }
 
+    /// One line for a one-shot command (`status`): as `user_line`, except that a throttle says when
+    /// to try again instead of how the board's polling resumes.
+    pub fn command_line(&self) -> String {
+        let GraphError::Throttled { retry_after, until } = self else {
+            return self.user_line();
+        };
+        let wait = until
+            .map(|until| until.saturating_duration_since(Instant::now()))
+            .or(*retry_after);
+        match wait {
+            None => "Microsoft Graph is throttling this app and did not say for how long; try again in a few minutes".into(),
+            Some(wait) if wait < Duration::from_secs(60) => format!(
+                "Microsoft Graph is throttling this app; try again in about {}",
+                human_duration(wait)
+            ),
+            Some(wait) => {
+                let at = jiff::SignedDuration::try_from(wait)
+                    .ok()
+                    .and_then(|d| jiff::Zoned::now().checked_add(d).ok())
+                    .map(|at| at.strftime("%H:%M").to_string())
+                    .unwrap_or_default();
+                format!(
+                    "Microsoft Graph is throttling this app; try again after {at} (in about {})",
+                    human_duration(wait)
+                )
+            }
+        }
+    }
+
     /// The exit status a command ends with: 3 when signing in (or consent) is the fix, 2 for a bad
     /// base URL, 4 for everything on the network or Graph side.
     pub fn exit(&self) -> Exit {
@@ -338,6 +367,39 @@ mod tests {
         assert!(t.is_throttled());
         assert_eq!(t.retry_after(), Some(Duration::from_secs(120)));
         assert!(t.user_line().contains("2 min"), "{}", t.user_line());
+    }
+
+    #[test]
+    fn a_command_hears_when_to_try_again_not_how_the_board_polls() {
+        let later = GraphError::Throttled {
+            retry_after: Some(Duration::from_secs(120)),
+            until: Some(Instant::now() + Duration::from_secs(120)),
+        };
+        let line = later.command_line();
+        assert!(
+            line.starts_with("Microsoft Graph is throttling this app; try again after "),
+            "{line}"
+        );
+        assert!(line.ends_with("(in about 2 min)"), "{line}");
+        assert!(later.user_line().contains("polling is paused"));
+        let soon = GraphError::Throttled {
+            retry_after: Some(Duration::from_secs(20)),
+            until: None,
+        };
+        assert!(soon.command_line().ends_with("try again in about 20 s"));
+        let unknown = GraphError::Throttled {
+            retry_after: None,
+            until: None,
+        };
+        assert!(
+            unknown
+                .command_line()
+                .ends_with("try again in a few minutes")
+        );
+        assert_eq!(
+            GraphError::Timeout.command_line(),
+            GraphError::Timeout.user_line()
+        );
     }
 
     #[test]
