@@ -652,6 +652,53 @@ mod over_http {
 
     use super::support::sim;
 
+    /// A body that comes one byte a second never finishes inside `timeout_secs`: the whole exchange is
+    /// bounded, not each read, and it is not retried.
+    #[tokio::test]
+    async fn a_body_trickling_one_byte_a_second_times_out_within_the_timeout() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/v1.0", listener.local_addr().unwrap());
+        let requests = Arc::new(AtomicUsize::new(0));
+        let seen = requests.clone();
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                seen.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = conn.read(&mut buf).await;
+                    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+                    if conn.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    loop {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        if conn.write_all(b" ").await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        let timeout = Duration::from_secs(2);
+        let c = GraphClient::new(
+            ClientOptions::new(base.clone(), timeout),
+            Arc::new(HttpTransport::new(&base).unwrap()),
+            Arc::new(StaticToken::new(Secret::new("t"))),
+        )
+        .unwrap();
+        // The bound is the client's; this outer one only keeps a broken client from hanging the test.
+        let outcome = tokio::time::timeout(timeout * 5, c.my_presence()).await;
+        assert_eq!(outcome.expect("never timed out"), Err(GraphError::Timeout));
+        assert_eq!(
+            requests.load(Ordering::SeqCst),
+            1,
+            "a timeout is not retried"
+        );
+    }
+
     #[tokio::test]
     async fn the_reqwest_transport_reads_the_tenant_and_refuses_redirects() {
         let sim = sim(700);

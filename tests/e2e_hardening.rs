@@ -92,6 +92,16 @@ impl Pane {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        assert!(self.tmux(&args).status.success());
+    }
+
+    fn exited(&self) -> bool {
+        self.screen().contains("EXIT=")
+    }
+
     /// Waits until `ok` holds for the screen; panics with the screen after `WAIT`.
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
@@ -205,4 +215,130 @@ fn an_outside_sigint_restores_the_terminal_and_exits_130() {
 #[test]
 fn an_outside_sigquit_restores_the_terminal_and_exits_131() {
     ends_on_signal("-QUIT", "131");
+}
+
+#[test]
+fn a_huge_paste_full_of_control_keys_goes_to_the_filter_only() {
+    if !tmux_installed() {
+        return;
+    }
+    let pane = Pane::board("--demo", 120, 40);
+    pane.wait_for("cards", has_cards);
+    pane.keys(&["/"]);
+    pane.wait_for("the filter input", |s| {
+        s.lines().last().unwrap_or_default().starts_with('/')
+    });
+    // 1 MB: Ctrl-c, q, Ctrl-z, Escape, a clear-screen and a title change in the middle of filler.
+    let mut paste = String::from("zqx\u{3}q\u{1a}\u{1b}\u{1b}[2J\u{1b}]0;pwned\u{7}");
+    while paste.len() < 1 << 20 {
+        paste.push_str("zqx zqx zqx zqx \u{3}q\u{1a}\u{1b}[H");
+    }
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &paste).unwrap();
+    let path = file.path().to_str().unwrap();
+    assert!(
+        pane.tmux(&["load-buffer", "-b", "p", path])
+            .status
+            .success()
+    );
+    assert!(
+        pane.tmux(&["paste-buffer", "-p", "-b", "p", "-t", "t"])
+            .status
+            .success()
+    );
+    let screen = pane.wait_for("the paste in the filter", |s| {
+        let last = s.lines().last().unwrap_or_default();
+        last.starts_with('/') && last.contains("zqx")
+    });
+    assert!(!pane.exited(), "the paste quit the board:\n{screen}");
+    assert!(screen.contains("No one matches"), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("teamboard"),
+        "{screen}"
+    );
+    assert_ne!(pane.format("#{pane_title}"), "pwned");
+    // Still the filter, still the board: Escape clears it, q quits.
+    pane.keys(&["Escape"]);
+    pane.wait_for("everyone back", has_cards);
+    pane.keys(&["q"]);
+    let (status, screen) = pane.wait_exit();
+    assert_eq!(status, "0", "{screen}");
+}
+
+#[test]
+fn a_storm_of_window_size_changes_leaves_the_board_responsive_and_right() {
+    if !tmux_installed() {
+        return;
+    }
+    let pane = Pane::board("--demo", 120, 40);
+    pane.wait_for("cards", has_cards);
+    let pid = pane.pid();
+    // Five seconds of resizes, each a SIGWINCH, interleaved with SIGWINCHes that change nothing.
+    let start = Instant::now();
+    let mut n = 0u32;
+    while start.elapsed() < Duration::from_secs(5) {
+        let (w, h) = (40 + (n * 7) % 160, 8 + (n * 3) % 50);
+        pane.tmux(&[
+            "resize-window",
+            "-t",
+            "t",
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+        ]);
+        kill("-WINCH", &pid);
+        n += 1;
+    }
+    eprintln!("{n} resizes and {n} bare SIGWINCHes in 5 s");
+    assert!(!pane.exited(), "{}", pane.screen());
+    pane.tmux(&["resize-window", "-t", "t", "-x", "100", "-y", "30"]);
+    let screen = pane.wait_for("cards at 100x30", |s| {
+        has_cards(s) && s.lines().next().unwrap_or_default().contains("teamboard")
+    });
+    assert_eq!(pane.format("#{pane_width}x#{pane_height}"), "100x30");
+    // Laid out for this size, nothing left of an earlier one: every card whole on its row, the
+    // footer's hints on the last line.
+    let count = |line: &str, set: &[char]| line.chars().filter(|c| set.contains(c)).count();
+    for line in screen.lines() {
+        assert_eq!(
+            count(line, &['╭', '┏']),
+            count(line, &['╮', '┓']),
+            "a torn card:\n{screen}"
+        );
+        assert_eq!(
+            count(line, &['╰', '┗']),
+            count(line, &['╯', '┛']),
+            "{screen}"
+        );
+    }
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("updated"),
+        "{screen}"
+    );
+    assert!(
+        screen
+            .trim_end()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains("quit"),
+        "{screen}"
+    );
+    // Responsive: help opens and closes, q quits at once.
+    pane.keys(&["?"]);
+    pane.wait_for("help", |s| s.contains("refresh"));
+    pane.keys(&["Escape"]);
+    pane.wait_for("the board again", has_cards);
+    pane.keys(&["q"]);
+    let (status, screen) = pane.wait_exit();
+    assert_eq!(status, "0", "{screen}");
 }

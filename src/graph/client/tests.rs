@@ -206,14 +206,59 @@ async fn a_failed_refresh_is_an_auth_error_and_a_second_401_is_not_retried() {
 
 #[tokio::test(start_paused = true)]
 async fn redirects_are_not_followed() {
-    let script =
-        Script::new(|_, _| reply_with(302, &[("Location", "https://evil.example/steal")], ""));
-    let c = client(&script, Tokens::new(false));
-    assert_eq!(
-        c.my_presence().await.unwrap_err(),
-        GraphError::Redirect { status: 302 }
+    for status in [301, 302, 303, 307, 308] {
+        for location in [
+            "https://evil.example/steal",
+            "https://graph.test@evil.example/v1.0/me/presence",
+            "//evil.example/v1.0/me/presence",
+            "https://graph.test:8443/v1.0/me/presence",
+            "/v1.0/me/presence",
+        ] {
+            let script = Script::new(move |_, _| reply_with(status, &[("Location", location)], ""));
+            let c = client(&script, Tokens::new(false));
+            assert_eq!(
+                c.my_presence().await.unwrap_err(),
+                GraphError::Redirect { status },
+                "{status} {location}"
+            );
+            assert_eq!(script.count(), 1, "{status} {location}");
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_holding_cr_or_lf_is_refused_before_anything_is_sent() {
+    struct Smuggler;
+    impl crate::auth::TokenSource for Smuggler {
+        fn bearer(
+            &self,
+        ) -> crate::graph::transport::BoxFuture<'_, Result<crate::auth::Secret, AuthError>>
+        {
+            Box::pin(async { Ok(crate::auth::Secret::new("t1\r\nX-Smuggled: secret-part")) })
+        }
+        fn refresh_after_401<'a>(
+            &'a self,
+            _rejected: &'a crate::auth::Secret,
+        ) -> crate::graph::transport::BoxFuture<'a, Result<crate::auth::Secret, AuthError>>
+        {
+            Box::pin(async { Err(AuthError::SignInNeeded) })
+        }
+    }
+    let script = Script::new(|_, _| reply(200, ME));
+    let options = super::ClientOptions::new(super::fake::BASE, Duration::from_secs(5));
+    let c =
+        super::GraphClient::new(options, script.clone(), std::sync::Arc::new(Smuggler)).unwrap();
+    let e = c.my_presence().await.unwrap_err();
+    assert!(
+        matches!(e, GraphError::Auth(AuthError::Refused(_))),
+        "{e:?}"
     );
-    assert_eq!(script.count(), 1);
+    assert_eq!(script.count(), 0, "nothing sent");
+    let shown = format!("{e} {e:?}");
+    assert!(
+        !shown.contains("secret-part") && !shown.contains("Smuggled"),
+        "{shown}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
