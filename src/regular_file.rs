@@ -69,15 +69,6 @@ pub fn read_bounded(file: File, limit: u64, size_hint: u64) -> Result<Vec<u8>, O
     Ok(bytes)
 }
 
-/// Opens and reads `path` whole, if it is a regular file of at most `limit` bytes.
-pub fn read(path: &Path, links: Links, limit: u64) -> Result<Vec<u8>, OpenError> {
-    let (file, meta) = open(path, links)?;
-    if meta.len() > limit {
-        return Err(OpenError::TooLarge { limit });
-    }
-    read_bounded(file, limit, meta.len())
-}
-
 fn kind(meta: &Metadata) -> &'static str {
     let t = meta.file_type();
     if t.is_dir() {
@@ -106,6 +97,11 @@ fn size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(path: &Path, links: Links, limit: u64) -> Result<Vec<u8>, OpenError> {
+        let (file, meta) = open(path, links)?;
+        read_bounded(file, limit, meta.len())
+    }
 
     fn fifo(path: &Path) {
         let mode = rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR;
