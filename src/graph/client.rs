@@ -107,7 +107,7 @@ pub(crate) struct Inner {
     pub(crate) jitter: Jitter,
     pub(crate) gate: Gate,
     requests: AtomicU64,
-    /// Set once the batch presence call was found not offered (RELIABILITY 17b); kept for later calls.
+    /// Set once the batch presence call was found not offered (the China cloud); kept for later calls.
     pub(crate) fallback: AtomicBool,
     /// Paces per-person fallback reads inside the rate budget.
     pub(crate) pacer: crate::graph::presence::Pacer,

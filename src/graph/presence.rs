@@ -1,5 +1,5 @@
 //! Reading a whole team's presence: `getPresencesByUserId` in batches of at most 650 ids, merged by id;
-//! per-person reads, paced inside the rate budget, where the batch call is not offered (RELIABILITY 17b).
+//! per-person reads, paced inside the rate budget, where the batch call is not offered.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::Ordering;
