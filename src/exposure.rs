@@ -120,6 +120,26 @@ mod tests {
     }
 
     #[test]
+    fn another_users_file_is_exposed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("f");
+        std::fs::write(&file, "").unwrap();
+        // Only root can give a file away; elsewhere this case cannot be set up.
+        if std::os::unix::fs::chown(&file, Some(65_534), None).is_err() {
+            return;
+        }
+        let exposed = Exposure::of(&with_mode(&file, 0o600)).unwrap();
+        assert_eq!(exposed, Exposure::Foreign { uid: 65_534 });
+        assert_eq!(exposed.why(), "belongs to another user (uid 65534)");
+        assert!(paths::make_private_dir(tmp.path()).is_ok(), "root's own");
+        let theirs = tmp.path().join("theirs");
+        std::fs::create_dir(&theirs).unwrap();
+        std::os::unix::fs::chown(&theirs, Some(65_534), None).unwrap();
+        let e = paths::make_private_dir(&theirs).unwrap_err();
+        assert!(e.to_string().contains("another user"), "{e}");
+    }
+
+    #[test]
     fn teamboard_directories_others_can_write_or_that_are_links_are_named() {
         let tmp = tempfile::tempdir().unwrap();
         let cache = tmp.path().join("cache/teamboard");
