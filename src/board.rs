@@ -91,9 +91,7 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
         Rect::new(0, 0, size.width, size.height),
         Now::read(),
     );
-    if let Some(note) = config.notes.first() {
-        app.notify(SafeText::line(note));
-    }
+    app.warn_at_start(&config.warnings);
     let cached = snapshot.is_some();
     let before_build = started.elapsed();
     if let Some(snapshot) = snapshot {

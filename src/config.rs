@@ -1,6 +1,7 @@
 //! Typed configuration: defaults, XDG lookup, validation with `file:line` errors.
 
 mod error;
+mod exposed;
 mod init;
 mod load;
 mod raw;
@@ -30,8 +31,9 @@ pub struct Config {
     pub keys: Vec<KeyOverride>,
     /// The file this came from, if any (for error messages).
     pub source: Option<PathBuf>,
-    /// Things the user should know about how the file was taken (one line each, already safe).
-    pub notes: Vec<String>,
+    /// What the start found that the user should know (others could change the config, the cache;
+    /// the log is off): one sanitized line each, for the board's footer or a command's stderr.
+    pub warnings: Vec<crate::text::SafeText>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -172,7 +174,7 @@ impl Default for Config {
             },
             keys: Vec::new(),
             source: None,
-            notes: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 }

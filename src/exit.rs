@@ -2,13 +2,56 @@
 
 use std::fmt;
 
-/// Exit statuses: 0 success; 1 unexpected; 2 usage or config; 3 sign-in; 4 Graph or network; 101 panic.
+/// Exit statuses: 0 success; 1 unexpected; 2 usage or config; 3 sign-in; 4 Graph or network; 101 panic;
+/// 128 + N when signal N ended the board (see `Signal`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     Unexpected = 1,
     Usage = 2,
     SignIn = 3,
     Network = 4,
+}
+
+/// A signal that ends the board. Each takes the same path: the terminal is restored, then the process
+/// exits 128 + the signal's number, as a shell reports a process the signal ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// SIGHUP: the terminal went away.
+    Hangup,
+    /// SIGINT from outside (`kill -INT`); Ctrl-c inside the board is a key, not a signal.
+    Interrupt,
+    /// SIGQUIT from outside.
+    Quit,
+    /// SIGTERM.
+    Terminate,
+}
+
+impl Signal {
+    pub const ALL: [Signal; 4] = [
+        Signal::Hangup,
+        Signal::Interrupt,
+        Signal::Quit,
+        Signal::Terminate,
+    ];
+
+    pub fn number(self) -> i32 {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+        match self {
+            Signal::Hangup => SIGHUP,
+            Signal::Interrupt => SIGINT,
+            Signal::Quit => SIGQUIT,
+            Signal::Terminate => SIGTERM,
+        }
+    }
+
+    pub fn from_number(number: i32) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.number() == number)
+    }
+
+    /// 128 + the signal number.
+    pub fn exit_code(self) -> i32 {
+        128 + self.number()
+    }
 }
 
 /// A command that could not finish. `message` is already safe for a terminal (built from `SafeText`
@@ -35,3 +78,18 @@ impl fmt::Display for Failure {
 }
 
 impl std::error::Error for Failure {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signals_exit_128_plus_their_number() {
+        let codes: Vec<i32> = Signal::ALL.iter().map(|s| s.exit_code()).collect();
+        assert_eq!(codes, [129, 130, 131, 143]);
+        for signal in Signal::ALL {
+            assert_eq!(Signal::from_number(signal.number()), Some(signal));
+        }
+        assert_eq!(Signal::from_number(signal_hook::consts::SIGCONT), None);
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod client;
+pub mod elements;
 pub mod error;
 pub mod http_transport;
 pub mod model;

@@ -6,12 +6,14 @@ pub mod board;
 pub mod cli;
 pub mod config;
 pub mod exit;
+pub mod exposure;
 pub mod graph;
 pub mod logging;
 pub mod login;
 pub mod paths;
 pub mod presence_style;
 pub mod refresh;
+pub mod regular_file;
 pub mod roster;
 #[cfg(feature = "sim")]
 pub mod sim;

@@ -3,10 +3,14 @@
 //! Writes are synchronous (no writer thread): teamboard logs little, and a line written before a
 //! panic or a SIGTERM `process::exit` is then on disk rather than lost in a buffer.
 
-use std::path::{Path, PathBuf};
+mod daily_file;
 
-use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
 use tracing_subscriber::EnvFilter;
+
+use daily_file::DailyFile;
 
 use crate::paths::{self, Env, ProcessEnv};
 use crate::text::SafeText;
@@ -29,19 +33,32 @@ pub fn default_dir() -> Option<PathBuf> {
     paths::state_dir(&ProcessEnv)
 }
 
-/// Starts logging to `dir` with the filter from the environment. `None` when the directory cannot be
-/// made or a logger is already installed: the command then runs without logs rather than failing.
-pub fn init(dir: Option<&Path>) -> Option<Logging> {
-    let dir = dir?;
+/// Starts logging to `dir` with the filter from the environment. Without a directory, or with a
+/// logger already installed, the command runs without logs rather than failing; when the directory or
+/// today's file may not be used (a symlink, another user's, not a regular file), the second value is
+/// one line saying so, for the user to see once.
+pub fn init(dir: Option<&Path>) -> (Option<Logging>, Option<SafeText>) {
+    let Some(dir) = dir else {
+        return (None, None);
+    };
     let (filter, rejected) = filter_from(&ProcessEnv);
-    let subscriber = subscriber(dir, filter)?;
-    tracing::subscriber::set_global_default(subscriber).ok()?;
+    let subscriber = match subscriber(dir, filter) {
+        Ok(subscriber) => subscriber,
+        Err(why) => {
+            let line = SafeText::line(&format!("the log is off: {why}"));
+            return (None, Some(line));
+        }
+    };
+    if tracing::subscriber::set_global_default(subscriber).is_err() {
+        return (None, None);
+    }
     if let Some(bad) = rejected {
         tracing::warn!(filter = %SafeText::line(&bad), "log filter not understood; using {DEFAULT_FILTER}");
     }
-    Some(Logging {
+    let logging = Logging {
         dir: dir.to_path_buf(),
-    })
+    };
+    (Some(logging), None)
 }
 
 /// `TEAMBOARD_LOG`, else `RUST_LOG`, else `warn`. A filter that does not parse is returned as the
@@ -60,26 +77,20 @@ pub fn filter_from(env: &dyn Env) -> (EnvFilter, Option<String>) {
     }
 }
 
-/// The file subscriber: plain text (no ANSI), a 0700 directory (the log names colleagues).
+/// The file subscriber: plain text (no ANSI), a 0700 directory and 0600 files (the log names
+/// colleagues), never written through a link. `Err`: why the log may not go there.
 pub fn subscriber(
     dir: &Path,
     filter: EnvFilter,
-) -> Option<impl tracing::Subscriber + Send + Sync + 'static> {
-    paths::make_private_dir(dir).ok()?;
-    let appender = RollingFileAppender::builder()
-        .rotation(Rotation::DAILY)
-        .filename_prefix(PREFIX)
-        .filename_suffix(SUFFIX)
-        .max_log_files(KEEP_FILES)
-        .build(dir)
-        .ok()?;
-    Some(
-        tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_ansi(false)
-            .with_writer(appender)
-            .finish(),
-    )
+) -> Result<impl tracing::Subscriber + Send + Sync + 'static, String> {
+    paths::make_private_dir(dir)
+        .map_err(|e| format!("{}: {e}", paths::display(dir, &ProcessEnv)))?;
+    let file = Arc::new(DailyFile::open(dir)?);
+    Ok(tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(file)
+        .finish())
 }
 
 #[cfg(test)]
@@ -147,10 +158,57 @@ mod tests {
     }
 
     #[test]
+    fn log_files_are_private_and_a_symlink_at_the_log_path_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("state/teamboard");
+        let sub = subscriber(&dir, EnvFilter::new("info")).unwrap();
+        tracing::subscriber::with_default(sub, || tracing::info!("private"));
+        let file = std::fs::read_dir(&dir)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+
+        // Today's log path is a link to someone's file: nothing is appended to it.
+        let victim = tmp.path().join("victim");
+        std::fs::write(&victim, "precious\n").unwrap();
+        std::fs::remove_file(&file).unwrap();
+        std::os::unix::fs::symlink(&victim, &file).unwrap();
+        let refused = match subscriber(&dir, EnvFilter::new("info")) {
+            Ok(sub) => {
+                tracing::subscriber::with_default(sub, || tracing::info!("leaked"));
+                None
+            }
+            Err(why) => Some(why),
+        };
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+        let why = refused.expect("refused");
+        assert!(why.contains("symlink"), "{why}");
+    }
+
+    #[test]
+    fn a_symlinked_log_directory_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        let dir = tmp.path().join("teamboard");
+        std::os::unix::fs::symlink(&elsewhere, &dir).unwrap();
+        let why = subscriber(&dir, EnvFilter::new("info"))
+            .err()
+            .expect("refused");
+        assert!(why.contains("symlink"), "{why}");
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    }
+
+    #[test]
     fn an_impossible_directory_means_no_logs() {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("a-file");
         std::fs::write(&file, "").unwrap();
-        assert!(subscriber(&file.join("sub"), EnvFilter::new("info")).is_none());
+        assert!(subscriber(&file.join("sub"), EnvFilter::new("info")).is_err());
     }
 }

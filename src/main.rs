@@ -23,9 +23,13 @@ fn main() -> ExitCode {
     // One hook for every command (the board's): restores the terminal if the board had it, prints one
     // sanitized line, exits 101 (DESIGN.md "Terminal contract").
     teamboard::tui::install_panic_hook();
-    let _logging = logging::init(logging::default_dir().as_deref());
+    let (_logging, log_refused) = logging::init(logging::default_dir().as_deref());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "teamboard started");
-    match run(&cli) {
+    // Said once, on stderr, by commands only: the board's screen is no place for stray lines.
+    if let (Some(line), Some(_)) = (&log_refused, &cli.command) {
+        eprintln!("teamboard: warning: {line}");
+    }
+    match run(&cli, log_refused) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             tracing::warn!(exit = failure.exit as u8, message = %failure.message, "command failed");
@@ -47,26 +51,33 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         })
 }
 
+/// The config, with warnings about directories others could change added to its own.
 fn load_config(cli: &Cli) -> Result<Config, Failure> {
-    let config = Config::load(cli.config.as_deref())?;
-    // The board shows these in its footer; a command says them before it runs.
-    if cli.command.is_some() {
-        for note in &config.notes {
-            eprintln!("teamboard: note: {}", SafeText::line(note));
-        }
-    }
+    let mut config = Config::load(cli.config.as_deref())?;
+    config
+        .warnings
+        .extend(teamboard::exposure::dir_warnings(&ProcessEnv));
     Ok(config)
 }
 
-fn run(cli: &Cli) -> Result<(), Failure> {
+/// A command says its warnings on stderr, once, before anything else (the board shows them instead).
+fn say_warnings(config: &Config) {
+    for warning in &config.warnings {
+        eprintln!("teamboard: warning: {warning}");
+    }
+}
+
+fn run(cli: &Cli, log_refused: Option<SafeText>) -> Result<(), Failure> {
     match &cli.command {
         None => {
-            let config = load_config(cli)?;
+            let mut config = load_config(cli)?;
+            config.warnings.extend(log_refused);
             let demo = cli.demo.then(|| cli.tenant.clone());
             runtime()?.block_on(teamboard::board::run(config, demo))
         }
         Some(Command::Status(args)) => {
             let config = load_config(cli)?;
+            say_warnings(&config);
             runtime()?.block_on(status::run(&config, args))
         }
         Some(Command::Init(args)) => {
@@ -88,10 +99,12 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Some(Command::Login(args)) => {
             let config = load_config(cli)?;
+            say_warnings(&config);
             runtime()?.block_on(teamboard::login::run(&config, args, &ProcessEnv))
         }
         Some(Command::Logout) => {
             let config = load_config(cli)?;
+            say_warnings(&config);
             teamboard::login::logout(&config, &ProcessEnv)
         }
         Some(Command::Sim(args)) => sim(args),

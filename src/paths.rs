@@ -74,18 +74,64 @@ pub fn display(path: &Path, env: &dyn Env) -> String {
 }
 
 /// Creates `dir` (and parents) 0700, and narrows it to 0700 if it already exists wider (logs and
-/// caches name colleagues).
+/// caches name colleagues). Refuses a `dir` that is a symlink (whoever planted it chose where
+/// teamboard's files go), that is not a directory, or that another user owns. Nothing is changed
+/// through a link: the mode is set on the directory opened without following one.
 pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    use std::io::{Error, ErrorKind};
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)?;
-    let meta = std::fs::metadata(dir)?;
+    let handle = open_dir_no_follow(dir)?;
+    let meta = handle.metadata()?;
+    if !owned_by_us(meta.uid()) {
+        return Err(Error::new(
+            ErrorKind::PermissionDenied,
+            format!(
+                "it belongs to another user (uid {}); use a directory of your own",
+                meta.uid()
+            ),
+        ));
+    }
     if meta.permissions().mode() & 0o077 != 0 {
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        handle.set_permissions(std::fs::Permissions::from_mode(0o700))?;
     }
     Ok(())
+}
+
+/// Opens the directory `dir` itself for reading, never one a symlink at `dir` points to.
+pub fn open_dir_no_follow(dir: &Path) -> std::io::Result<std::fs::File> {
+    use std::io::{Error, ErrorKind};
+    use std::os::unix::fs::OpenOptionsExt;
+
+    use rustix::fs::OFlags;
+    let flags = OFlags::DIRECTORY | OFlags::NOFOLLOW;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags.bits() as i32)
+        .open(dir)
+        .map_err(|e| {
+            // A link fails as ELOOP or, with O_DIRECTORY, as ENOTDIR: the entry itself says which.
+            let link = std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink());
+            let not_dir = e.raw_os_error() == Some(rustix::io::Errno::NOTDIR.raw_os_error());
+            if link {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    "it is a symlink; teamboard keeps its files only in a real directory (remove the link)",
+                )
+            } else if not_dir {
+                Error::new(ErrorKind::InvalidInput, "it is not a directory")
+            } else {
+                e
+            }
+        })
+}
+
+/// Whether this process's user owns something owned by `uid`.
+pub fn owned_by_us(uid: u32) -> bool {
+    uid == rustix::process::geteuid().as_raw()
 }
 
 #[cfg(test)]
@@ -134,6 +180,24 @@ mod tests {
             cache_dir(&e),
             Some(PathBuf::from("/home/a/.cache/teamboard"))
         );
+    }
+
+    #[test]
+    fn a_symlinked_private_dir_is_refused_and_nothing_is_chmodded_through_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let elsewhere = tmp.path().join("shared");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::set_permissions(&elsewhere, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let link = tmp.path().join("teamboard");
+        std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+        let e = make_private_dir(&link).unwrap_err();
+        assert!(e.to_string().contains("symlink"), "{e}");
+        let mode = std::fs::metadata(&elsewhere).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o755, "not chmodded through the link");
+        let file = tmp.path().join("a-file");
+        std::fs::write(&file, "").unwrap();
+        assert!(make_private_dir(&file).is_err());
     }
 
     #[test]

@@ -3,13 +3,12 @@
 //! the config it came from, so a warm start makes no resolution requests.
 
 use std::collections::HashSet;
-use std::sync::atomic::AtomicU32;
 
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
 use crate::config::TeamConfig;
-use crate::graph::client::{GraphClient, USER_SELECT, decode};
+use crate::graph::client::{Calls, GraphClient, USER_SELECT, decode};
 use crate::graph::error::GraphError;
 use crate::graph::model::{User, UserId};
 use crate::graph::origin::segment;
@@ -176,7 +175,7 @@ async fn group_members(client: &GraphClient, group: &str) -> Result<Vec<User>, G
         #[serde(default, rename = "@odata.nextLink")]
         next_link: Option<String>,
     }
-    let calls = AtomicU32::new(0);
+    let calls = Calls::default();
     client.check_fresh()?;
     let first = format!(
         "/groups/{}/members?$select={USER_SELECT}&$top=999",

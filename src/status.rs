@@ -73,7 +73,7 @@ pub async fn run(config: &Config, args: &StatusArgs) -> Result<(), Failure> {
             format!(
                 "presence of {} people could not be read, shown as last known: {}",
                 fetched.failed,
-                e.user_line()
+                e.command_line()
             ),
         )),
         None => Ok(()),

@@ -185,28 +185,38 @@ impl Store {
 
     /// Removes every teamboard cache file in the directory, whatever team or tenant (`logout`).
     /// Returns how many files went.
+    /// The directory is opened without following a link and files are removed relative to it, so a
+    /// symlinked cache directory (or one swapped for a link meanwhile) never costs anyone their files.
     pub fn clear_all(&self) -> io::Result<usize> {
-        let entries = match std::fs::read_dir(&self.dir) {
-            Ok(entries) => entries,
+        use rustix::fs::{AtFlags, Dir};
+        use rustix::io::Errno;
+        let dir = match paths::open_dir_no_follow(&self.dir) {
+            Ok(dir) => dir,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
             Err(e) => return Err(e),
         };
-        let mut removed = 0;
-        for entry in entries {
-            let entry = entry?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let hidden = name.starts_with('.');
-            let file = name.strip_prefix('.').unwrap_or(&name);
-            let ours = (file.starts_with("snapshot-") || file.starts_with("roster-"))
+        let mut ours = Vec::new();
+        for entry in Dir::read_from(&dir)? {
+            let name = entry?.file_name().to_owned();
+            let text = name.to_string_lossy();
+            let hidden = text.starts_with('.');
+            let file = text.strip_prefix('.').unwrap_or(&text);
+            let cache = (file.starts_with("snapshot-") || file.starts_with("roster-"))
                 && match Path::new(file).extension().and_then(|e| e.to_str()) {
                     Some("json") => !hidden,
                     Some("tmp") => hidden,
                     _ => false,
                 };
-            if ours {
-                file::remove_if_present(&entry.path())?;
-                removed += 1;
+            if cache {
+                ours.push(name);
+            }
+        }
+        let mut removed = 0;
+        for name in ours {
+            match rustix::fs::unlinkat(&dir, name.as_c_str(), AtFlags::empty()) {
+                Ok(()) => removed += 1,
+                Err(Errno::NOENT) => {}
+                Err(e) => return Err(e.into()),
             }
         }
         Ok(removed)
@@ -235,6 +245,12 @@ fn shown(path: &Path) -> SafeText {
 }
 
 fn read_logged(path: &Path, what: &str) -> Option<Vec<u8>> {
+    // A linked cache directory is someone's choice of what the board shows: not read, as not written.
+    let dir = path.parent().unwrap_or(path);
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        tracing::warn!(dir = %shown(dir), "the cache directory is a symlink; cached {what} not read");
+        return None;
+    }
     match file::read_private(path) {
         Ok(bytes) => Some(bytes),
         Err(ReadError::Missing) => None,

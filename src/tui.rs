@@ -1,5 +1,5 @@
 //! The terminal guard: every mode the board turns on is recorded and undone — on drop, in the panic
-//! hook, on Ctrl-z, on SIGHUP/SIGTERM and on every exit path (DESIGN.md "Terminal contract").
+//! hook, on Ctrl-z, on SIGHUP/SIGINT/SIGQUIT/SIGTERM and on every exit path.
 
 mod signals;
 
@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use crate::exit::{Exit, Failure};
 use crate::text::SafeText;
 
-pub use signals::{SignalEvent, spawn_signal_thread, suspend_self};
+pub use signals::{spawn_signal_thread, suspend_self};
 
 /// Modes currently on, so `restore` undoes exactly those, from any thread, any number of times.
 static ACTIVE: AtomicU8 = AtomicU8::new(0);

@@ -406,6 +406,28 @@ fn failures_throttling_and_sign_in_show_in_header_and_footer() {
 }
 
 #[test]
+fn throttled_without_retry_after_shows_no_until_time() {
+    let area = Rect::new(0, 0, 80, 24);
+    let mut app = board(area, options(true, Symbols::Unicode, GroupBy::None));
+    let t = now().after(Duration::from_secs(100));
+    let throttled = PollFailure {
+        kind: FailureKind::Throttled { retry_after: None },
+        message: SafeText::line(
+            "Microsoft Graph is throttling this app without saying for how long; polling backs off and resumes by itself",
+        ),
+    };
+    app.update(Msg::Polled(Box::new(Err(throttled))), t);
+    let shown = text(&draw(&app, 80, 24));
+    let header = shown.lines().next().unwrap();
+    assert!(header.contains("throttled"), "{shown}");
+    assert!(!header.contains("until"), "{shown}");
+    assert!(
+        find(&draw(&app, 80, 24), "Adele Vance").is_some(),
+        "data kept"
+    );
+}
+
+#[test]
 fn filter_narrows_and_says_when_no_one_matches() {
     let area = Rect::new(0, 0, 80, 24);
     let mut app = board(area, options(true, Symbols::Unicode, GroupBy::None));

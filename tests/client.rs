@@ -162,6 +162,32 @@ mod throttling {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_429_without_a_usable_retry_after_gets_one_retry_then_fails_without_a_time() {
+        for value in [
+            RetryAfter::Missing,
+            RetryAfter::Raw("-1".into()),
+            RetryAfter::Raw("garbage".into()),
+        ] {
+            let sim = sim(10);
+            sim.faults().update(|f| {
+                f.throttle_every = 1;
+                f.retry_after = value.clone();
+            });
+            let c = client(&sim);
+            let e = c.presences(&ids(&sim)).await.unwrap_err();
+            assert!(e.is_throttled(), "{value:?}: {e:?}");
+            assert_eq!(sim.counts().total, 2, "{value:?}: one request, one retry");
+            // Only Graph's own word sets a time: our short backoff is not passed off as one.
+            assert_eq!(e.retry_after(), None, "{value:?}");
+            assert_eq!(e.paused_until(), None, "{value:?}");
+            assert_eq!(c.paused_until(), None, "{value:?}");
+            let line = e.user_line();
+            assert!(!line.contains("paused for"), "{value:?}: {line}");
+            assert!(line.contains("throttling"), "{value:?}: {line}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn minutes_and_http_dates_pause_every_call_until_they_pass() {
         for (value, want) in [
             (RetryAfter::Seconds(120), Duration::from_secs(120)),
@@ -625,6 +651,53 @@ mod over_http {
     use teamboard::sim::serve;
 
     use super::support::sim;
+
+    /// A body that comes one byte a second never finishes inside `timeout_secs`: the whole exchange is
+    /// bounded, not each read, and it is not retried.
+    #[tokio::test]
+    async fn a_body_trickling_one_byte_a_second_times_out_within_the_timeout() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/v1.0", listener.local_addr().unwrap());
+        let requests = Arc::new(AtomicUsize::new(0));
+        let seen = requests.clone();
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                seen.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = conn.read(&mut buf).await;
+                    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+                    if conn.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    loop {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        if conn.write_all(b" ").await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        let timeout = Duration::from_secs(2);
+        let c = GraphClient::new(
+            ClientOptions::new(base.clone(), timeout),
+            Arc::new(HttpTransport::new(&base).unwrap()),
+            Arc::new(StaticToken::new(Secret::new("t"))),
+        )
+        .unwrap();
+        // The bound is the client's; this outer one only keeps a broken client from hanging the test.
+        let outcome = tokio::time::timeout(timeout * 5, c.my_presence()).await;
+        assert_eq!(outcome.expect("never timed out"), Err(GraphError::Timeout));
+        assert_eq!(
+            requests.load(Ordering::SeqCst),
+            1,
+            "a timeout is not retried"
+        );
+    }
 
     #[tokio::test]
     async fn the_reqwest_transport_reads_the_tenant_and_refuses_redirects() {

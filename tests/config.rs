@@ -202,6 +202,61 @@ fn unreadable_and_non_utf8_files() {
     assert_eq!(err.lines().count(), 1);
 }
 
+/// Runs `teamboard --config PATH status` with a memory limit and a deadline (a config read without a
+/// bound would otherwise take the machine's memory, one that blocks would never end).
+fn status_bounded(home: &Home, path: &Path) -> Option<Output> {
+    use std::process::Stdio;
+    let mut cmd = home.teamboard(&[]);
+    let program = cmd.get_program().to_owned();
+    let mut limited = Command::new("sh");
+    limited
+        .arg("-c")
+        .arg("ulimit -v 2000000; exec \"$0\" \"$@\"")
+        .arg(program)
+        .args(["--config", path.to_str().unwrap(), "status"])
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env_remove("TEAMBOARD_ACCESS_TOKEN")
+        .env_remove("TEAMBOARD_CONFIG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd = limited;
+    let mut child = cmd.spawn().unwrap();
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(10) {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn a_config_that_is_a_device_or_a_fifo_is_refused_at_once() {
+    let home = Home::new();
+    let zero = home.path().join("zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let fifo = home.path().join("fifo.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for (path, what) in [(&zero, "a character device"), (&fifo, "a FIFO")] {
+        let out = status_bounded(&home, path).unwrap_or_else(|| panic!("{what}: still running"));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        assert_eq!(err.lines().count(), 1, "{what}: {err}");
+        let name = path.file_name().unwrap().to_str().unwrap();
+        assert!(err.contains(name), "{what}: names the file: {err}");
+        assert!(err.contains(what), "{what}: {err}");
+        assert!(
+            err.contains("regular file"),
+            "{what}: says what to do: {err}"
+        );
+    }
+}
+
 #[test]
 fn init_writes_the_example_then_refuses_to_overwrite() {
     let home = Home::new();

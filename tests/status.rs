@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use teamboard::config::Config;
 use teamboard::graph::model::{User, UserId};
-use teamboard::sim::{RequestCounts, Running, Scenario, Sim, SimOptions, serve};
+use teamboard::sim::{RequestCounts, RetryAfter, Running, Scenario, Sim, SimOptions, serve};
 use teamboard::store::Store;
 
 struct Tenant {
@@ -392,6 +392,38 @@ async fn exit_codes_for_sign_in_and_network() {
         "{}",
         stderr(&out)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_status_says_when_to_try_again_not_how_a_board_polls() {
+    let t = tenant(10, Scenario::Static, 3, &[]).await;
+    t.sim.faults().update(|f| {
+        f.throttle_every = 1;
+        f.retry_after = RetryAfter::Seconds(120);
+    });
+    let out = t.run(&["status"]).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("teamboard: Microsoft Graph is throttling this app; try again after "),
+        "{err}"
+    );
+    assert!(err.contains("(in about 2 min)"), "{err}");
+    assert!(
+        !err.contains("polling") && !err.contains("by itself"),
+        "{err}"
+    );
+
+    t.sim
+        .faults()
+        .update(|f| f.retry_after = RetryAfter::Missing);
+    let out = t.run(&["status"]).await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("try again in a few minutes"), "{err}");
+    assert!(!err.contains("polling"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

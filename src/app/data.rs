@@ -63,7 +63,7 @@ impl App {
             }
         }
         self.me = roster.me.as_ref().map(|u| u.id.clone());
-        self.sync.warning = unresolved_warning(&roster);
+        self.sync.warning = unresolved_warning(&roster).or_else(|| self.lasting_warning());
         self.sync.cached_at = Some(saved_at);
         self.recount();
         self.rearrange();
@@ -135,7 +135,6 @@ impl App {
             self.reindex();
         }
         self.me = roster.me.as_ref().map(|u| u.id.clone());
-        self.sync.warning = unresolved_warning(roster);
     }
 
     /// When `roster` was resolved, on the monotonic clock; `None` when that is unknown, in the future
@@ -208,14 +207,20 @@ impl App {
         self.sync.error = None;
         self.sync.throttled_until = None;
         self.sync.signed_out = false;
-        if let Some(problem) = data.problem {
-            self.sync.warning = Some(problem);
-        } else if data.malformed > 0 {
-            self.sync.warning = Some(SafeText::line(&format!(
-                "{} presence answer(s) could not be read; those people keep their last known state",
-                data.malformed
-            )));
-        }
+        // Each poll says afresh what is wrong: a warning an earlier poll raised goes with the first
+        // poll that does not raise it again.
+        self.sync.warning = data
+            .problem
+            .or_else(|| {
+                (data.malformed > 0).then(|| {
+                    SafeText::line(&format!(
+                        "{} presence answer(s) could not be read; those people keep their last known state",
+                        data.malformed
+                    ))
+                })
+            })
+            .or_else(|| unresolved_warning(self.profiles.as_deref()?))
+            .or_else(|| self.lasting_warning());
         if saved_changed || visible_changed {
             self.places.fill(&mut self.people);
         }
@@ -246,11 +251,30 @@ impl App {
             effects.push(Effect::Save(Box::new(self.snapshot())));
         }
         if denied {
-            self.sync.warning = Some(SafeText::line(
+            self.sync.warning = self.lasting_warning();
+        }
+    }
+
+    /// What the start found wrong with teamboard's files (others could change the config or the
+    /// cache, the log is off): shown in the footer whenever no poll has something to say, until the
+    /// board ends.
+    pub fn warn_at_start(&mut self, warnings: &[SafeText]) {
+        let joined: Vec<&str> = warnings.iter().map(SafeText::as_str).collect();
+        self.start_warning = (!joined.is_empty()).then(|| SafeText::line(&joined.join("; ")));
+        if self.sync.warning.is_none() {
+            self.sync.warning = self.lasting_warning();
+        }
+    }
+
+    /// What stays true from one poll to the next: a permission Graph refused, what the start found.
+    fn lasting_warning(&self) -> Option<SafeText> {
+        let denied = self.places.is_denied().then(|| {
+            SafeText::line(
                 "place names need the Place.Read.All permission; showing Office / Remote only \
                  (or set place_names = false under [graph])",
-            ));
-        }
+            )
+        });
+        denied.or_else(|| self.start_warning.clone())
     }
 
     pub(super) fn on_poll_failure(&mut self, failure: PollFailure) {

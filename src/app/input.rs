@@ -150,6 +150,10 @@ impl App {
                     self.clock(until)
                 )
             }
+            _ if self.schedule.is_throttled(now.instant) => {
+                "Graph is throttling this app; teamboard backs off and tries again by itself"
+                    .to_owned()
+            }
             _ => "a refresh is already running".to_owned(),
         }));
     }

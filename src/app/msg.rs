@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
 
+pub use crate::exit::Signal;
 use crate::graph::model::Presence;
 use crate::graph::places::PlaceLookup;
 use crate::roster::Roster;
@@ -64,24 +65,8 @@ pub enum Msg {
     Resumed,
     /// News from the sign-in the panel started.
     SignIn(super::signin::SignInEvent),
-    /// SIGHUP or SIGTERM: leave now.
+    /// SIGHUP, SIGINT, SIGQUIT or SIGTERM: leave now.
     Terminate(Signal),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Signal {
-    Hangup,
-    Terminate,
-}
-
-impl Signal {
-    /// The conventional exit status for a process ended by this signal (128 + signal number).
-    pub fn exit_code(self) -> i32 {
-        match self {
-            Signal::Hangup => 129,
-            Signal::Terminate => 143,
-        }
-    }
 }
 
 /// What one poll brought back; owned, so the refresher keeps nothing.

@@ -22,6 +22,9 @@ pub struct Schedule {
     next_poll: Option<Instant>,
     in_flight: bool,
     failures: u32,
+    /// Throttled: no poll before this, not even on `r`.
+    held_until: Option<Instant>,
+    /// When Graph said the throttle ends (a usable Retry-After): "throttled until hh:mm".
     throttled_until: Option<Instant>,
     /// The rate budget's floor under the configured interval (see `stretch_to`).
     floor: Duration,
@@ -36,6 +39,7 @@ impl Schedule {
             next_poll: Some(now),
             in_flight: false,
             failures: 0,
+            held_until: None,
             throttled_until: None,
             floor: Duration::ZERO,
         }
@@ -64,8 +68,14 @@ impl Schedule {
         self.failures
     }
 
+    /// When Graph said its throttle ends, while that is still ahead.
     pub fn throttled_until(&self, now: Instant) -> Option<Instant> {
         self.throttled_until.filter(|t| *t > now)
+    }
+
+    /// Throttled (with or without a time from Graph), and the next poll is still to come.
+    pub fn is_throttled(&self, now: Instant) -> bool {
+        self.held_until.is_some_and(|t| t > now)
     }
 
     pub fn is_due(&self, now: Instant) -> bool {
@@ -81,6 +91,7 @@ impl Schedule {
     pub fn succeeded(&mut self, now: Instant) {
         self.in_flight = false;
         self.failures = 0;
+        self.held_until = None;
         self.throttled_until = None;
         let next = self.jittered(self.interval.max(self.floor));
         self.next_poll = Some(now + next);
@@ -94,19 +105,19 @@ impl Schedule {
         self.next_poll = Some(now + wait);
     }
 
-    /// Throttled: wait as told (plus a little jitter, never less); without a usable Retry-After, back off.
+    /// Throttled: wait as told, but never less than the interval (plus a little jitter, never less).
+    /// Without a usable Retry-After, back off exponentially from the interval. Only Graph's own time
+    /// is shown as "throttled until".
     pub fn throttled(&mut self, now: Instant, retry_after: Option<Duration>) {
         self.in_flight = false;
         self.failures = self.failures.saturating_add(1);
-        let wait = match retry_after {
-            Some(told) => {
-                let told = told.clamp(Duration::from_secs(1), MAX_RETRY_AFTER);
-                let extra = self.rng.random_range(0.0..=JITTER) * told.as_secs_f64().min(10.0);
-                told + Duration::from_secs_f64(extra)
-            }
-            None => self.backoff(),
-        };
-        self.throttled_until = Some(now + wait);
+        let floor = self.interval.max(self.floor);
+        let told = retry_after.map(|told| told.clamp(Duration::from_secs(1), MAX_RETRY_AFTER));
+        self.throttled_until = told.map(|told| now + told);
+        let base = told.unwrap_or_else(|| self.backoff_ceiling()).max(floor);
+        let extra = self.rng.random_range(0.0..=JITTER) * base.as_secs_f64().min(10.0);
+        let wait = base + Duration::from_secs_f64(extra);
+        self.held_until = Some(now + wait);
         self.next_poll = Some(now + wait);
     }
 
@@ -118,7 +129,7 @@ impl Schedule {
 
     /// `r`: poll now, unless one is in flight or we are throttled. Returns whether a poll was scheduled.
     pub fn request_now(&mut self, now: Instant) -> bool {
-        if self.in_flight || self.throttled_until(now).is_some() {
+        if self.in_flight || self.is_throttled(now) {
             return false;
         }
         self.next_poll = Some(now);
@@ -126,12 +137,16 @@ impl Schedule {
     }
 
     fn backoff(&mut self) -> Duration {
-        let exponent = self.failures.saturating_sub(1).min(16);
-        let wait = self
-            .interval
-            .saturating_mul(1 << exponent)
-            .min(MAX_BACKOFF.max(self.interval));
+        let wait = self.backoff_ceiling();
         self.jittered(wait)
+    }
+
+    /// The interval doubled for each failure in a row after the first, up to `MAX_BACKOFF`.
+    fn backoff_ceiling(&self) -> Duration {
+        let exponent = self.failures.saturating_sub(1).min(16);
+        self.interval
+            .saturating_mul(1 << exponent)
+            .min(MAX_BACKOFF.max(self.interval))
     }
 
     fn jittered(&mut self, base: Duration) -> Duration {
@@ -250,7 +265,11 @@ mod tests {
             "{:?}",
             next - t0
         );
-        assert_eq!(s.throttled_until(t0), Some(next));
+        assert_eq!(
+            s.throttled_until(t0),
+            Some(t0 + secs(120)),
+            "Graph's time shown"
+        );
         assert!(!s.request_now(t0 + secs(60)), "r must not break a throttle");
         assert!(s.request_now(next), "after the throttle r works again");
         assert_eq!(s.next_poll(), Some(next));
@@ -267,6 +286,42 @@ mod tests {
         let mut s = Schedule::new(secs(30), 5, t0);
         s.throttled(t0, None);
         within(s.next_poll().unwrap(), t0, secs(30));
+    }
+
+    #[test]
+    fn throttled_without_a_time_backs_off_from_the_interval_and_never_sooner() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(30), 5, t0);
+        let mut at = t0;
+        for base in [30, 60, 120, 240, 480, 600, 600] {
+            s.begin();
+            s.throttled(at, None);
+            let wait = s.next_poll().unwrap() - at;
+            assert!(
+                wait >= secs(base) && wait <= secs(base).mul_f64(1.1),
+                "{wait:?} for {base} s"
+            );
+            assert_eq!(s.throttled_until(at), None, "no time without Graph's word");
+            assert!(!s.request_now(at + secs(1)), "r waits for the backoff too");
+            at = s.next_poll().unwrap();
+        }
+        s.begin();
+        s.succeeded(at);
+        assert!(s.request_now(at + secs(1)));
+    }
+
+    #[test]
+    fn a_throttled_board_never_polls_sooner_than_its_interval() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(30), 5, t0);
+        s.begin();
+        s.throttled(t0, Some(secs(12)));
+        assert!(s.next_poll().unwrap() - t0 >= secs(30));
+        assert_eq!(
+            s.throttled_until(t0),
+            Some(t0 + secs(12)),
+            "Graph's time shown"
+        );
     }
 
     #[test]

@@ -70,11 +70,6 @@ impl SignInPanel {
 }
 
 impl App {
-    /// Shows `text` in the footer until the next key.
-    pub fn notify(&mut self, text: SafeText) {
-        self.notice = Some(text);
-    }
-
     /// The panel, while it is open.
     pub fn sign_in_panel(&self) -> Option<&SignInPanel> {
         self.signin.as_ref()

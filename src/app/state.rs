@@ -154,6 +154,8 @@ pub struct App {
     pub(super) schedule: Schedule,
     pub(super) sync: Sync,
     pub(super) notice: Option<SafeText>,
+    /// What the start found wrong with teamboard's files (see `warn_at_start`).
+    pub(super) start_warning: Option<SafeText>,
     /// First line shown in the open popup (help or details).
     pub(super) popup_scroll: u16,
     pub(super) flash_end: Option<Instant>,
@@ -190,6 +192,7 @@ impl App {
             schedule,
             sync: Sync::default(),
             notice: None,
+            start_warning: None,
             popup_scroll: 0,
             flash_end: None,
             signin: None,

@@ -12,13 +12,13 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::screen::{Screen, Term};
-use crate::app::{App, Effect, Msg, Now, Signal};
+use crate::app::{App, Effect, Msg, Now};
 use crate::auth::session::Session;
 use crate::exit::{Exit, Failure};
 use crate::refresh::Refresher;
 use crate::store::{Snapshot, Store};
 use crate::text::SafeText;
-use crate::tui::{self, Guard, SignalEvent};
+use crate::tui::{self, Guard};
 
 /// Messages taken in one go before drawing once.
 const BATCH: usize = 64;
@@ -33,15 +33,15 @@ pub async fn run(
     session: Option<Arc<Session>>,
 ) -> Result<(), Failure> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let signal_tx = tx.clone();
-    tui::spawn_signal_thread(move |event| {
-        let msg = match event {
-            SignalEvent::Hangup => Msg::Terminate(Signal::Hangup),
-            SignalEvent::Terminate => Msg::Terminate(Signal::Terminate),
-            SignalEvent::Continue => Msg::Resumed,
-        };
-        let _ = signal_tx.send(msg);
-    })
+    let (signal_tx, resume_tx) = (tx.clone(), tx.clone());
+    tui::spawn_signal_thread(
+        move |signal| {
+            let _ = signal_tx.send(Msg::Terminate(signal));
+        },
+        move || {
+            let _ = resume_tx.send(Msg::Resumed);
+        },
+    )
     .map_err(|e| Failure::new(Exit::Unexpected, format!("could not watch signals: {e}")))?;
 
     // Every task's handle is watched: a panic in one ends the process like a panic in render.

@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use toml::de::DeTable;
 
 use crate::paths::{self, Env};
+use crate::regular_file::{self, Links, OpenError};
 use crate::text::SafeText;
 
 use super::Config;
 use super::error::{ConfigError, from_serde, line_of};
+use super::exposed;
 use super::raw::RawConfig;
 use super::spans::SpanIndex;
 use super::validate::validate;
@@ -61,13 +63,17 @@ pub fn load(explicit: Option<&Path>, env: &dyn Env) -> Result<Config, ConfigErro
         return Ok(Config::default());
     };
     let file = SafeText::line(&paths::display(&location.path, env)).to_string();
-    let bytes = match read(&location.path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound && location.origin == Origin::Default => {
+    // A link is followed (configs are often dotfile links), but what it leads to must be a regular
+    // file: a device would be read without end, a FIFO would block the start for ever.
+    let (handle, meta) = match regular_file::open(&location.path, Links::Follow) {
+        Ok(opened) => opened,
+        Err(OpenError::NotFound) if location.origin == Origin::Default => {
             return Ok(Config::default());
         }
         Err(e) => return Err(unreadable(&file, &e, location.origin)),
     };
+    let bytes = regular_file::read_bounded(handle, MAX_BYTES, meta.len())
+        .map_err(|e| unreadable(&file, &e, location.origin))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| ConfigError {
         file: file.clone(),
         line: Some(line_of(
@@ -77,48 +83,45 @@ pub fn load(explicit: Option<&Path>, env: &dyn Env) -> Result<Config, ConfigErro
         message: "not valid UTF-8 (save the file as UTF-8)".to_owned(),
     })?;
     let mut config = parse(text, &file)?;
+    exposed::check(&mut config, &location.path, &meta, &file, env)?;
     config.source = Some(location.path);
     Ok(config)
 }
 
-fn read(path: &Path) -> io::Result<Vec<u8>> {
-    let meta = std::fs::metadata(path)?;
-    if meta.is_dir() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "is a directory",
-        ));
-    }
-    if meta.len() > MAX_BYTES {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "larger than 1 MB",
-        ));
-    }
-    std::fs::read(path)
-}
-
-fn unreadable(file: &str, e: &io::Error, origin: Origin) -> ConfigError {
-    let fix = match (e.kind(), origin) {
-        (io::ErrorKind::NotFound, Origin::Flag) => {
-            "check the --config path, or run `teamboard init` to write one"
-        }
-        (io::ErrorKind::NotFound, _) => {
-            "check $TEAMBOARD_CONFIG, or run `teamboard init` to write one"
-        }
-        (io::ErrorKind::PermissionDenied, _) => "make it readable, e.g. chmod 644",
-        (io::ErrorKind::InvalidInput, _) => "point to the config file, not its directory",
-        _ => "check the file, or remove it to use the defaults",
+fn unreadable(file: &str, e: &OpenError, origin: Origin) -> ConfigError {
+    let point = match origin {
+        Origin::Flag => "point --config at the config file",
+        Origin::EnvVar => "point $TEAMBOARD_CONFIG at the config file",
+        Origin::Default => "replace it with a regular file, or remove it to use the defaults",
     };
-    let what = match e.kind() {
-        io::ErrorKind::NotFound => "no such file".to_owned(),
-        io::ErrorKind::PermissionDenied => "cannot read it: permission denied".to_owned(),
-        _ => format!("cannot read it: {}", SafeText::line(&e.to_string())),
+    let message = match e {
+        OpenError::NotFound => match origin {
+            Origin::Flag => {
+                "no such file (check the --config path, or run `teamboard init` to write one)"
+                    .to_owned()
+            }
+            _ => "no such file (check $TEAMBOARD_CONFIG, or run `teamboard init` to write one)"
+                .to_owned(),
+        },
+        OpenError::NotAFile("a directory") => {
+            "it is a directory (point to the config file, not its directory)".to_owned()
+        }
+        OpenError::NotAFile(_) | OpenError::Symlink => format!("{e} ({point})"),
+        OpenError::TooLarge { .. } => {
+            format!("{e}, which no config is ({point})")
+        }
+        OpenError::Io(io) if io.kind() == io::ErrorKind::PermissionDenied => {
+            "cannot read it: permission denied (make it readable, e.g. chmod 644)".to_owned()
+        }
+        OpenError::Io(io) => format!(
+            "cannot read it: {} (check the file, or remove it to use the defaults)",
+            SafeText::line(&io.to_string())
+        ),
     };
     ConfigError {
         file: file.to_owned(),
         line: None,
-        message: format!("{what} ({fix})"),
+        message,
     }
 }
 

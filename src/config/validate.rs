@@ -311,9 +311,9 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
     if config.auth.mode == AuthMode::App && config.team.include_me {
         // App-only tokens have no user behind them: Graph refuses `/me`.
         config.team.include_me = false;
-        config.notes.push(
-            "app-only mode has no signed-in user, so [team] include_me is ignored".to_owned(),
-        );
+        config.warnings.push(crate::text::SafeText::line(
+            "app-only mode has no signed-in user, so [team] include_me is ignored",
+        ));
     }
     if let Some(keys) = raw.keys {
         let mut overrides: Vec<(usize, KeyOverride)> = keys

@@ -2,7 +2,6 @@
 //! inner 429/503/504 retried after their own Retry-After (which pauses every call, like any other).
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicU32;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -12,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 use tracing::warn;
 
-use crate::graph::client::{GraphClient, decode};
+use crate::graph::client::{Calls, GraphClient, decode};
 use crate::graph::error::GraphError;
 use crate::graph::retry::parse_retry_after;
 
@@ -86,7 +85,7 @@ impl GraphClient {
         urls: &[String],
     ) -> Result<Vec<Result<serde_json::Value, GraphError>>, GraphError> {
         self.check_fresh()?;
-        let calls = AtomicU32::new(0);
+        let calls = Calls::default();
         let mut results: Vec<Option<Result<serde_json::Value, GraphError>>> =
             vec![None; urls.len()];
         let calls = &calls;
@@ -113,7 +112,7 @@ impl GraphClient {
         &'a self,
         offset: usize,
         urls: &'a [String],
-        calls: &'a AtomicU32,
+        calls: &'a Calls,
     ) -> (
         usize,
         Result<Vec<Result<serde_json::Value, GraphError>>, GraphError>,
@@ -125,7 +124,7 @@ impl GraphClient {
     async fn batch_chunk(
         &self,
         urls: &[String],
-        calls: &AtomicU32,
+        calls: &Calls,
     ) -> Result<Vec<Result<serde_json::Value, GraphError>>, GraphError> {
         let mut results: Vec<Option<Result<serde_json::Value, GraphError>>> =
             vec![None; urls.len()];
@@ -164,7 +163,12 @@ impl GraphClient {
                 if results[i].is_some() {
                     continue;
                 }
-                if matches!(inner.status, 429 | 503 | 504) && round < self.inner.max_retries {
+                // An inner 429 without a usable Retry-After gets one round, as an outer one gets one retry.
+                let untimed_429 = inner.status == 429 && inner.retry_after().is_none();
+                if matches!(inner.status, 429 | 503 | 504)
+                    && round < self.inner.max_retries
+                    && !(untimed_429 && round > 0)
+                {
                     let ra = inner.retry_after();
                     told |= ra.is_some();
                     let w =
@@ -177,7 +181,7 @@ impl GraphClient {
                     let ra = inner.retry_after();
                     results[i] = Some(Err(GraphError::Throttled {
                         retry_after: ra,
-                        until: Instant::now() + ra.unwrap_or_default(),
+                        until: ra.map(|wait| Instant::now() + wait),
                     }));
                     continue;
                 }

@@ -5,11 +5,16 @@
 //! Decisions:
 //! - Retried (at most `max_retries`, backoff with full jitter, or Graph's Retry-After): 429, 503, 504
 //!   and connection errors (refused, reset). Not retried: a timeout (a stalled body or a silent server
-//!   already cost `timeout`; the next refresh comes soon), other statuses, redirects (never followed).
-//! - A Retry-After (or a 429 without one: our backoff) pauses every call of this client. A call that
-//!   starts while paused returns `Throttled { until }` at once, sending nothing, so the board can show
-//!   "throttled until hh:mm". Inside a call, a pause of up to `MAX_INLINE_WAIT` (10 s) is waited out;
-//!   a longer one ends the call as `Throttled`. A single wait is capped at `MAX_WAIT` (5 min).
+//!   already cost `timeout`; the next refresh comes soon), an answer over the size cap (it would come
+//!   again), other statuses, redirects (never followed).
+//! - A Retry-After pauses every call of this client. A call that starts while paused returns
+//!   `Throttled { until }` at once, sending nothing, so the board can show "throttled until hh:mm".
+//!   Inside a call, a pause of up to `MAX_INLINE_WAIT` (10 s) is waited out; a longer one ends the
+//!   call as `Throttled`. A single wait is capped at `MAX_WAIT` (5 min).
+//! - A 429 without a usable Retry-After (missing, negative, garbage) gets one retry per logical read
+//!   (`Calls`) after a short jittered wait; the next one ends the read as `Throttled` with no time.
+//!   Our own short wait is never passed off as Graph's: the board then backs off from its refresh
+//!   interval, instead of polling again within seconds.
 //! - 401: the token source refreshes once (single-flight there), the request is sent once more; a
 //!   failed refresh is `GraphError::Auth`, a second 401 is `Http { status: 401 }` (both exit 3).
 //! - Every URL is checked against the configured origin before the token is attached.
@@ -65,6 +70,27 @@ impl ClientOptions {
     }
 }
 
+/// What one logical read (a team's presence, a resolution, a group's pages) has spent, shared by its
+/// concurrent requests.
+#[derive(Debug, Default)]
+pub(crate) struct Calls {
+    sent: AtomicU32,
+    /// The read's one retry after a 429 without a usable Retry-After is used up.
+    untimed_retry_used: AtomicBool,
+}
+
+impl Calls {
+    /// Requests this read handed to the transport, retries included.
+    pub(crate) fn sent(&self) -> u32 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    /// Takes the read's one retry after an untimed 429; `false` once it is taken.
+    pub(crate) fn take_untimed_retry(&self) -> bool {
+        !self.untimed_retry_used.swap(true, Ordering::Relaxed)
+    }
+}
+
 /// The Microsoft Graph client. Cheap to clone; safe to call from several tasks at once.
 #[derive(Clone)]
 pub struct GraphClient {
@@ -81,7 +107,7 @@ pub(crate) struct Inner {
     pub(crate) jitter: Jitter,
     pub(crate) gate: Gate,
     requests: AtomicU64,
-    /// Set once the batch presence call was found not offered (RELIABILITY 17b); kept for later calls.
+    /// Set once the batch presence call was found not offered (the China cloud); kept for later calls.
     pub(crate) fallback: AtomicBool,
     /// Paces per-person fallback reads inside the rate budget.
     pub(crate) pacer: crate::graph::presence::Pacer,
@@ -165,22 +191,20 @@ impl GraphClient {
     /// `GET /communications/presences/{id}`: a bare presence or `{"value":[one]}`, both accepted.
     pub async fn communications_presence(&self, id: &UserId) -> Result<Presence, GraphError> {
         self.check_fresh()?;
-        let calls = AtomicU32::new(0);
-        self.comms_presence(id, &calls).await
+        self.comms_presence(id, &Calls::default()).await
     }
 
     /// `GET /me` with the board's `$select`.
     pub async fn me(&self) -> Result<User, GraphError> {
         self.check_fresh()?;
-        let calls = AtomicU32::new(0);
-        self.get_json(&format!("/me?$select={USER_SELECT}"), &calls)
+        self.get_json(&format!("/me?$select={USER_SELECT}"), &Calls::default())
             .await
     }
 
     pub(crate) async fn comms_presence(
         &self,
         id: &UserId,
-        calls: &AtomicU32,
+        calls: &Calls,
     ) -> Result<Presence, GraphError> {
         let url = self.inner.base.join(&format!(
             "/communications/presences/{}",
@@ -192,9 +216,13 @@ impl GraphClient {
     }
 
     async fn get_presence(&self, path: &str) -> Result<Presence, GraphError> {
-        let calls = AtomicU32::new(0);
         let response = self
-            .send(Method::GET, &self.inner.base.join(path), None, &calls)
+            .send(
+                Method::GET,
+                &self.inner.base.join(path),
+                None,
+                &Calls::default(),
+            )
             .await?;
         parse_single_presence(response.body())
             .map_err(|e| malformed(response.body(), &e.to_string()))
@@ -204,7 +232,7 @@ impl GraphClient {
     pub(crate) async fn get_json<T: DeserializeOwned>(
         &self,
         path: &str,
-        calls: &AtomicU32,
+        calls: &Calls,
     ) -> Result<T, GraphError> {
         let response = self
             .send(Method::GET, &self.inner.base.join(path), None, calls)
@@ -217,7 +245,7 @@ impl GraphClient {
         match self.inner.gate.paused_at(Instant::now()) {
             Some(until) => Err(GraphError::Throttled {
                 retry_after: Some(until.saturating_duration_since(Instant::now())),
-                until,
+                until: Some(until),
             }),
             None => Ok(()),
         }
@@ -231,7 +259,7 @@ impl GraphClient {
             if left > MAX_INLINE_WAIT {
                 return Err(GraphError::Throttled {
                     retry_after: Some(left),
-                    until,
+                    until: Some(until),
                 });
             }
             tokio::time::sleep_until(until).await;
@@ -248,7 +276,7 @@ impl GraphClient {
         method: Method,
         url: &str,
         body: Option<Bytes>,
-        calls: &AtomicU32,
+        calls: &Calls,
     ) -> Result<http::Response<Bytes>, GraphError> {
         let inner = &*self.inner;
         let checked = inner.base.allows(url).map_err(GraphError::Refused)?;
@@ -264,7 +292,7 @@ impl GraphClient {
             self.wait_gate().await?;
             let request = self.build(&method, &uri, body.clone(), &token, retries)?;
             inner.requests.fetch_add(1, Ordering::Relaxed);
-            calls.fetch_add(1, Ordering::Relaxed);
+            calls.sent.fetch_add(1, Ordering::Relaxed);
             let started = Instant::now();
             let outcome = tokio::time::timeout(inner.timeout, inner.transport.send(request)).await;
             let elapsed_ms = started.elapsed().as_millis();
@@ -274,6 +302,10 @@ impl GraphClient {
                     return Err(GraphError::Timeout);
                 }
                 Ok(Err(TransportError::Refused(why))) => return Err(GraphError::Refused(why)),
+                Ok(Err(TransportError::TooLarge)) => {
+                    warn!(%method, %path, "Graph's answer is over the size cap; not retried");
+                    return Err(GraphError::TooLarge);
+                }
                 Ok(Err(e)) => {
                     if retries >= inner.max_retries {
                         warn!(%method, %path, error = %SafeText::line(&e.to_string()), "Graph unreachable, giving up");
@@ -310,18 +342,34 @@ impl GraphClient {
             }
             if matches!(status.as_u16(), 429 | 503 | 504) {
                 let told = retry_after_of(&response);
+                let give_up = retries >= inner.max_retries;
+                if status == StatusCode::TOO_MANY_REQUESTS && told.is_none() {
+                    // Graph is throttling without saying for how long: one short retry per read,
+                    // then the caller backs off on its own scale (the board: its refresh interval).
+                    if give_up || !calls.take_untimed_retry() {
+                        warn!(%method, %path, "throttled (429) without a usable Retry-After; giving up this read");
+                        return Err(GraphError::Throttled {
+                            retry_after: None,
+                            until: None,
+                        });
+                    }
+                    let wait = inner.jitter.backoff(&inner.backoff, retries);
+                    warn!(%method, %path, wait_ms = wait.as_millis(), "throttled (429) without a usable Retry-After; retrying once");
+                    retries += 1;
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
                 let wait = told.unwrap_or_else(|| inner.jitter.backoff(&inner.backoff, retries));
                 let until = Instant::now() + wait;
-                // Graph's word (or, for a 429 without one, our backoff) pauses every call.
-                if told.is_some() || status == StatusCode::TOO_MANY_REQUESTS {
+                // Graph's word pauses every call.
+                if told.is_some() {
                     inner.gate.pause_until(until);
                 }
-                let give_up = retries >= inner.max_retries;
                 if status == StatusCode::TOO_MANY_REQUESTS && (give_up || wait > MAX_INLINE_WAIT) {
                     warn!(%method, %path, wait_ms = wait.as_millis(), "throttled (429), pausing all calls");
                     return Err(GraphError::Throttled {
                         retry_after: told,
-                        until: inner.gate.paused_at(Instant::now()).unwrap_or(until),
+                        until: Some(inner.gate.paused_at(Instant::now()).unwrap_or(until)),
                     });
                 }
                 if give_up || wait > MAX_INLINE_WAIT {

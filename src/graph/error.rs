@@ -7,7 +7,7 @@ use tokio::time::Instant;
 
 use crate::auth::AuthError;
 use crate::exit::Exit;
-use crate::graph::transport::TransportError;
+use crate::graph::transport::{MAX_BODY, TransportError};
 use crate::text::SafeText;
 
 /// A failed Graph call. Fields holding Graph's own words (`code`, `message`) are untrusted: `user_line`
@@ -22,15 +22,19 @@ pub enum GraphError {
         message: Option<String>,
         request_id: Option<String>,
     },
-    /// Graph asked us to slow down; every call is paused until `until` (the shared gate).
+    /// Graph asked us to slow down. With a usable Retry-After every call is paused until `until` (the
+    /// shared gate); without one (`None`) nobody knows for how long, and the caller backs off.
     #[error("{}", self.user_line())]
     Throttled {
         retry_after: Option<Duration>,
-        until: Instant,
+        until: Option<Instant>,
     },
     /// Nothing (or nothing whole) came back, after the retries connection errors get.
     #[error("{}", self.user_line())]
     Transport(TransportError),
+    /// The answer was larger than the cap (`transport::MAX_BODY`). Not retried: it would come again.
+    #[error("{}", self.user_line())]
+    TooLarge,
     /// No whole answer within `[graph] timeout_secs` (a stalled body or a silent server). Not retried.
     #[error("{}", self.user_line())]
     Timeout,
@@ -79,7 +83,10 @@ impl GraphError {
                 }
                 line
             }
-            GraphError::Throttled { retry_after, until } => {
+            GraphError::Throttled { until: None, .. } => {
+                "Microsoft Graph is throttling this app without saying for how long; polling backs off and resumes by itself".into()
+            }
+            GraphError::Throttled { retry_after, until: Some(until) } => {
                 let left = until.saturating_duration_since(Instant::now()).max(retry_after.unwrap_or_default());
                 format!(
                     "Microsoft Graph is throttling this app; polling is paused for {}, then resumes by itself",
@@ -89,6 +96,10 @@ impl GraphError {
             GraphError::Transport(e) => format!(
                 "could not reach Microsoft Graph ({}); check the network, proxy (HTTPS_PROXY) and [graph] base_url",
                 SafeText::line(&short(&e.to_string(), 200))
+            ),
+            GraphError::TooLarge => format!(
+                "Microsoft Graph sent an answer larger than {} MB; no presence answer is that large: check [graph] base_url points at Graph, or whether a proxy rewrites answers",
+                MAX_BODY >> 20
             ),
             GraphError::Timeout => "Microsoft Graph did not answer in time; check the network, or raise [graph] timeout_secs".into(),
             GraphError::Malformed(what) => format!(
@@ -107,6 +118,35 @@ impl GraphError {
             GraphError::Redirect { status } => format!(
                 "Microsoft Graph answered with a redirect ({status}), which is never followed; check [graph] base_url"
             ),
+        }
+    }
+
+    /// One line for a one-shot command (`status`): as `user_line`, except that a throttle says when
+    /// to try again instead of how the board's polling resumes.
+    pub fn command_line(&self) -> String {
+        let GraphError::Throttled { retry_after, until } = self else {
+            return self.user_line();
+        };
+        let wait = until
+            .map(|until| until.saturating_duration_since(Instant::now()))
+            .or(*retry_after);
+        match wait {
+            None => "Microsoft Graph is throttling this app and did not say for how long; try again in a few minutes".into(),
+            Some(wait) if wait < Duration::from_secs(60) => format!(
+                "Microsoft Graph is throttling this app; try again in about {}",
+                human_duration(wait)
+            ),
+            Some(wait) => {
+                let at = jiff::SignedDuration::try_from(wait)
+                    .ok()
+                    .and_then(|d| jiff::Zoned::now().checked_add(d).ok())
+                    .map(|at| at.strftime("%H:%M").to_string())
+                    .unwrap_or_default();
+                format!(
+                    "Microsoft Graph is throttling this app; try again after {at} (in about {})",
+                    human_duration(wait)
+                )
+            }
         }
     }
 
@@ -138,7 +178,7 @@ impl GraphError {
     /// The time every call is paused until, when throttled.
     pub fn paused_until(&self) -> Option<Instant> {
         match self {
-            GraphError::Throttled { until, .. } => Some(*until),
+            GraphError::Throttled { until, .. } => *until,
             _ => None,
         }
     }
@@ -322,11 +362,44 @@ mod tests {
         assert_eq!(GraphError::BadBaseUrl("x".into()).exit(), Exit::Usage);
         let t = GraphError::Throttled {
             retry_after: Some(Duration::from_secs(120)),
-            until: Instant::now() + Duration::from_secs(120),
+            until: Some(Instant::now() + Duration::from_secs(120)),
         };
         assert!(t.is_throttled());
         assert_eq!(t.retry_after(), Some(Duration::from_secs(120)));
         assert!(t.user_line().contains("2 min"), "{}", t.user_line());
+    }
+
+    #[test]
+    fn a_command_hears_when_to_try_again_not_how_the_board_polls() {
+        let later = GraphError::Throttled {
+            retry_after: Some(Duration::from_secs(120)),
+            until: Some(Instant::now() + Duration::from_secs(120)),
+        };
+        let line = later.command_line();
+        assert!(
+            line.starts_with("Microsoft Graph is throttling this app; try again after "),
+            "{line}"
+        );
+        assert!(line.ends_with("(in about 2 min)"), "{line}");
+        assert!(later.user_line().contains("polling is paused"));
+        let soon = GraphError::Throttled {
+            retry_after: Some(Duration::from_secs(20)),
+            until: None,
+        };
+        assert!(soon.command_line().ends_with("try again in about 20 s"));
+        let unknown = GraphError::Throttled {
+            retry_after: None,
+            until: None,
+        };
+        assert!(
+            unknown
+                .command_line()
+                .ends_with("try again in a few minutes")
+        );
+        assert_eq!(
+            GraphError::Timeout.command_line(),
+            GraphError::Timeout.user_line()
+        );
     }
 
     #[test]

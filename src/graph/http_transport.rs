@@ -8,12 +8,11 @@ use reqwest::Url;
 
 use crate::graph::error::GraphError;
 use crate::graph::origin::{BaseUrl, check_scheme};
+pub use crate::graph::transport::MAX_BODY;
 use crate::graph::transport::{BoxFuture, Transport, TransportError};
 
 /// How long a TCP + TLS connection may take to set up; the whole exchange is bounded by the client.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// An answer larger than this is refused: 650 presences are well under 1 MB.
-pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
 pub struct HttpTransport {
     client: reqwest::Client,
@@ -66,16 +65,16 @@ impl Transport for HttpTransport {
                 );
             }
             // Sized from Content-Length when Graph sends one (a 650-person answer is 200 KB):
-            // one allocation instead of a doubling series of copies.
-            let expected = response
-                .content_length()
-                .and_then(|n| usize::try_from(n).ok())
-                .unwrap_or(0)
-                .min(MAX_BODY);
-            let mut body = BytesMut::with_capacity(expected);
+            // one allocation instead of a doubling series of copies. One declared too large is
+            // refused before a byte of it is read.
+            let declared = response.content_length().unwrap_or(0);
+            if declared > MAX_BODY as u64 {
+                return Err(TransportError::TooLarge);
+            }
+            let mut body = BytesMut::with_capacity(declared as usize);
             while let Some(chunk) = response.chunk().await.map_err(map_error)? {
                 if body.len() + chunk.len() > MAX_BODY {
-                    return Err(TransportError::Io("the answer is too large".into()));
+                    return Err(TransportError::TooLarge);
                 }
                 body.extend_from_slice(&chunk);
             }
@@ -108,6 +107,90 @@ mod tests {
             .unwrap();
         assert!(matches!(t.send(req).await, Err(TransportError::Refused(_))));
         assert!(HttpTransport::new("http://graph.example.com/v1.0").is_err());
+    }
+
+    /// A server on loopback that answers every request with an endless chunked body (or, with
+    /// `declared`, a Content-Length that large); counts the requests.
+    async fn flood(
+        declared: Option<u64>,
+    ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let count = std::sync::Arc::new(AtomicUsize::new(0));
+        let seen = count.clone();
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                let seen = seen.clone();
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match conn.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => head.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    seen.fetch_add(1, Ordering::SeqCst);
+                    let header = match declared {
+                        Some(n) => format!("HTTP/1.1 200 OK\r\nContent-Length: {n}\r\n\r\n"),
+                        None => "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".into(),
+                    };
+                    if conn.write_all(header.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    let chunk = vec![b' '; 1 << 20];
+                    let framed = [
+                        format!("{:x}\r\n", chunk.len()).into_bytes(),
+                        chunk,
+                        b"\r\n".to_vec(),
+                    ]
+                    .concat();
+                    loop {
+                        let piece: &[u8] = if declared.is_some() {
+                            &framed[..1 << 20]
+                        } else {
+                            &framed
+                        };
+                        if conn.write_all(piece).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        (format!("http://{addr}/v1.0"), count)
+    }
+
+    #[tokio::test]
+    async fn an_answer_over_the_cap_is_too_large_at_once_and_not_retried() {
+        use std::sync::Arc;
+        use std::sync::atomic::Ordering;
+
+        use crate::auth::{Secret, StaticToken};
+        use crate::graph::client::{ClientOptions, GraphClient};
+        for declared in [None, Some(MAX_BODY as u64 + 1)] {
+            let (base, count) = flood(declared).await;
+            let client = GraphClient::new(
+                ClientOptions::new(&base, Duration::from_secs(30)),
+                Arc::new(HttpTransport::new(&base).unwrap()),
+                Arc::new(StaticToken::new(Secret::new("t"))),
+            )
+            .unwrap();
+            let e = client.my_presence().await.unwrap_err();
+            assert_eq!(e, GraphError::TooLarge, "{declared:?}");
+            assert_eq!(count.load(Ordering::SeqCst), 1, "{declared:?}: not retried");
+            let line = e.user_line();
+            assert!(
+                line.starts_with("Microsoft Graph sent an answer larger than 16 MB;"),
+                "{line}"
+            );
+            assert!(
+                !line.contains("network") && !line.contains("proxy (HTTPS_PROXY)"),
+                "{line}"
+            );
+        }
     }
 
     #[tokio::test]

@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::graph::elements::{self, Element, Split};
+
 /// A directory object id (a GUID for real tenants). Everything is keyed by it. Shared, not copied:
 /// the roster, the board's people, its index and the cache all hold the same id (10,000 of them).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -424,9 +426,10 @@ pub enum ParseError {
     UnexpectedShape,
 }
 
-/// Parses a `getPresencesByUserId` (or `communications/presences`) body. Bytes are decoded lossily
-/// (bad UTF-8 costs only the characters it spoils) and every element is parsed on its own.
-/// A bare presence object (the single-read shape) is accepted too.
+/// Parses a `getPresencesByUserId` (or `communications/presences`) body. The `value` list is split
+/// into elements without needing them to be valid JSON, and every element is parsed on its own, its
+/// bytes decoded lossily: a broken escape, a lone surrogate, bad UTF-8 or absurd nesting in one element
+/// costs only that person. A bare presence object (the single-read shape) is accepted too.
 pub fn parse_presence_list(body: &[u8]) -> Result<PresenceList, ParseError> {
     // The usual answer, well-formed: one typed pass with no `Value` tree (at 10,000 people the tree
     // was most of a poll's CPU). Anything off falls through to the element-by-element path below.
@@ -444,24 +447,62 @@ pub fn parse_presence_list(body: &[u8]) -> Result<PresenceList, ParseError> {
             bad: Vec::new(),
         });
     }
-    let text = String::from_utf8_lossy(body);
-    let root: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| ParseError::NotJson(e.to_string()))?;
-    match root {
-        serde_json::Value::Object(mut map) => match map.remove("value") {
-            Some(serde_json::Value::Array(items)) => Ok(parse_elements(items)),
-            Some(_) => Err(ParseError::UnexpectedShape),
-            None => {
-                let single = serde_json::Value::Object(map);
-                let presence =
-                    Presence::deserialize(single).map_err(|_| ParseError::UnexpectedShape)?;
-                Ok(PresenceList {
+    match elements::value_list(body) {
+        Ok(Split::List(items)) => {
+            let mut out = PresenceList::default();
+            for (index, element) in items.into_iter().enumerate() {
+                match parse_element(element) {
+                    Ok(p) => out.presences.push(p),
+                    Err(bad) => out.bad.push(bad.at(index)),
+                }
+            }
+            Ok(out)
+        }
+        Ok(Split::NoValue) => {
+            let text = String::from_utf8_lossy(body);
+            serde_json::from_str::<Presence>(&text)
+                .map(|presence| PresenceList {
                     presences: vec![presence],
                     bad: Vec::new(),
                 })
-            }
-        },
-        _ => Err(ParseError::UnexpectedShape),
+                .map_err(|_| not_json_or_shape(&text))
+        }
+        Ok(Split::NotAList) => Err(ParseError::UnexpectedShape),
+        Err(_) => Err(not_json_or_shape(&String::from_utf8_lossy(body))),
+    }
+}
+
+/// Why a body without a usable `value` list was refused: not JSON at all, or JSON of another shape.
+fn not_json_or_shape(text: &str) -> ParseError {
+    match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        Ok(_) => ParseError::UnexpectedShape,
+        Err(e) => ParseError::NotJson(e.to_string()),
+    }
+}
+
+/// One element of a list, parsed on its own (lossily decoded). `Err` carries the element's id when
+/// it has a plain one (`index` is filled in by the caller).
+pub fn parse_element(element: Element<'_>) -> Result<Presence, BadElement> {
+    let failed = |reason: String| BadElement {
+        index: 0,
+        id: elements::plain_string_member(element.bytes, b"id")
+            .map(|id| UserId::new(String::from_utf8_lossy(id))),
+        reason,
+    };
+    if element.too_deep {
+        return Err(failed(format!(
+            "nested deeper than {} levels",
+            elements::MAX_DEPTH
+        )));
+    }
+    serde_json::from_str(&String::from_utf8_lossy(element.bytes)).map_err(|e| failed(e.to_string()))
+}
+
+impl BadElement {
+    /// The same, at position `index` of its list.
+    #[must_use]
+    pub fn at(self, index: usize) -> Self {
+        Self { index, ..self }
     }
 }
 
@@ -474,25 +515,6 @@ pub fn parse_single_presence(body: &[u8]) -> Result<Presence, ParseError> {
     } else {
         Err(ParseError::UnexpectedShape)
     }
-}
-
-fn parse_elements(items: Vec<serde_json::Value>) -> PresenceList {
-    let mut out = PresenceList::default();
-    for (index, item) in items.into_iter().enumerate() {
-        let id = item
-            .get("id")
-            .and_then(serde_json::Value::as_str)
-            .map(UserId::new);
-        match Presence::deserialize(item) {
-            Ok(p) => out.presences.push(p),
-            Err(e) => out.bad.push(BadElement {
-                index,
-                id,
-                reason: e.to_string(),
-            }),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -637,6 +659,69 @@ mod tests {
             .as_ref()
             .unwrap();
         assert!(msg.content.as_deref().unwrap().starts_with("caf"));
+    }
+
+    /// `n` nested brackets, as one element's value.
+    fn nested(n: usize) -> String {
+        format!("{}{}", "[".repeat(n), "]".repeat(n))
+    }
+
+    #[test]
+    fn one_elements_bytes_never_cost_another_person_their_presence() {
+        let good = |id: &str| format!(r#"{{"id":"{id}","availability":"Busy","activity":"Busy"}}"#);
+        // An invalid escape in one element.
+        let body = format!(
+            r#"{{"value":[{},{{"id":"q","availability":"Bu\qsy"}},{}]}}"#,
+            good("a"),
+            good("b")
+        );
+        // A lone surrogate in one element and invalid UTF-8 in another, in the same answer.
+        let mut mixed = format!(
+            r#"{{"value":[{},{{"id":"s","availability":"\ud800","activity":"Busy"}},{{"id":"u","availability":"Away","activity":"Away","statusMessage":{{"message":{{"content":"caf"#,
+            good("a")
+        )
+        .into_bytes();
+        mixed.extend_from_slice(&[0xff, 0xfe]);
+        mixed.extend_from_slice(
+            format!(r#"","contentType":"text"}}}}}},{}]}}"#, good("b")).as_bytes(),
+        );
+        // 100,000 nested brackets in one element, beside an invalid escape in another.
+        let deep = format!(
+            r#"{{"value":[{},{{"id":"d","x":{}}},{{"id":"q","activity":"\q"}},{}]}}"#,
+            good("a"),
+            nested(100_000),
+            good("b")
+        );
+        for (what, body, bad_ids, want) in [
+            (
+                "invalid escape",
+                body.into_bytes(),
+                vec!["q"],
+                vec!["a", "b"],
+            ),
+            (
+                "surrogate and bad UTF-8",
+                mixed,
+                vec!["s"],
+                vec!["a", "u", "b"],
+            ),
+            (
+                "deep nesting",
+                deep.into_bytes(),
+                vec!["d", "q"],
+                vec!["a", "b"],
+            ),
+        ] {
+            let list = parse_presence_list(&body).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let ids: Vec<_> = list.presences.iter().map(|p| p.id.as_str()).collect();
+            assert_eq!(ids, want, "{what}");
+            let bad: Vec<_> = list
+                .bad
+                .iter()
+                .map(|b| b.id.as_ref().unwrap().as_str())
+                .collect();
+            assert_eq!(bad, bad_ids, "{what}");
+        }
     }
 
     #[test]

@@ -90,6 +90,11 @@ impl BaseUrl {
     pub fn allows(&self, absolute: &str) -> Result<Url, String> {
         let url = Url::parse(absolute).map_err(|_| "a link that is not a URL".to_owned())?;
         check_scheme(&url)?;
+        // Credentials in a link are someone's attempt to dress up a host, or to add a second
+        // authorization beside the token: never sent.
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err("a link that carries credentials".into());
+        }
         match Origin::of(&url) {
             Some(o) if o == self.origin => Ok(url),
             Some(o) => Err(format!(
@@ -167,6 +172,32 @@ mod tests {
         let local = BaseUrl::parse("http://127.0.0.1:4000/v1.0").unwrap();
         assert!(local.allows("http://127.0.0.1:4000/v1.0/next").is_ok());
         assert!(local.allows("http://127.0.0.1:4001/v1.0/next").is_err());
+    }
+
+    #[test]
+    fn links_dressed_up_as_the_origin_are_refused() {
+        let local = BaseUrl::parse("http://127.0.0.1:4000/v1.0").unwrap();
+        for bad in [
+            "http://127.0.0.1:4000@evil.example/v1.0/next",
+            "http://[::ffff:127.0.0.1]:4000/v1.0/next",
+            "http://localhost:4000/v1.0/next",
+            "//evil.example/v1.0/next",
+            "//127.0.0.1:4000/v1.0/next",
+            "https://127.0.0.1:4000/v1.0/next",
+            "http://user:pw@127.0.0.1:4000/v1.0/next",
+            "http://:pw@127.0.0.1:4000/v1.0/next",
+        ] {
+            assert!(local.allows(bad).is_err(), "{bad}");
+        }
+        let graph = BaseUrl::parse("https://graph.microsoft.com/v1.0").unwrap();
+        for bad in [
+            "https://graph.microsoft.com@evil.example/v1.0/x",
+            "https://graph.microsoft.com:443@evil.example/v1.0/x",
+            "//graph.microsoft.com/v1.0/x",
+            "https://me@graph.microsoft.com/v1.0/x",
+        ] {
+            assert!(graph.allows(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Reading a whole team's presence: `getPresencesByUserId` in batches of at most 650 ids, merged by id;
-//! per-person reads, paced inside the rate budget, where the batch call is not offered (RELIABILITY 17b).
+//! per-person reads, paced inside the rate budget, where the batch call is not offered.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,7 +12,7 @@ use http::Method;
 use tokio::time::Instant;
 use tracing::{debug, warn};
 
-use crate::graph::client::{GraphClient, malformed};
+use crate::graph::client::{Calls, GraphClient, malformed};
 use crate::graph::error::GraphError;
 use crate::graph::model::{BadElement, IdHasher, Presence, UserId};
 
@@ -107,7 +107,7 @@ impl GraphClient {
         self.check_fresh()?;
         let asked = dedup(ids);
         self.inner.known.begin();
-        let calls = AtomicU32::new(0);
+        let calls = Calls::default();
         let mut read = PresenceRead::default();
         if asked.is_empty() {
             return Ok(read);
@@ -151,7 +151,7 @@ impl GraphClient {
             }
         }
         read.fallback_used = self.fallback_active();
-        read.requests = calls.load(Ordering::Relaxed);
+        read.requests = calls.sent();
         self.inner.known.end();
         merge(&asked, parts, &mut read)?;
         Ok(read)
@@ -166,7 +166,7 @@ impl GraphClient {
     async fn tagged_batch<'a>(
         &'a self,
         chunk: &'a [UserId],
-        calls: &'a AtomicU32,
+        calls: &'a Calls,
     ) -> (&'a [UserId], Option<Result<Part, GraphError>>) {
         // Once a batch found the call not offered, the batches not yet sent are not sent.
         if self.fallback_active() {
@@ -178,13 +178,13 @@ impl GraphClient {
     async fn paced_read<'a>(
         &'a self,
         id: &'a UserId,
-        calls: &'a AtomicU32,
+        calls: &'a Calls,
     ) -> (&'a UserId, Result<Presence, GraphError>) {
         self.inner.pacer.slot().await;
         (id, self.comms_presence(id, calls).await)
     }
 
-    async fn batch(&self, chunk: &[UserId], calls: &AtomicU32) -> Result<Part, GraphError> {
+    async fn batch(&self, chunk: &[UserId], calls: &Calls) -> Result<Part, GraphError> {
         #[derive(serde::Serialize)]
         struct Ids<'a> {
             ids: &'a [UserId],
@@ -216,7 +216,7 @@ impl GraphClient {
     async fn per_person(
         &self,
         ids: &[UserId],
-        calls: &AtomicU32,
+        calls: &Calls,
         parts: &mut Vec<Part>,
     ) -> Result<(), GraphError> {
         let mut stream = futures::stream::iter(0..ids.len())

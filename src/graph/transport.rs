@@ -11,6 +11,9 @@ use bytes::Bytes;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// An answer larger than this is refused: 650 presences are well under 1 MB.
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
+
 /// A failure below HTTP: nothing (or nothing whole) came back.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransportError {
@@ -22,6 +25,9 @@ pub enum TransportError {
     Timeout,
     #[error("refused to send: {0}")]
     Refused(String),
+    /// The answer is larger than `MAX_BODY`: the same request would bring the same answer again.
+    #[error("the answer is larger than {} MB", MAX_BODY >> 20)]
+    TooLarge,
 }
 
 pub trait Transport: Send + Sync + 'static {

@@ -84,7 +84,7 @@ async fn without_a_token_the_poll_says_sign_in() {
 fn throttling_carries_how_long_to_wait() {
     let e = GraphError::Throttled {
         retry_after: Some(Duration::from_secs(90)),
-        until: tokio::time::Instant::now() + Duration::from_secs(90),
+        until: Some(tokio::time::Instant::now() + Duration::from_secs(90)),
     };
     assert_eq!(
         failure(&e).kind,
@@ -95,4 +95,73 @@ fn throttling_carries_how_long_to_wait() {
     let e = GraphError::Timeout;
     assert_eq!(failure(&e).kind, FailureKind::Failed);
     assert!(!failure(&e).message.is_empty());
+}
+
+/// A board left running against a tenant that answers every request 429 with no usable Retry-After
+/// (none, negative, garbage): over ten simulated minutes it never polls sooner than its interval, and
+/// each poll costs at most two requests.
+#[tokio::test(start_paused = true)]
+async fn a_board_throttled_without_retry_after_polls_at_most_once_per_interval() {
+    use crate::app::keymap::Keymap;
+    use crate::app::{App, Effect, Msg, Now, Options};
+    use crate::sim::RetryAfter;
+
+    const MINUTES: u64 = 10;
+    for value in ["none", "-1", "garbage"] {
+        let sim = Sim::new(SimOptions::new(24, Scenario::Static));
+        sim.faults().update(|f| {
+            f.throttle_every = 1;
+            f.retry_after = RetryAfter::parse(value);
+        });
+        let tokens = Arc::new(StaticToken::new(Secret::new(sim.token())));
+        let r = refresher(&sim, tokens, None);
+        let config = Config::default();
+        let interval = config.refresh.interval;
+        let options = Options::from_config(
+            &config,
+            Keymap::default(),
+            jiff::tz::TimeZone::UTC,
+            false,
+            7,
+        );
+        let start = Now::read();
+        let end = start.instant + Duration::from_secs(60 * MINUTES);
+        let mut app = App::new(options, ratatui::layout::Rect::new(0, 0, 80, 24), start);
+        let mut polls = Vec::new();
+        let mut msg = Msg::Deadline;
+        loop {
+            let now = Now::read();
+            if now.instant >= end {
+                break;
+            }
+            let effects = app.update(msg, now);
+            msg = Msg::Deadline;
+            let poll = effects.into_iter().find_map(|e| match e {
+                Effect::Poll(roster) => Some(roster),
+                _ => None,
+            });
+            if let Some(roster) = poll {
+                polls.push(now.instant);
+                msg = Msg::Polled(Box::new(r.poll(roster).await));
+                continue;
+            }
+            let Some(at) = app.next_deadline() else { break };
+            tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await;
+        }
+        let requests = sim.counts().total;
+        eprintln!(
+            "FIGURE 429 with Retry-After {value:?}: {} polls, {requests} requests in {MINUTES} simulated minutes",
+            polls.len()
+        );
+        assert!(
+            polls.windows(2).all(|w| w[1] - w[0] >= interval),
+            "{value:?}: polls closer than the interval: {:?}",
+            polls.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>()
+        );
+        assert!(
+            requests <= 2 * polls.len() as u64,
+            "{value:?}: {requests} requests for {} polls",
+            polls.len()
+        );
+    }
 }

@@ -163,6 +163,34 @@ async fn group_pages_are_followed_on_the_origin_only_and_only_users_kept() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn next_links_dressed_up_as_the_origin_are_never_followed_nor_sent_the_token() {
+    const LOCAL: &str = "http://127.0.0.1:4000/v1.0";
+    for link in [
+        "http://127.0.0.1:4000@evil.example/v1.0/groups/g1/members/2",
+        "http://[::ffff:127.0.0.1]:4000/v1.0/groups/g1/members/2",
+        "http://127.0.0.1:4001/v1.0/groups/g1/members/2",
+        "http://localhost:4000/v1.0/groups/g1/members/2",
+        "//evil.example/v1.0/groups/g1/members/2",
+        "https://127.0.0.1:4000/v1.0/groups/g1/members/2",
+        "http://user:pw@127.0.0.1:4000/v1.0/groups/g1/members/2",
+    ] {
+        let script = Script::new(move |_, _| {
+            reply(
+                200,
+                &serde_json::json!({"value": [{"id": "u1"}], "@odata.nextLink": link}).to_string(),
+            )
+        });
+        let options = crate::graph::client::ClientOptions::new(LOCAL, Duration::from_secs(5));
+        let c = crate::graph::client::GraphClient::new(options, script.clone(), Tokens::new(false))
+            .unwrap();
+        let roster = resolve(&c, &team(&[], &["g1"], false)).await.unwrap();
+        assert_eq!(roster.members.len(), 1, "{link}");
+        assert_eq!(script.count(), 1, "{link}: followed");
+        assert!(script.seen()[0].uri.starts_with(LOCAL), "{link}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
 async fn an_empty_team_costs_nothing_and_auth_failures_fail_resolution() {
     let script =
         Script::new(|_, _| reply(401, r#"{"error":{"code":"InvalidAuthenticationToken"}}"#));

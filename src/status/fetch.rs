@@ -25,7 +25,7 @@ pub struct Fetched {
 }
 
 pub fn graph_failure(e: &GraphError) -> Failure {
-    Failure::new(e.exit(), e.user_line())
+    Failure::new(e.exit(), e.command_line())
 }
 
 /// Fetches everyone's presence now, with the stored sign-in (renewed if due), app-only

@@ -2,13 +2,14 @@
 //! a symlink, never torn (temp file, fsync, rename, fsync the directory).
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::io::{self, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 pub use crate::paths::make_private_dir;
+use crate::regular_file::{self, Links, OpenError};
 
 /// A cache file larger than this is not ours (10,000 people take about 5 MB).
 pub const MAX_BYTES: u64 = 64 << 20;
@@ -28,8 +29,6 @@ pub enum ReadError {
     NotAFile,
     #[error("it is larger than {} MB", MAX_BYTES >> 20)]
     TooLarge,
-    #[error("it changed while being opened")]
-    Swapped,
     #[error("{0}")]
     Io(#[from] io::Error),
 }
@@ -108,24 +107,10 @@ pub fn remove_stale_temps(dir: &Path, name: &str) {
 }
 
 /// Reads `path` if it is a regular file (not a symlink) of sane size, fixing a mode wider than 0600.
+/// Opened once without following a link or blocking, and checked on the open handle: a FIFO or a device
+/// swapped in at the path costs nothing.
 pub fn read_private(path: &Path) -> Result<Vec<u8>, ReadError> {
-    let before = match fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(ReadError::Missing),
-        Err(e) => return Err(e.into()),
-    };
-    if before.file_type().is_symlink() {
-        return Err(ReadError::Symlink);
-    }
-    if !before.file_type().is_file() {
-        return Err(ReadError::NotAFile);
-    }
-    let file = File::open(path)?;
-    let meta = file.metadata()?;
-    // Same inode as the one checked: nobody swapped in a symlink between the check and the open.
-    if meta.dev() != before.dev() || meta.ino() != before.ino() {
-        return Err(ReadError::Swapped);
-    }
+    let (file, meta) = regular_file::open(path, Links::Refuse).map_err(ReadError::from)?;
     if meta.len() > MAX_BYTES {
         return Err(ReadError::TooLarge);
     }
@@ -135,9 +120,19 @@ pub fn read_private(path: &Path) -> Result<Vec<u8>, ReadError> {
             tracing::warn!(error = %e, "could not make a cache file private (0600)");
         }
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(MAX_BYTES).read_to_end(&mut bytes)?;
-    Ok(bytes)
+    regular_file::read_bounded(file, MAX_BYTES, meta.len()).map_err(ReadError::from)
+}
+
+impl From<OpenError> for ReadError {
+    fn from(e: OpenError) -> Self {
+        match e {
+            OpenError::NotFound => ReadError::Missing,
+            OpenError::Symlink => ReadError::Symlink,
+            OpenError::NotAFile(_) => ReadError::NotAFile,
+            OpenError::TooLarge { .. } => ReadError::TooLarge,
+            OpenError::Io(e) => ReadError::Io(e),
+        }
+    }
 }
 
 /// Removes `path` if present.
@@ -256,6 +251,18 @@ mod tests {
         let big = tmp.path().join("big");
         File::create(&big).unwrap().set_len(MAX_BYTES + 1).unwrap();
         assert!(matches!(read_private(&big), Err(ReadError::TooLarge)));
+    }
+
+    #[test]
+    fn a_fifo_or_a_device_at_the_cache_path_is_refused_without_blocking() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pipe = tmp.path().join("snapshot.json");
+        let mode = rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR;
+        rustix::fs::mkfifoat(rustix::fs::CWD, &pipe, mode).unwrap();
+        assert!(matches!(read_private(&pipe), Err(ReadError::NotAFile)));
+        let link = tmp.path().join("roster.json");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        assert!(matches!(read_private(&link), Err(ReadError::Symlink)));
     }
 
     #[test]

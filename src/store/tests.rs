@@ -222,6 +222,28 @@ fn clear_and_clear_all() {
 }
 
 #[test]
+fn a_symlinked_cache_directory_is_never_written_or_cleared_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let theirs = elsewhere.join("snapshot-theirs.json");
+    std::fs::write(&theirs, b"precious").unwrap();
+    let link = tmp.path().join("teamboard");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    // A good snapshot there is not read either: whoever made the link chose what the board shows.
+    let real = Store::new(elsewhere.clone());
+    real.save_snapshot(&snapshot()).unwrap();
+    let store = Store::new(link);
+    assert_eq!(store.load_snapshot(), None);
+    std::fs::remove_file(real.snapshot_path()).unwrap();
+    assert!(store.save_snapshot(&snapshot()).is_err());
+    assert!(store.clear_all().is_err());
+    assert_eq!(std::fs::read(&theirs).unwrap(), b"precious");
+    let names: Vec<_> = std::fs::read_dir(&elsewhere).unwrap().collect();
+    assert_eq!(names.len(), 1, "nothing written there");
+}
+
+#[test]
 fn stores_for_different_teams_use_different_files() {
     let mut a = Config::default();
     a.team.members = vec!["a@x.com".into()];

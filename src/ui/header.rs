@@ -18,17 +18,19 @@ pub fn freshness(app: &App, theme: Theme) -> Run<'static> {
     if sync.signed_out {
         return run("signed out", theme.error());
     }
-    if let Some(until) = sync.throttled_until {
-        let throttled = sync
-            .error
-            .as_ref()
-            .is_some_and(|e| matches!(e.kind, FailureKind::Throttled { .. }));
-        if throttled && until > now.utc {
-            return run(
+    let throttled = sync
+        .error
+        .as_ref()
+        .is_some_and(|e| matches!(e.kind, FailureKind::Throttled { .. }));
+    if throttled {
+        // Only Graph's own Retry-After gives a time worth showing.
+        return match sync.throttled_until {
+            Some(until) if until > now.utc => run(
                 format!("throttled until {}", app.clock(until)),
                 theme.warning(),
-            );
-        }
+            ),
+            _ => run("throttled", theme.warning()),
+        };
     }
     match (sync.updated_at, sync.cached_at, &sync.error) {
         (Some(at), _, Some(_)) => run(

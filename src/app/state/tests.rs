@@ -302,6 +302,124 @@ fn throttling_pauses_polling_shows_until_when_and_refuses_r() {
 }
 
 #[test]
+fn throttled_without_retry_after_backs_off_from_the_interval_without_an_until_time() {
+    let (mut app, _, now) = ready(3);
+    app.update(key('r'), now);
+    let mut at = now;
+    for base in [30, 60, 120] {
+        app.update(failed(FailureKind::Throttled { retry_after: None }), at);
+        assert_eq!(
+            app.sync().throttled_until,
+            None,
+            "no time without Graph's word"
+        );
+        let next = app.schedule.next_poll().unwrap();
+        let wait = next - at.instant;
+        assert!(
+            wait >= Duration::from_secs(base) && wait <= Duration::from_secs(base).mul_f64(1.1),
+            "{wait:?} for {base} s"
+        );
+        assert!(
+            !has_poll(&app.update(key('r'), at.after(Duration::from_secs(1)))),
+            "r does not cut the backoff short"
+        );
+        at = Now {
+            instant: next,
+            utc: at.utc + jiff::SignedDuration::try_from(wait).unwrap(),
+        };
+        assert!(has_poll(&app.update(Msg::Deadline, at)));
+    }
+}
+
+#[test]
+fn a_clean_poll_clears_an_earlier_polls_warning_but_keeps_what_is_still_true() {
+    let (mut app, r, now) = ready(3);
+    let warning = |app: &App| app.sync().warning.as_ref().map(|w| w.as_str().to_owned());
+    let with_malformed = |roster: &Arc<Roster>, malformed: usize| {
+        Msg::Polled(Box::new(Ok(PollData {
+            roster: Arc::clone(roster),
+            presences: everyone_available(roster)
+                .into_iter()
+                .map(Arc::new)
+                .collect(),
+            malformed,
+            problem: None,
+            min_interval: Duration::ZERO,
+        })))
+    };
+    let mut at = now;
+    let mut next = |app: &mut App| {
+        at = at.after(Duration::from_secs(31));
+        app.update(Msg::Deadline, at);
+        at
+    };
+    let t = next(&mut app);
+    app.update(with_malformed(&r, 1), t);
+    assert!(
+        warning(&app)
+            .unwrap()
+            .starts_with("1 presence answer(s) could not be read")
+    );
+    let t = next(&mut app);
+    app.update(with_malformed(&r, 0), t);
+    assert_eq!(warning(&app), None, "the first clean poll clears it");
+
+    // A member the roster could not resolve is re-reported by every poll: that warning stays.
+    let mut unresolved = (*r).clone();
+    unresolved.unresolved = vec![crate::roster::Unresolved {
+        configured: "ghost@example.com".into(),
+        reason: "not found in the directory".into(),
+    }];
+    let unresolved = Arc::new(unresolved);
+    let t = next(&mut app);
+    app.update(with_malformed(&unresolved, 2), t);
+    assert!(warning(&app).unwrap().starts_with("2 presence answer(s)"));
+    for _ in 0..2 {
+        let t = next(&mut app);
+        app.update(with_malformed(&unresolved, 0), t);
+        assert!(
+            warning(&app).unwrap().contains("ghost@example.com"),
+            "{:?}",
+            warning(&app)
+        );
+    }
+    let t = next(&mut app);
+    app.update(with_malformed(&r, 0), t);
+    assert_eq!(warning(&app), None, "resolved now: nothing left to say");
+}
+
+#[test]
+fn a_warning_from_the_start_stays_in_the_footer_behind_the_polls_own() {
+    let now = t0();
+    let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
+    app.warn_at_start(&[
+        SafeText::line("~/.config/teamboard/config.toml is writable by others"),
+        SafeText::line("~/.cache/teamboard is writable by others"),
+    ]);
+    let warning = |app: &App| app.sync().warning.as_ref().map(|w| w.as_str().to_owned());
+    let start = warning(&app).unwrap();
+    assert!(
+        start.contains("config.toml") && start.contains(".cache"),
+        "{start}"
+    );
+    app.update(Msg::Deadline, now);
+    let r = roster(2);
+    let bad = Msg::Polled(Box::new(Ok(PollData {
+        roster: Arc::clone(&r),
+        presences: everyone_available(&r).into_iter().map(Arc::new).collect(),
+        malformed: 1,
+        problem: None,
+        min_interval: Duration::ZERO,
+    })));
+    app.update(bad, now);
+    assert!(warning(&app).unwrap().starts_with("1 presence answer(s)"));
+    let later = now.after(Duration::from_secs(40));
+    app.update(Msg::Deadline, later);
+    app.update(polled(&r, everyone_available(&r)), later);
+    assert_eq!(warning(&app), Some(start), "still true: still shown");
+}
+
+#[test]
 fn signed_out_stops_polling_until_r() {
     let now = t0();
     let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
@@ -517,6 +635,15 @@ fn quit_suspend_resume_and_signals() {
     assert!(matches!(
         app.update(Msg::Terminate(Signal::Hangup), now).as_slice(),
         [Effect::Terminate(129)]
+    ));
+    assert!(matches!(
+        app.update(Msg::Terminate(Signal::Interrupt), now)
+            .as_slice(),
+        [Effect::Terminate(130)]
+    ));
+    assert!(matches!(
+        app.update(Msg::Terminate(Signal::Quit), now).as_slice(),
+        [Effect::Terminate(131)]
     ));
     let release = KeyEvent::new_with_kind(
         KeyCode::Char('q'),

@@ -64,7 +64,7 @@ impl FileStore {
             Err(ReadError::Missing) => Ok(None),
             Err(ReadError::Symlink) => Err(StoreError::symlink(&path)),
             Err(ReadError::Io(e)) => Err(StoreError::file("read", &path, &e)),
-            Err(why @ (ReadError::NotAFile | ReadError::TooLarge | ReadError::Swapped)) => {
+            Err(why @ (ReadError::NotAFile | ReadError::TooLarge)) => {
                 tracing::warn!(file = %super::error::shown(&path), why = %why, "token file ignored");
                 Ok(None)
             }

@@ -134,7 +134,7 @@ async fn unusable_retry_after_values_fall_back_to_backoff() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn persistent_429s_end_as_throttled_after_three_retries() {
+async fn persistent_429s_without_retry_after_get_one_retry_and_no_until_time() {
     let script = Script::new(|_, _| {
         reply(
             429,
@@ -144,7 +144,23 @@ async fn persistent_429s_end_as_throttled_after_three_retries() {
     let c = client(&script, Tokens::new(false));
     let e = c.my_presence().await.unwrap_err();
     assert!(e.is_throttled(), "{e:?}");
+    assert_eq!(script.count(), 2);
+    assert_eq!(e.paused_until(), None);
+    assert_eq!(
+        c.paused_until(),
+        None,
+        "nothing Graph said pauses other calls"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn persistent_429s_with_a_short_retry_after_are_retried_three_times() {
+    let script = Script::new(|_, _| reply_with(429, &[("Retry-After", "2")], ""));
+    let c = client(&script, Tokens::new(false));
+    let e = c.my_presence().await.unwrap_err();
+    assert!(e.is_throttled(), "{e:?}");
     assert_eq!(script.count(), 4);
+    assert!(e.paused_until().is_some());
 }
 
 #[tokio::test(start_paused = true)]
@@ -190,14 +206,59 @@ async fn a_failed_refresh_is_an_auth_error_and_a_second_401_is_not_retried() {
 
 #[tokio::test(start_paused = true)]
 async fn redirects_are_not_followed() {
-    let script =
-        Script::new(|_, _| reply_with(302, &[("Location", "https://evil.example/steal")], ""));
-    let c = client(&script, Tokens::new(false));
-    assert_eq!(
-        c.my_presence().await.unwrap_err(),
-        GraphError::Redirect { status: 302 }
+    for status in [301, 302, 303, 307, 308] {
+        for location in [
+            "https://evil.example/steal",
+            "https://graph.test@evil.example/v1.0/me/presence",
+            "//evil.example/v1.0/me/presence",
+            "https://graph.test:8443/v1.0/me/presence",
+            "/v1.0/me/presence",
+        ] {
+            let script = Script::new(move |_, _| reply_with(status, &[("Location", location)], ""));
+            let c = client(&script, Tokens::new(false));
+            assert_eq!(
+                c.my_presence().await.unwrap_err(),
+                GraphError::Redirect { status },
+                "{status} {location}"
+            );
+            assert_eq!(script.count(), 1, "{status} {location}");
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_holding_cr_or_lf_is_refused_before_anything_is_sent() {
+    struct Smuggler;
+    impl crate::auth::TokenSource for Smuggler {
+        fn bearer(
+            &self,
+        ) -> crate::graph::transport::BoxFuture<'_, Result<crate::auth::Secret, AuthError>>
+        {
+            Box::pin(async { Ok(crate::auth::Secret::new("t1\r\nX-Smuggled: secret-part")) })
+        }
+        fn refresh_after_401<'a>(
+            &'a self,
+            _rejected: &'a crate::auth::Secret,
+        ) -> crate::graph::transport::BoxFuture<'a, Result<crate::auth::Secret, AuthError>>
+        {
+            Box::pin(async { Err(AuthError::SignInNeeded) })
+        }
+    }
+    let script = Script::new(|_, _| reply(200, ME));
+    let options = super::ClientOptions::new(super::fake::BASE, Duration::from_secs(5));
+    let c =
+        super::GraphClient::new(options, script.clone(), std::sync::Arc::new(Smuggler)).unwrap();
+    let e = c.my_presence().await.unwrap_err();
+    assert!(
+        matches!(e, GraphError::Auth(AuthError::Refused(_))),
+        "{e:?}"
     );
-    assert_eq!(script.count(), 1);
+    assert_eq!(script.count(), 0, "nothing sent");
+    let shown = format!("{e} {e:?}");
+    assert!(
+        !shown.contains("secret-part") && !shown.contains("Smuggled"),
+        "{shown}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -208,6 +269,23 @@ async fn a_stalled_answer_times_out_without_retrying() {
     assert_eq!(c.my_presence().await.unwrap_err(), GraphError::Timeout);
     assert_eq!(started.elapsed(), Duration::from_secs(15));
     assert_eq!(script.count(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_answer_too_large_is_final_with_its_own_message() {
+    let script = Script::new(|_, _| Step::Fail(TransportError::TooLarge));
+    let c = client(&script, Tokens::new(false));
+    let e = c.my_presence().await.unwrap_err();
+    assert_eq!(e, GraphError::TooLarge);
+    assert_eq!(script.count(), 1);
+    assert!(
+        e.user_line().contains("larger than 16 MB"),
+        "{}",
+        e.user_line()
+    );
+    let e = c.presences(&[UserId::new("a")]).await.unwrap_err();
+    assert_eq!(e, GraphError::TooLarge);
+    assert_eq!(script.count(), 2);
 }
 
 #[tokio::test(start_paused = true)]
@@ -227,6 +305,40 @@ async fn unreadable_bodies_are_malformed() {
         let e = c.presences(&[UserId::new("a")]).await.unwrap_err();
         assert!(matches!(e, GraphError::Malformed(_)), "{e:?}");
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_broken_element_costs_only_its_person_in_a_read() {
+    let script = Script::new(|_, _| {
+        let mut body = format!(
+            r#"{{"value":[{},{{"id":"q","activity":"\q"}},{{"id":"s","availability":"\ud800"}},{{"id":"u","availability":"Away","activity":"Away","statusMessage":{{"message":{{"content":"caf"#,
+            presence_json("a", "Busy")
+        )
+        .into_bytes();
+        body.push(0xff);
+        body.extend_from_slice(br#"","contentType":"text"}}}]}"#);
+        Step::Reply(
+            http::Response::builder()
+                .status(200)
+                .body(bytes::Bytes::from(body))
+                .unwrap(),
+        )
+    });
+    let c = client(&script, Tokens::new(false));
+    let ids: Vec<UserId> = ["a", "q", "s", "u"].into_iter().map(UserId::new).collect();
+    let read = c.presences(&ids).await.unwrap();
+    let got: Vec<&str> = read.presences.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(got, ["a", "u"]);
+    let bad: Vec<&str> = read
+        .bad
+        .iter()
+        .map(|b| b.id.as_ref().unwrap().as_str())
+        .collect();
+    assert_eq!(bad, ["q", "s"]);
+    assert!(
+        read.missing.is_empty(),
+        "the unreadable are not missing: they keep their state"
+    );
 }
 
 #[tokio::test(start_paused = true)]

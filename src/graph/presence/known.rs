@@ -3,6 +3,7 @@
 //! board gets the very same `Arc` back, which it recognises without comparing fields. At 10,000
 //! people, parsing was most of an idle poll's CPU.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -10,7 +11,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::graph::model::{BadElement, Presence, UserId, parse_presence_list};
+use crate::graph::elements::{self, Element, Split};
+use crate::graph::model::{BadElement, Presence, UserId, parse_element, parse_presence_list};
 
 /// The elements of the last read and of the one under way. Only what the last read saw is kept, so
 /// it never holds more than one team's presences (and those are shared with the board's people).
@@ -84,8 +86,21 @@ impl Known {
         let raw = std::str::from_utf8(body)
             .ok()
             .and_then(|text| serde_json::from_str::<RawList<'_>>(text).ok());
-        let Some(raw) = raw else {
-            // Not UTF-8 or not the usual shape: the lossy, element-by-element path, nothing reused.
+        // The elements' text: borrowed when the whole answer is well-formed. Otherwise the list is
+        // split by a scanner that does not need valid JSON, each element decoded lossily on its own,
+        // so one element's bytes never cost anyone else their presence.
+        let texts: Vec<(Cow<'_, str>, bool)> = if let Some(raw) = &raw {
+            raw.value
+                .iter()
+                .map(|e| (Cow::Borrowed(e.get()), false))
+                .collect()
+        } else if let Ok(Split::List(items)) = elements::value_list(body) {
+            items
+                .iter()
+                .map(|e| (String::from_utf8_lossy(e.bytes), e.too_deep))
+                .collect()
+        } else {
+            // Not a list (a bare presence) or not readable at all: the careful path says which.
             let list = parse_presence_list(body)?;
             return Ok(Parsed {
                 presences: list.presences.into_iter().map(Arc::new).collect(),
@@ -93,34 +108,36 @@ impl Known {
             });
         };
         let mut parsed = Parsed {
-            presences: Vec::with_capacity(raw.value.len()),
+            presences: Vec::with_capacity(texts.len()),
             bad: Vec::new(),
         };
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut elements = Vec::with_capacity(raw.value.len());
-        for (index, element) in raw.value.iter().enumerate() {
-            let text = element.get();
+        let mut elements = Vec::with_capacity(texts.len());
+        for (index, (text, too_deep)) in texts.iter().enumerate() {
+            let text: &str = text;
             let hash = self.hasher.hash_one(text);
             let presence = match seen.last.get(&hash) {
                 // A 64-bit hash could in theory collide: never hand one person another's presence.
                 Some(known) if quotes(text, known.id.as_str()) => Arc::clone(known),
-                _ => match serde_json::from_str::<Presence>(text) {
-                    Ok(mut p) => {
-                        // Graph answers in the order asked: share the roster's id string.
-                        if let Some(id) = asked.get(index).filter(|id| **id == p.id) {
-                            p.id = id.clone();
+                _ => {
+                    let element = Element {
+                        bytes: text.as_bytes(),
+                        too_deep: *too_deep,
+                    };
+                    match parse_element(element) {
+                        Ok(mut p) => {
+                            // Graph answers in the order asked: share the roster's id string.
+                            if let Some(id) = asked.get(index).filter(|id| **id == p.id) {
+                                p.id = id.clone();
+                            }
+                            Arc::new(p)
                         }
-                        Arc::new(p)
+                        Err(bad) => {
+                            parsed.bad.push(bad.at(index));
+                            continue;
+                        }
                     }
-                    Err(e) => {
-                        parsed.bad.push(BadElement {
-                            index,
-                            id: id_of(text),
-                            reason: e.to_string(),
-                        });
-                        continue;
-                    }
-                },
+                }
             };
             seen.this.insert(hash, Arc::clone(&presence));
             elements.push((hash, Arc::clone(&presence)));
@@ -141,12 +158,6 @@ fn quotes(text: &str, id: &str) -> bool {
         at.checked_sub(1).and_then(|i| bytes.get(i)) == Some(&b'"')
             && bytes.get(at + id.len()) == Some(&b'"')
     })
-}
-
-/// The `id` of an element that did not parse, when it has a readable one.
-fn id_of(element: &str) -> Option<UserId> {
-    let value: serde_json::Value = serde_json::from_str(element).ok()?;
-    value.get("id")?.as_str().map(UserId::new)
 }
 
 #[cfg(test)]
@@ -242,6 +253,45 @@ mod tests {
             parsed.presences[0].id.as_str(),
             asked[0].as_str()
         ));
+    }
+
+    #[test]
+    fn broken_escapes_surrogates_bad_utf8_and_deep_nesting_cost_only_their_element() {
+        let known = Known::default();
+        let asked: Vec<UserId> = ["a", "x", "b"].into_iter().map(UserId::new).collect();
+        let good = |id: &str| format!(r#"{{"id":"{id}","availability":"Busy","activity":"Busy"}}"#);
+        let mut surrogate_and_utf8 = format!(
+            r#"{{"value":[{},{{"id":"x","availability":"\udc00"}},{{"id":"b","availability":"Away","activity":"Away","statusMessage":{{"message":{{"content":"caf"#,
+            good("a")
+        )
+        .into_bytes();
+        surrogate_and_utf8.extend_from_slice(&[0xff]);
+        surrogate_and_utf8.extend_from_slice(br#"","contentType":"text"}}}]}"#);
+        let bodies = [
+            format!(
+                r#"{{"value":[{},{{"id":"x","activity":"\q"}},{}]}}"#,
+                good("a"),
+                good("b")
+            )
+            .into_bytes(),
+            surrogate_and_utf8,
+            format!(
+                r#"{{"value":[{},{{"id":"x","activity":"\q","deep":{}{}}},{}]}}"#,
+                good("a"),
+                "{\"k\":[".repeat(50_000),
+                "]}".repeat(50_000),
+                good("b")
+            )
+            .into_bytes(),
+        ];
+        for body in bodies {
+            known.begin();
+            let parsed = known.parse(&body, &asked).unwrap();
+            let got: Vec<&str> = parsed.presences.iter().map(|p| p.id.as_str()).collect();
+            assert_eq!(got, ["a", "b"]);
+            assert_eq!(parsed.bad.len(), 1);
+            assert_eq!(parsed.bad[0].id, Some(UserId::new("x")));
+        }
     }
 
     #[test]

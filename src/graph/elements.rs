@@ -1,0 +1,236 @@
+//! Splits an answer's `value` list into its elements without needing them to be valid JSON: a byte
+//! scanner that knows strings, escapes and bracket depth and nothing else, so one element's bad escape,
+//! lone surrogate, invalid UTF-8 or absurd nesting costs only that element, parsed on its own later.
+//! Depth is a counter, not a stack: 100,000 nested brackets cost one pass over them and no memory.
+
+/// An element deeper than this is not a presence (they nest four levels); it is not parsed at all.
+pub const MAX_DEPTH: u32 = 64;
+
+/// One element of the list, as sent (surrounding whitespace trimmed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Element<'a> {
+    pub bytes: &'a [u8],
+    /// Nested deeper than `MAX_DEPTH`.
+    pub too_deep: bool,
+}
+
+/// What the body's top level turned out to be.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Split<'a> {
+    /// An object whose `value` is a list: its elements.
+    List(Vec<Element<'a>>),
+    /// An object with `value`, but not a list.
+    NotAList,
+    /// An object without `value` (a bare presence, perhaps).
+    NoValue,
+}
+
+/// The body is not an object, or it ends before its `value` list closes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Unreadable;
+
+/// Splits `{"...": ..., "value": [e1, e2, ...], ...}` into e1, e2, … Anything after the list is not read.
+pub fn value_list(body: &[u8]) -> Result<Split<'_>, Unreadable> {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let Some(at) = member(body, b"value")? else {
+        return Ok(Split::NoValue);
+    };
+    if body.get(at) != Some(&b'[') {
+        return Ok(Split::NotAList);
+    }
+    let mut elements = Vec::new();
+    let mut i = at + 1;
+    loop {
+        i = skip_ws(body, i);
+        match body.get(i) {
+            None => return Err(Unreadable),
+            // The rest of the object must be there too: an answer cut short is not a list.
+            Some(b']') => {
+                members(body, i + 1, None)?;
+                return Ok(Split::List(elements));
+            }
+            // The brackets disagree: the elements before it stand, the rest is not read.
+            Some(b'}') => return Ok(Split::List(elements)),
+            Some(_) => {}
+        }
+        let start = i;
+        let (end, depth) = value_end(body, i)?;
+        elements.push(Element {
+            bytes: body[start..end].trim_ascii_end(),
+            too_deep: depth > MAX_DEPTH,
+        });
+        i = end;
+        if body.get(i) == Some(&b',') {
+            i += 1;
+        }
+    }
+}
+
+/// The value of `key` in the object `element` when it is a plain string (no escapes); for naming an
+/// element that could not be parsed.
+pub fn plain_string_member<'a>(element: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    let at = member(element, key).ok()??;
+    if element.get(at) != Some(&b'"') {
+        return None;
+    }
+    let end = string_end(element, at).ok()?;
+    let inner = &element[at + 1..end - 1];
+    (!inner.contains(&b'\\')).then_some(inner)
+}
+
+/// Where the value of the top-level member `key` of the object in `body` starts; `None` when the
+/// object has no such member. Keys are compared as sent (an escaped key is another key).
+fn member(body: &[u8], key: &[u8]) -> Result<Option<usize>, Unreadable> {
+    let i = skip_ws(body, 0);
+    if body.get(i) != Some(&b'{') {
+        return Err(Unreadable);
+    }
+    members(body, i + 1, Some(key))
+}
+
+/// Walks an object's members from `i` (just past its `{`, or past a member's value): where `key`'s
+/// value starts, or `None` at the object's closing brace.
+fn members(body: &[u8], mut i: usize, key: Option<&[u8]>) -> Result<Option<usize>, Unreadable> {
+    loop {
+        i = skip_ws(body, i);
+        match body.get(i) {
+            Some(b'}') => return Ok(None),
+            Some(b',') => {
+                i += 1;
+                continue;
+            }
+            Some(b'"') => {}
+            _ => return Err(Unreadable),
+        }
+        let end = string_end(body, i)?;
+        let name = &body[i + 1..end - 1];
+        i = skip_ws(body, end);
+        if body.get(i) != Some(&b':') {
+            return Err(Unreadable);
+        }
+        i = skip_ws(body, i + 1);
+        if key == Some(name) {
+            return Ok(Some(i));
+        }
+        i = value_end(body, i)?.0;
+    }
+}
+
+/// Scans one value from `i`: returns where it ends (the `,` or closing bracket that follows it at its
+/// own level, not included) and how deep it nests.
+fn value_end(body: &[u8], mut i: usize) -> Result<(usize, u32), Unreadable> {
+    let mut depth: u32 = 0;
+    let mut deepest: u32 = 0;
+    while let Some(&b) = body.get(i) {
+        match b {
+            b'"' => {
+                i = string_end(body, i)?;
+                continue;
+            }
+            b'{' | b'[' => {
+                depth = depth.saturating_add(1);
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' | b',' if depth == 0 => return Ok((i, deepest)),
+            b'}' | b']' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    Err(Unreadable)
+}
+
+/// `i` is at an opening quote: the index just past the closing one. A backslash escapes the next byte,
+/// whatever it is (the element's parser judges the escape).
+fn string_end(body: &[u8], i: usize) -> Result<usize, Unreadable> {
+    let mut j = i + 1;
+    while let Some(&b) = body.get(j) {
+        match b {
+            b'\\' => j += 2,
+            b'"' => return Ok(j + 1),
+            _ => j += 1,
+        }
+    }
+    Err(Unreadable)
+}
+
+fn skip_ws(body: &[u8], mut i: usize) -> usize {
+    while body.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(body: &str) -> Vec<&str> {
+        match value_list(body.as_bytes()).unwrap() {
+            Split::List(elements) => elements
+                .iter()
+                .map(|e| std::str::from_utf8(e.bytes).unwrap())
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn elements_are_split_at_their_own_level_whatever_their_strings_hold() {
+        assert_eq!(
+            list(r#"{"@odata.context":"x,]}","value":[ {"a":"],\"}"} , [1,[2]],"s\\q",3 ],"z":1}"#),
+            [r#"{"a":"],\"}"}"#, "[1,[2]]", r#""s\\q""#, "3"]
+        );
+        assert_eq!(list(r#"{"value":[]}"#), Vec::<&str>::new());
+        assert_eq!(list("\u{feff}{\"value\":[1,]}"), ["1"]);
+        assert_eq!(list(r#"{"value":[1,,2}"#), ["1", "", "2"]);
+    }
+
+    #[test]
+    fn other_shapes_are_told_apart() {
+        assert_eq!(value_list(br#"{"value":3}"#), Ok(Split::NotAList));
+        assert_eq!(value_list(br#"{"id":"a"}"#), Ok(Split::NoValue));
+        for bad in [
+            &b"[1,2]"[..],
+            b"",
+            b"<html>",
+            br#"{"value":[{"id":"a""#,
+            br#"{"value""#,
+            br#"{"value":[{"id":"a"}]"#,
+            br#"{"value":[],"more":"#,
+        ] {
+            assert_eq!(
+                value_list(bad),
+                Err(Unreadable),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn depth_is_counted_not_recursed() {
+        let deep = format!(
+            r#"{{"value":[{}{},{{"id":"b"}}]}}"#,
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let Split::List(elements) = value_list(deep.as_bytes()).unwrap() else {
+            panic!()
+        };
+        assert_eq!(elements.len(), 2);
+        assert!(elements[0].too_deep);
+        assert!(!elements[1].too_deep);
+    }
+
+    #[test]
+    fn plain_ids_are_found_in_broken_elements() {
+        assert_eq!(
+            plain_string_member(br#"{"x":"\q","id":"a-1","y":[}"#, b"id"),
+            Some(&b"a-1"[..])
+        );
+        assert_eq!(plain_string_member(br#"{"id":"a\"b"}"#, b"id"), None);
+        assert_eq!(plain_string_member(br#"{"id":5}"#, b"id"), None);
+        assert_eq!(plain_string_member(b"[1]", b"id"), None);
+    }
+}
