@@ -15,7 +15,7 @@ pub enum Effect {
     LookUpPlaces(Vec<String>),
     /// Write this snapshot to the cache (only when a sequence number or the roster changed).
     Save(Box<Snapshot>),
-    /// Clear the terminal and draw everything again (after Ctrl-z, `fg`).
+    /// Clear the terminal and write every cell again (after Ctrl-z and `fg`, or Ctrl-l).
     Redraw,
     /// Restore the terminal and stop the process (Ctrl-z); the loop re-enters on return.
     Suspend,

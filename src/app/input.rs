@@ -96,6 +96,7 @@ impl App {
                 self.rearrange();
             }
             Command::Refresh => self.refresh_now(),
+            Command::Redraw => effects.push(Effect::Redraw),
             Command::Help => {
                 self.popup_scroll = 0;
                 self.mode = if self.mode == Mode::Help {

@@ -2,11 +2,11 @@
 //! and hand ratatui a frame only then (its `draw` writes colour resets and hide-cursor every time).
 
 use std::hash::BuildHasher;
-use std::io::{self, BufWriter, Stdout};
+use std::io::{self, BufWriter, Stdout, Write};
 
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::layout::{Position, Rect};
 
 use crate::app::App;
@@ -24,6 +24,8 @@ pub struct Screen {
     pub writes: u64,
     /// Frames rendered offscreen.
     pub renders: u64,
+    /// The next frame writes every cell, blank ones too (see `invalidate`).
+    repaint: bool,
 }
 
 impl Screen {
@@ -40,26 +42,55 @@ impl Screen {
         #[cfg(debug_assertions)]
         test_panic::maybe_panic_in_render(self.renders);
         let print = fingerprint(frame, cursor);
-        if self.last == Some(print) {
+        if self.last == Some(print) && !self.repaint {
             frame.reset();
             return Ok(false);
         }
-        terminal.apply_buffer_with_cursor(cursor)?;
+        if std::mem::take(&mut self.repaint) {
+            repaint(terminal, cursor)?;
+        } else {
+            terminal.apply_buffer_with_cursor(cursor)?;
+        }
         self.writes += 1;
         self.last = Some(print);
         Ok(true)
     }
 
-    /// Clears the terminal and forgets the last frame, so the next `draw` writes everything
-    /// (after Ctrl-z and `fg`, or when the terminal may have been scribbled on).
+    /// Clears the terminal and forgets the last frame, so the next `draw` writes every cell, blank
+    /// ones too (after Ctrl-z and `fg`, or Ctrl-l when the terminal may have been scribbled on: a
+    /// cell another program or a terminal's own idea of a character's width left behind is rewritten
+    /// even where the board thinks it is blank).
     pub fn invalidate(&mut self, terminal: &mut Term) -> io::Result<()> {
         let size = terminal.backend().size()?;
         // `resize` clears the screen and resets ratatui's back buffer without querying the cursor
         // (`Terminal::clear` would, racing the event reader).
         terminal.resize(Rect::new(0, 0, size.width, size.height))?;
         self.last = None;
+        self.repaint = true;
         Ok(())
     }
+}
+
+/// Writes the frame being drawn whole: ratatui's diff skips cells equal to the previous frame, so every
+/// cell is marked to be written. The frame then becomes the previous one without the marks, so the next
+/// diff compares contents again.
+fn repaint<W: Write>(
+    terminal: &mut Terminal<CrosstermBackend<W>>,
+    cursor: Option<Position>,
+) -> io::Result<()> {
+    let frame = terminal.current_buffer_mut();
+    let clean = frame.clone();
+    for cell in &mut frame.content {
+        // Cells a reserved unit owns stay skipped, and a forced width already differs from a blank.
+        if cell.diff_option == CellDiffOption::None {
+            cell.set_diff_option(CellDiffOption::AlwaysUpdate);
+        }
+    }
+    terminal.apply_buffer_with_cursor(cursor)?;
+    // The written (marked) frame is now the previous one; put the clean copy there instead.
+    *terminal.current_buffer_mut() = clean;
+    terminal.swap_buffers();
+    Ok(())
 }
 
 /// Frames that hash alike are taken as the same frame (a 64-bit hash: a collision would skip one

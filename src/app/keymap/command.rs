@@ -18,6 +18,7 @@ pub enum Command {
     Details,
     CycleSort,
     Refresh,
+    Redraw,
     Help,
     Quit,
 }
@@ -74,6 +75,12 @@ const INFO: &[Info] = &[
         "sort",
     ),
     info(Command::Refresh, "refresh", "Refresh now", "refresh"),
+    info(
+        Command::Redraw,
+        "redraw",
+        "Repaint the whole screen",
+        "redraw",
+    ),
     info(Command::Help, "help", "Show or hide this help", "help"),
     info(Command::Quit, "quit", "Quit (ctrl-c always quits)", "quit"),
 ];
@@ -93,7 +100,7 @@ const fn info(
 }
 
 impl Command {
-    pub const ALL: [Command; 16] = [
+    pub const ALL: [Command; 17] = [
         Command::Left,
         Command::Down,
         Command::Up,
@@ -108,6 +115,7 @@ impl Command {
         Command::Details,
         Command::CycleSort,
         Command::Refresh,
+        Command::Redraw,
         Command::Help,
         Command::Quit,
     ];

@@ -1,0 +1,179 @@
+//! What a real terminal (tmux) shows after hours of use: no stray marks or halves of characters, no
+//! moved borders, popups that keep their edges, and the keys a tmux user reaches for.
+//!
+//! Without tmux these tests print a loud SKIPPED line and pass, unless `TEAMBOARD_E2E=require`.
+//! Waiting is a bounded poll of the pane, never a timing assertion.
+
+use std::time::{Duration, Instant};
+
+use unicode_width::UnicodeWidthChar;
+
+mod support {
+    pub mod tmux;
+}
+use support::tmux::{Pane, tmux_installed};
+
+/// Columns tmux gives a character it stores (wcwidth: a spacing mark takes a column of its own).
+fn columns(c: char) -> usize {
+    match c.width() {
+        Some(0) | None if teamboard::text::is_spacing_mark(c) => 1,
+        Some(w) => w,
+        None => 0,
+    }
+}
+
+/// A combining mark (general category Mn or Mc): drawn on the character before it.
+fn is_mark(c: char) -> bool {
+    let invisible = matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}');
+    teamboard::text::is_spacing_mark(c) || (c.width() == Some(0) && !invisible && !c.is_control())
+}
+
+/// Marks made for any script (accents over Latin, Greek, Cyrillic letters).
+fn is_generic_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
+}
+
+fn is_box_drawing(c: char) -> bool {
+    ('\u{2500}'..='\u{257F}').contains(&c)
+}
+
+/// Every combining mark on screen sits on a letter of its own script: never on a space, a border or a
+/// character of another script (a mark left behind in a cell the board rewrote).
+fn stray_marks(screen: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in screen.lines() {
+        let mut base: Option<char> = None;
+        for c in line.chars() {
+            if !is_mark(c) {
+                base = Some(c);
+                continue;
+            }
+            let ok = base.is_some_and(|b| {
+                !b.is_whitespace()
+                    && !is_box_drawing(b)
+                    && if is_generic_mark(c) {
+                        b.is_alphabetic()
+                    } else {
+                        u32::from(b) >> 7 == u32::from(c) >> 7
+                    }
+            });
+            if !ok {
+                found.push(format!("U+{:04X} after {base:?} in {line:?}", u32::from(c)));
+            }
+        }
+    }
+    found
+}
+
+/// Columns of the card and popup borders on each line: corners and vertical bars.
+fn border_columns(line: &str) -> Vec<(usize, char)> {
+    let mut x = 0;
+    let mut out = Vec::new();
+    for c in line.chars() {
+        if "╭╮╰╯┏┓┗┛┌┐└┘│┃".contains(c) {
+            out.push((x, c));
+        }
+        x += columns(c);
+    }
+    out
+}
+
+/// Every vertical border stands in a column where a card or popup corner is: a border pushed sideways
+/// by text measured too narrow stands where no corner is.
+fn moved_borders(screen: &str) -> Vec<String> {
+    let corners: std::collections::BTreeSet<usize> = screen
+        .lines()
+        .flat_map(border_columns)
+        .filter(|(_, c)| !"│┃".contains(*c))
+        .map(|(x, _)| x)
+        .collect();
+    let mut found = Vec::new();
+    for line in screen.lines() {
+        for (x, c) in border_columns(line) {
+            if "│┃".contains(c) && !corners.contains(&x) {
+                found.push(format!("{c} at column {x} in {line:?}"));
+            }
+        }
+    }
+    found
+}
+
+fn is_regional_indicator(c: char) -> bool {
+    ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
+}
+
+/// Checks the screen now; returns what is wrong, with the screen.
+fn problems(pane: &Pane) -> Option<String> {
+    let screen = pane.screen();
+    let mut found = stray_marks(&screen);
+    found.extend(moved_borders(&screen));
+    if screen.chars().any(is_regional_indicator) {
+        found.push("a regional indicator (half a flag) on screen".to_owned());
+    }
+    (!found.is_empty()).then(|| format!("{}\n{screen}", found.join("\n")))
+}
+
+/// Watches the pane for `for_how_long`, checking it every few hundred milliseconds.
+fn watch(pane: &Pane, for_how_long: Duration, seen: &mut String) {
+    let start = Instant::now();
+    while start.elapsed() < for_how_long {
+        let screen = pane.screen();
+        seen.push_str(&screen);
+        if let Some(problem) = problems(pane) {
+            panic!("after {:?}: {problem}", start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+fn has_cards(screen: &str) -> bool {
+    (screen.contains('╭') || screen.contains('┏')) && screen.contains("Available")
+}
+
+fn has_script(text: &str, range: std::ops::RangeInclusive<char>) -> bool {
+    text.chars().any(|c| range.contains(&c))
+}
+
+/// Indic and Thai names and messages on a board that keeps changing (the workday tenant, time
+/// compressed), filtered, with details open over it, and resized: no mark ever ends up away from its
+/// letter and no border moves.
+#[test]
+fn indic_and_thai_text_never_tears_the_board() {
+    if !tmux_installed() {
+        return;
+    }
+    let pane = Pane::board("--demo --team-size 60", 160, 45);
+    pane.wait_for("cards", has_cards);
+    let mut seen = String::new();
+    watch(&pane, Duration::from_secs(8), &mut seen);
+    // A filter moves everyone; then back.
+    pane.keys(&["/", "a"]);
+    watch(&pane, Duration::from_secs(4), &mut seen);
+    pane.keys(&["Escape"]);
+    watch(&pane, Duration::from_secs(4), &mut seen);
+    // Details over the cards, moving from person to person underneath.
+    pane.keys(&["Enter"]);
+    for _ in 0..6 {
+        pane.keys(&["l"]);
+        watch(&pane, Duration::from_millis(700), &mut seen);
+    }
+    pane.keys(&["Escape"]);
+    watch(&pane, Duration::from_secs(3), &mut seen);
+    for (w, h) in [(131, 40), (97, 30), (160, 45)] {
+        pane.resize(w, h);
+        watch(&pane, Duration::from_secs(2), &mut seen);
+    }
+    pane.keys(&["C-l"]);
+    watch(&pane, Duration::from_secs(4), &mut seen);
+    assert!(
+        has_script(&seen, '\u{0900}'..='\u{097F}'),
+        "no Devanagari was ever on screen"
+    );
+    assert!(
+        has_script(&seen, '\u{0E00}'..='\u{0E7F}'),
+        "no Thai was ever on screen"
+    );
+    pane.keys(&["q"]);
+    assert_eq!(pane.wait_exit(), "0");
+}
