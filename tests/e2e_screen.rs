@@ -177,3 +177,84 @@ fn indic_and_thai_text_never_tears_the_board() {
     pane.keys(&["q"]);
     assert_eq!(pane.wait_exit(), "0");
 }
+
+/// Where each character of a captured line starts and ends, in columns.
+fn spans(line: &str) -> Vec<(usize, usize, char)> {
+    let mut x = 0;
+    let mut out = Vec::new();
+    for c in line.chars() {
+        let w = columns(c);
+        if w > 0 {
+            out.push((x, x + w, c));
+        }
+        x += w;
+    }
+    out
+}
+
+/// The details popup on screen: (top row, bottom row, left column, right column), borders included.
+fn popup_box(screen: &str) -> Option<(usize, usize, usize, usize)> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let top = lines.iter().position(|l| l.contains('┌'))?;
+    let bottom = lines.iter().position(|l| l.contains('└'))?;
+    let corner = |line: &str, c: char| spans(line).into_iter().find(|s| s.2 == c).map(|s| s.0);
+    Some((
+        top,
+        bottom,
+        corner(lines[top], '┌')?,
+        corner(lines[top], '┐')?,
+    ))
+}
+
+/// Details opened over Japanese, Chinese, Korean and emoji at many widths: wherever a popup edge cuts a
+/// double-width character, the popup keeps both borders in their columns and its text stays put.
+#[test]
+fn popups_keep_their_borders_over_wide_characters() {
+    if !tmux_installed() {
+        return;
+    }
+    let pane = Pane::board("--demo --scenario static --team-size 60", 100, 40);
+    pane.wait_for("cards", has_cards);
+    let mut cuts = 0;
+    for width in 100..=107u16 {
+        pane.resize(width, 40);
+        for step in 0..4 {
+            let board = pane.wait_for("the board", |s| {
+                (s.contains('╭') || s.contains('┏'))
+                    && !s.contains('┌')
+                    && s.lines().next().is_some_and(|l| l.contains("updated"))
+            });
+            pane.keys(&["Enter"]);
+            let screen = pane.wait_for("details", |s| popup_box(s).is_some() && s.contains('└'));
+            let (top, bottom, left, right) = popup_box(&screen).unwrap_or_default();
+            let lines: Vec<&str> = screen.lines().collect();
+            let board_lines: Vec<&str> = board.lines().collect();
+            for y in top..=bottom {
+                let cells = spans(lines[y]);
+                for edge in [left, right] {
+                    assert!(
+                        cells
+                            .iter()
+                            .any(|&(x, _, c)| x == edge && "│┌┐└┘".contains(c)),
+                        "at {width} columns the popup lost its border at column {edge}, line {y}:\n{screen}"
+                    );
+                }
+                let cut = spans(board_lines.get(y).copied().unwrap_or_default())
+                    .into_iter()
+                    .any(|(a, b, _)| (a < left && b > left) || (a <= right && b > right + 1));
+                cuts += usize::from(cut);
+            }
+            if let Some(problem) = problems(&pane) {
+                panic!("at {width} columns: {problem}");
+            }
+            pane.keys(&["Escape"]);
+            pane.wait_for("details closed", |s| !s.contains('┌'));
+            for _ in 0..=step {
+                pane.keys(&["j"]);
+            }
+        }
+    }
+    assert!(cuts > 0, "no popup edge ever cut a wide character");
+    pane.keys(&["q"]);
+    assert_eq!(pane.wait_exit(), "0");
+}
