@@ -227,10 +227,9 @@ fn popups_keep_their_borders_over_wide_characters() {
             pane.keys(&["Enter"]);
             let screen = pane.wait_for("details", |s| popup_box(s).is_some() && s.contains('└'));
             let (top, bottom, left, right) = popup_box(&screen).unwrap_or_default();
-            let lines: Vec<&str> = screen.lines().collect();
             let board_lines: Vec<&str> = board.lines().collect();
-            for y in top..=bottom {
-                let cells = spans(lines[y]);
+            for (y, line) in screen.lines().enumerate().take(bottom + 1).skip(top) {
+                let cells = spans(line);
                 for edge in [left, right] {
                     assert!(
                         cells
