@@ -257,3 +257,66 @@ fn popups_keep_their_borders_over_wide_characters() {
     pane.keys(&["q"]);
     assert_eq!(pane.wait_exit(), "0");
 }
+
+/// Regional indicators that are not half of a pair: what is left of a flag when the terminal stored
+/// it in two cells and only one was rewritten.
+fn lone_regional_indicators(screen: &str) -> usize {
+    let mut lone = 0;
+    for line in screen.lines() {
+        let mut run = 0;
+        for c in line.chars().chain(std::iter::once(' ')) {
+            if is_regional_indicator(c) {
+                run += 1;
+            } else {
+                lone += run % 2;
+                run = 0;
+            }
+        }
+    }
+    lone
+}
+
+/// A name with a flag, on a card and in details, while the layout changes under it (filter, resizes,
+/// the compact list): no half of the flag is ever left on screen.
+#[test]
+fn a_flag_in_a_name_leaves_no_half_behind() {
+    if !tmux_installed() {
+        return;
+    }
+    let pane = Pane::board("--demo --scenario hostile", 120, 40);
+    pane.wait_for("the flag name", |s| s.contains("Aiko"));
+    let check = |pane: &Pane, what: &str| {
+        // Give the board a moment to draw what the last key or resize asked for.
+        std::thread::sleep(Duration::from_millis(300));
+        let screen = pane.screen();
+        assert_eq!(
+            lone_regional_indicators(&screen),
+            0,
+            "{what}: half a flag on screen:\n{screen}"
+        );
+    };
+    check(&pane, "first frame");
+    pane.keys(&["/", "a", "i", "k", "o"]);
+    let footer = |s: &str| s.lines().last().unwrap_or_default().to_owned();
+    pane.wait_for("only Aiko", |s| footer(s).contains("/aiko"));
+    check(&pane, "filtered");
+    pane.keys(&["Enter", "Enter"]);
+    pane.wait_for("details", |s| s.contains("Availability"));
+    check(&pane, "details");
+    for (w, h) in [(90, 30), (150, 45), (40, 12), (120, 40)] {
+        pane.resize(w, h);
+        check(&pane, &format!("details at {w}x{h}"));
+    }
+    pane.keys(&["Escape"]);
+    pane.wait_for("details closed", |s| !s.contains("Availability"));
+    check(&pane, "details closed");
+    pane.keys(&["Escape"]);
+    pane.wait_for("everyone back", |s| !footer(s).contains("/aiko"));
+    check(&pane, "filter cleared");
+    for (w, h) in [(97, 33), (30, 10), (160, 48)] {
+        pane.resize(w, h);
+        check(&pane, &format!("board at {w}x{h}"));
+    }
+    pane.keys(&["q"]);
+    assert_eq!(pane.wait_exit(), "0");
+}
