@@ -320,3 +320,44 @@ fn a_flag_in_a_name_leaves_no_half_behind() {
     pane.keys(&["q"]);
     assert_eq!(pane.wait_exit(), "0");
 }
+
+/// The bytes the board writes, from a pane that starts it a moment after recording begins.
+fn recorded(version: &str) -> Vec<u8> {
+    let pane = Pane::start(
+        &format!(
+            "sh -c 'sleep 1; env TERM_PROGRAM_VERSION={version} {} --demo --scenario static; echo EXIT=$?; exec sleep 600'",
+            support::tmux::BIN
+        ),
+        100,
+        30,
+    );
+    let bytes = pane.dir().join("terminal.bytes");
+    let pipe = format!("cat >> {}", bytes.display());
+    assert!(pane.tmux(&["pipe-pane", "-t", "t", &pipe]).status.success());
+    pane.wait_for("cards", |s| s.contains('╭') || s.contains('┏'));
+    pane.keys(&["q"]);
+    assert_eq!(pane.wait_exit(), "0");
+    std::fs::read(&bytes).unwrap_or_default()
+}
+
+/// Frames are synchronized updates where tmux holds a pane's output back for them (3.7 on), and
+/// nothing of the kind is written to an older tmux.
+#[test]
+fn frames_are_synchronized_updates_only_where_tmux_supports_them() {
+    if !tmux_installed() {
+        return;
+    }
+    let count =
+        |bytes: &[u8], needle: &[u8]| bytes.windows(needle.len()).filter(|w| *w == needle).count();
+    let old = recorded("3.3a");
+    assert!(!old.is_empty());
+    assert_eq!(
+        count(&old, b"\x1b[?2026"),
+        0,
+        "synchronized output written to tmux 3.3a"
+    );
+    let new = recorded("3.7");
+    let (begins, ends) = (count(&new, b"\x1b[?2026h"), count(&new, b"\x1b[?2026l"));
+    assert!(begins > 0, "no synchronized update written to tmux 3.7");
+    assert_eq!(begins, ends, "every update ends");
+}
