@@ -361,3 +361,29 @@ fn frames_are_synchronized_updates_only_where_tmux_supports_them() {
     assert!(begins > 0, "no synchronized update written to tmux 3.7");
     assert_eq!(begins, ends, "every update ends");
 }
+
+/// As in vim's help, less and man: `q` closes details and help, and quits only from the board. Help
+/// lists every key, Ctrl-z too.
+#[test]
+fn q_closes_popups_and_quits_only_from_the_board() {
+    if !tmux_installed() {
+        return;
+    }
+    let pane = Pane::board("--demo --scenario static", 120, 45);
+    pane.wait_for("cards", has_cards);
+    pane.keys(&["Enter"]);
+    pane.wait_for("details", |s| s.contains("Availability"));
+    pane.keys(&["q"]);
+    pane.wait_for("details closed", |s| !s.contains("Availability"));
+    assert!(!pane.exited(), "q in details quit the board");
+    pane.keys(&["?"]);
+    let help = pane.wait_for("help", |s| s.contains("Move down a row"));
+    for key in ["ctrl-z", "ctrl-l", "ctrl-f", "ctrl-b", "esc"] {
+        assert!(help.contains(key), "help does not list {key}:\n{help}");
+    }
+    pane.keys(&["q"]);
+    pane.wait_for("help closed", |s| !s.contains("Move down a row"));
+    assert!(!pane.exited(), "q in help quit the board");
+    pane.keys(&["q"]);
+    assert_eq!(pane.wait_exit(), "0", "q on the board quits");
+}

@@ -325,6 +325,14 @@ impl Geometry {
         (s.items.start + row * cols + col).min(s.items.end - 1)
     }
 
+    /// The first and last item of the grid row holding `item` (`0` / `$`).
+    pub fn row_bounds(&self, item: usize) -> Option<(usize, usize)> {
+        let (i, row, _) = self.place(item)?;
+        let s = &self.sections[i];
+        let start = s.items.start + row * self.cols();
+        Some((start, (start + self.cols()).min(s.items.end) - 1))
+    }
+
     /// Half the rows that fit on screen, at least one (Ctrl-d / Ctrl-u).
     pub fn half_page_rows(&self) -> isize {
         let rows = self.body_lines() / usize::from(self.row_height.max(1));

@@ -57,7 +57,12 @@ impl App {
         if matches!(self.mode, Mode::Help | Mode::Details) && self.scroll_popup(command) {
             return;
         }
-        if self.mode == Mode::Help && !matches!(command, Command::Help | Command::Quit) {
+        // As in vim's help, less and man: `q` closes what is open; only on the board does it quit.
+        if matches!(self.mode, Mode::Help | Mode::Details) && command == Command::Quit {
+            self.mode = Mode::Board;
+            return;
+        }
+        if self.mode == Mode::Help && command != Command::Help {
             // Any other key closes help, then acts as usual.
             self.mode = Mode::Board;
         }
@@ -67,6 +72,8 @@ impl App {
         match command {
             Command::Left => self.select(at.saturating_sub(1)),
             Command::Right => self.select((at + 1).min(last)),
+            Command::RowStart => self.select(g.row_bounds(at).map_or(at, |(start, _)| start)),
+            Command::RowEnd => self.select(g.row_bounds(at).map_or(at, |(_, end)| end)),
             Command::Down => self.select(g.move_rows(at, 1)),
             Command::Up => self.select(g.move_rows(at, -1)),
             Command::First => self.select(0),
@@ -124,7 +131,9 @@ impl App {
             Command::PageUp => at.saturating_sub(2 * page),
             Command::First => 0,
             Command::Last => max,
-            Command::Left | Command::Right if self.mode == Mode::Details => {
+            Command::Left | Command::Right | Command::RowStart | Command::RowEnd
+                if self.mode == Mode::Details =>
+            {
                 self.popup_scroll = 0;
                 return false;
             }

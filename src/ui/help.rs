@@ -161,12 +161,20 @@ impl Widget for &Help<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let lines = self.lines();
         let (outer, _) = layout(area, &lines);
-        let close = match self.keymap.keys_for(Command::Help).next() {
-            Some(keys) => format!(
-                " esc or {} closes ",
-                crate::app::keymap::display_sequence(keys)
-            ),
-            None => " esc closes ".to_string(),
+        let mut keys = vec!["esc".to_owned()];
+        for command in [Command::Quit, Command::Help] {
+            keys.extend(
+                self.keymap
+                    .keys_for(command)
+                    .next()
+                    .map(crate::app::keymap::display_sequence),
+            );
+        }
+        let close = match keys.split_last() {
+            Some((last, rest)) if !rest.is_empty() => {
+                format!(" {} or {last} closes ", rest.join(", "))
+            }
+            _ => " esc closes ".to_owned(),
         };
         draw(
             buf,
@@ -234,7 +242,7 @@ mod tests {
         let text = render(&help, 80, 24).backend().to_string();
         assert!(text.contains("pagedown, ctrl-f"), "{text}");
         assert!(text.contains("f1 "), "{text}");
-        assert!(text.contains("esc or f1 closes"), "{text}");
+        assert!(text.contains("esc, q or f1 closes"), "{text}");
         assert!(!text.contains("? "), "unbound ? is not shown: {text}");
     }
 

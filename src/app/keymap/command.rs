@@ -8,6 +8,8 @@ pub enum Command {
     Down,
     Up,
     Right,
+    RowStart,
+    RowEnd,
     First,
     Last,
     HalfPageDown,
@@ -40,6 +42,18 @@ const INFO: &[Info] = &[
     info(Command::Down, "move_down", "Move down a row", "down"),
     info(Command::Up, "move_up", "Move up a row", "up"),
     info(Command::Right, "move_right", "Move right", "right"),
+    info(
+        Command::RowStart,
+        "row_start",
+        "Go to the start of the row",
+        "row start",
+    ),
+    info(
+        Command::RowEnd,
+        "row_end",
+        "Go to the end of the row",
+        "row end",
+    ),
     info(Command::First, "first", "Go to the first person", "first"),
     info(Command::Last, "last", "Go to the last person", "last"),
     info(
@@ -82,7 +96,19 @@ const INFO: &[Info] = &[
         "redraw",
     ),
     info(Command::Help, "help", "Show or hide this help", "help"),
-    info(Command::Quit, "quit", "Quit (ctrl-c always quits)", "quit"),
+    info(
+        Command::Quit,
+        "quit",
+        "Close the popup, or quit (ctrl-c always quits)",
+        "quit",
+    ),
+];
+
+/// Keys no `[keys]` entry can change, with what they do: help lists them after the commands.
+pub const FIXED_KEYS: &[(&str, &str)] = &[
+    ("esc", "Close the popup, or clear a kept filter"),
+    ("ctrl-z", "Suspend; `fg` in the shell brings the board back"),
+    ("ctrl-c", "Quit from anywhere"),
 ];
 
 const fn info(
@@ -100,11 +126,13 @@ const fn info(
 }
 
 impl Command {
-    pub const ALL: [Command; 17] = [
+    pub const ALL: [Command; 19] = [
         Command::Left,
         Command::Down,
         Command::Up,
         Command::Right,
+        Command::RowStart,
+        Command::RowEnd,
         Command::First,
         Command::Last,
         Command::HalfPageDown,

@@ -404,12 +404,16 @@ fn hints_and_help_come_from_the_same_bindings() {
         ]
     );
     let rows = map.help_rows();
-    assert_eq!(rows.len(), Command::ALL.len());
+    assert_eq!(rows.len(), Command::ALL.len() + FIXED_KEYS.len());
+    assert!(
+        rows.iter().any(|(keys, _)| keys == "ctrl-z"),
+        "help lists ctrl-z"
+    );
     assert_eq!(
         rows[0],
         ("h, left".to_string(), Command::Left.description())
     );
-    assert_eq!(rows[4].0, "g g, home");
+    assert_eq!(rows[Command::First as usize].0, "g g, home");
 
     let rebound = Keymap::with_overrides(
         &[ov("h", "none", 1), ov("?", "none", 2), ov("f1", "help", 3)],

@@ -1014,3 +1014,59 @@ fn a_cached_roster_of_known_age_goes_to_the_first_poll_until_it_expires() {
     );
     assert_eq!(first_poll(None), None, "age unknown: the store decides");
 }
+
+#[test]
+fn q_closes_a_popup_and_quits_only_from_the_board() {
+    let (mut app, _, now) = ready(3);
+    app.update(code(KeyCode::Enter), now);
+    assert_eq!(app.mode(), Mode::Details);
+    assert!(
+        app.update(key('q'), now).is_empty(),
+        "q in details does not quit"
+    );
+    assert_eq!(app.mode(), Mode::Board);
+    app.update(key('?'), now);
+    assert_eq!(app.mode(), Mode::Help);
+    assert!(
+        app.update(key('q'), now).is_empty(),
+        "q in help does not quit"
+    );
+    assert_eq!(app.mode(), Mode::Board);
+    app.update(key('?'), now);
+    assert!(
+        matches!(app.update(ctrl('c'), now).as_slice(), [Effect::Quit]),
+        "ctrl-c quits from a popup"
+    );
+    app.update(key('q'), now);
+    assert!(matches!(
+        app.update(key('q'), now).as_slice(),
+        [Effect::Quit]
+    ));
+}
+
+#[test]
+fn vim_pages_and_row_ends_work_by_default() {
+    let (mut app, _, now) = ready(40);
+    let g = app.geometry();
+    let cols = usize::from(g.columns);
+    assert!(cols > 1, "a grid of several columns");
+    app.update(ctrl('f'), now);
+    let page = app.cursor().unwrap();
+    assert!(page >= cols, "ctrl-f moves a page down");
+    app.update(ctrl('b'), now);
+    assert_eq!(app.cursor(), Some(0), "ctrl-b moves a page up");
+    app.update(key('j'), now);
+    app.update(key('l'), now);
+    assert_eq!(app.cursor(), Some(cols + 1));
+    app.update(key('$'), now);
+    assert_eq!(app.cursor(), Some(2 * cols - 1), "$ goes to the row's end");
+    app.update(key('0'), now);
+    assert_eq!(app.cursor(), Some(cols), "0 goes to the row's start");
+    // On the last, short row, $ stops at the last person.
+    app.update(key('G'), now);
+    app.update(key('0'), now);
+    let start = app.cursor().unwrap();
+    app.update(key('$'), now);
+    assert_eq!(app.cursor(), Some(40));
+    assert!(start <= 40 && 40 - start < cols);
+}
