@@ -257,7 +257,7 @@ fn board_80x24() {
     // Colour follows availability, as Teams draws it.
     assert_eq!(fg_at(&buf, "✓ Available"), Color::Green);
     assert_eq!(fg_at(&buf, "● Busy"), Color::Red);
-    assert_eq!(fg_at(&buf, "⊖ Do not disturb"), Color::Red);
+    assert_eq!(fg_at(&buf, "⊖ Presenting"), Color::Red);
     assert_eq!(fg_at(&buf, "◷ Away"), Color::Yellow);
     // No escape sequence from the hostile name or message reached the screen.
     let shown = text(&buf);
@@ -281,7 +281,7 @@ fn board_160x48_shows_everyone_with_their_colours() {
     assert_eq!(fg_at(&buf, "⇠"), Color::Magenta, "out of office is purple");
     assert_eq!(fg_at(&buf, "Out of office"), Color::Magenta);
     assert!(
-        find(&buf, "Out of office: On hol").is_some(),
+        find(&buf, "On holiday until").is_some(),
         "HTML reduced to text"
     );
     assert!(!text(&buf).contains("<p>"));
