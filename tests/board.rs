@@ -294,14 +294,78 @@ fn board_160x48_shows_everyone_with_their_colours() {
 }
 
 #[test]
-fn board_30x8_is_one_column_of_cards() {
+fn board_30x8_is_the_list_where_one_column_of_cards_would_hide_most() {
     let app = board(
         Rect::new(0, 0, 30, 8),
         options(true, Symbols::Unicode, GroupBy::None),
     );
     let buf = draw(&app, 30, 8);
     insta::assert_snapshot!("board_30x8", text(&buf));
-    assert!(!app.geometry().compact);
+    assert!(app.geometry().compact);
+    assert!(text(&buf).contains("1–6 of 15"), "{}", text(&buf));
+}
+
+/// A team of `n`, everyone available, after one poll.
+fn big_board(area: Rect, n: usize) -> App {
+    let t0 = now();
+    let mut app = App::new(options(true, Symbols::Unicode, GroupBy::None), area, t0);
+    let roster = Arc::new(Roster {
+        me: Some(user("me", "Megan Bowen")),
+        members: (0..n)
+            .map(|i| user(&format!("u{i:04}"), &format!("Person {i:04}")))
+            .collect(),
+        unresolved: Vec::new(),
+        source: RosterSource::default(),
+        resolved_at: None,
+    });
+    let presences = std::iter::once("me".to_owned())
+        .chain((0..n).map(|i| format!("u{i:04}")))
+        .map(|id| presence(&id, "Available", "Available"))
+        .collect();
+    app.update(Msg::Deadline, t0);
+    app.update(polled(&roster, presences), t0);
+    app
+}
+
+#[test]
+fn pane_sizes_show_more_people_and_say_where_the_screen_is() {
+    // A tall narrow pane: the list, everyone of 24 on screen.
+    let app = big_board(Rect::new(0, 0, 40, 30), 23);
+    let shown = text(&draw(&app, 40, 30));
+    assert!(app.geometry().compact, "{shown}");
+    assert!(shown.contains("Person 0022"), "{shown}");
+    assert!(
+        !shown.contains(" of 24"),
+        "everyone fits: no position\n{shown}"
+    );
+    // 80x24: twelve of 24, and the footer says so.
+    let app = big_board(Rect::new(0, 0, 80, 24), 23);
+    let shown = text(&draw(&app, 80, 24));
+    assert!(
+        shown.lines().last().unwrap().contains("1–12 of 24"),
+        "{shown}"
+    );
+    // 200x60, 500 people: where the screen is, after moving to the end.
+    let mut app = big_board(Rect::new(0, 0, 200, 60), 499);
+    let shown = text(&draw(&app, 200, 60));
+    assert!(
+        shown.lines().last().unwrap().contains("1–77 of 500"),
+        "{shown}"
+    );
+    app.update(Msg::Key(key('G')), now());
+    let shown = text(&draw(&app, 200, 60));
+    assert!(shown.lines().last().unwrap().contains("of 500"), "{shown}");
+    assert!(
+        shown.lines().last().unwrap().contains("–500 of 500"),
+        "{shown}"
+    );
+    // 20x5: three lines of the list, and where they are.
+    let app = big_board(Rect::new(0, 0, 20, 5), 23);
+    let shown = text(&draw(&app, 20, 5));
+    assert!(
+        shown.lines().last().unwrap().contains("1–3 of 24"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -23,7 +23,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     } else {
         grid::render(app, &g, buf, theme);
     }
-    let cursor = footer::render(app, g.chrome.footer, buf, theme);
+    let cursor = footer::render(app, g.chrome.footer, buf, theme, g.position());
     match app.mode() {
         Mode::Help => super::popup::help(app, area, buf, theme),
         Mode::Details => super::popup::details(app, area, buf, theme),
