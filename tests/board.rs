@@ -526,3 +526,25 @@ fn place_names_follow_the_location_word_sanitized() {
     assert!(shown.contains("Office · Building 40"), "{shown}");
     assert!(!shown.contains("pwned") && !shown.contains('\u{1b}'));
 }
+
+#[test]
+fn r_shows_refreshing_in_the_header_until_the_poll_lands() {
+    let area = Rect::new(0, 0, 80, 24);
+    let mut app = board(area, options(true, Symbols::Unicode, GroupBy::None));
+    // Well after the fixture's polls, and past the next scheduled one, which has landed.
+    let t = now().after(Duration::from_secs(200));
+    let (roster, presences) = team();
+    app.update(Msg::Deadline, t);
+    app.update(polled(&roster, presences.clone()), t);
+    let header = |app: &App| text(&draw(app, 80, 24)).lines().next().unwrap().to_owned();
+    assert!(header(&app).contains("updated 12:06"), "{}", header(&app));
+    let asked = t.after(Duration::from_secs(40));
+    app.update(Msg::Key(key('r')), asked);
+    insta::assert_snapshot!("header_refreshing_80x24", header(&app));
+    assert!(header(&app).contains("refreshing…"));
+    app.update(
+        polled(&roster, presences),
+        asked.after(Duration::from_secs(30)),
+    );
+    assert!(header(&app).contains("updated 12:07"), "{}", header(&app));
+}

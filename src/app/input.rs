@@ -147,7 +147,12 @@ impl App {
     fn refresh_now(&mut self) {
         let now = self.now;
         if self.schedule.request_now(now.instant) {
+            self.sync.refreshing = true;
             return;
+        }
+        if self.schedule.in_flight() && self.schedule.throttled_until(now.instant).is_none() {
+            // The poll already running is the refresh asked for.
+            self.sync.refreshing = true;
         }
         self.notice = Some(SafeText::line(&match self.sync.throttled_until {
             Some(until) if self.schedule.throttled_until(now.instant).is_some() => {

@@ -94,6 +94,8 @@ pub struct Sync {
     pub signed_out: bool,
     /// Roster members that could not be resolved, and unreadable answers: shown in the footer.
     pub warning: Option<SafeText>,
+    /// A refresh asked for with `r` is under way (scheduled polls say nothing).
+    pub refreshing: bool,
 }
 
 impl Sync {

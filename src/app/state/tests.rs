@@ -1070,3 +1070,39 @@ fn vim_pages_and_row_ends_work_by_default() {
     assert_eq!(app.cursor(), Some(40));
     assert!(start <= 40 && 40 - start < cols);
 }
+
+#[test]
+fn r_says_a_refresh_is_under_way_until_it_lands_and_scheduled_polls_say_nothing() {
+    let (mut app, r, now) = ready(3);
+    // A scheduled poll is silent.
+    let due = Now {
+        instant: app.next_deadline().unwrap(),
+        ..now
+    };
+    assert!(has_poll(&app.update(Msg::Deadline, due)));
+    assert!(!app.sync().refreshing);
+    app.update(polled(&r, everyone_available(&r)), due);
+    // `r` starts a poll and says so until it lands.
+    let asked = due.after(Duration::from_secs(5));
+    assert!(has_poll(&app.update(key('r'), asked)));
+    assert!(app.sync().refreshing);
+    let landed = asked.after(Duration::from_secs(61));
+    app.update(polled(&r, everyone_available(&r)), landed);
+    assert!(!app.sync().refreshing);
+    assert_eq!(
+        app.sync().updated_at,
+        Some(landed.utc),
+        "updated hh:mm moves"
+    );
+    // `r` while a scheduled poll runs: that poll is the refresh.
+    let due = Now {
+        instant: app.next_deadline().unwrap(),
+        ..landed
+    };
+    app.update(Msg::Deadline, due);
+    assert!(!app.sync().refreshing);
+    app.update(key('r'), due);
+    assert!(app.sync().refreshing);
+    app.update(failed(FailureKind::Failed), due);
+    assert!(!app.sync().refreshing, "a failure ends it too");
+}
