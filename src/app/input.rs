@@ -78,6 +78,7 @@ impl App {
             Command::Up => self.select(g.move_rows(at, -1)),
             Command::First => self.select(0),
             Command::Last => self.select(last),
+            Command::You => self.go_to_me(),
             Command::HalfPageDown => self.select(g.move_rows(at, g.half_page_rows())),
             Command::HalfPageUp => self.select(g.move_rows(at, -g.half_page_rows())),
             Command::PageDown => self.select(g.move_rows(at, 2 * g.half_page_rows())),
@@ -131,7 +132,7 @@ impl App {
             Command::PageUp => at.saturating_sub(2 * page),
             Command::First => 0,
             Command::Last => max,
-            Command::Left | Command::Right | Command::RowStart | Command::RowEnd
+            Command::Left | Command::Right | Command::RowStart | Command::RowEnd | Command::You
                 if self.mode == Mode::Details =>
             {
                 self.popup_scroll = 0;
@@ -141,6 +142,24 @@ impl App {
         }
         .min(max);
         true
+    }
+
+    /// Selects your own card, or says why it cannot.
+    fn go_to_me(&mut self) {
+        let Some(&me) = self.me.as_ref().and_then(|id| self.index.get(id)) else {
+            self.notice = Some(SafeText::line(
+                "the board does not know who you are yet (include_me under [team])",
+            ));
+            return;
+        };
+        match self.visible.iter().position(|&v| v == me) {
+            Some(pos) => self.select(pos),
+            None => {
+                self.notice = Some(SafeText::line(
+                    "you are hidden by the filter (Esc clears it)",
+                ));
+            }
+        }
     }
 
     /// `r`: poll now, or say why not.

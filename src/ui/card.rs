@@ -23,7 +23,12 @@ pub struct CardContext {
     pub theme: Theme,
     pub now: Now,
     pub selected: bool,
+    /// The card is your own: marked "(you)" after the name.
+    pub me: bool,
 }
+
+/// What follows your own name on your card and in the list.
+pub const YOU: &str = " (you)";
 
 /// The availability line: symbol (arrow plus hollow state when out of office), word, and the more
 /// specific word after it: the activity where it says more ("Presenting"), or "Out of office".
@@ -150,7 +155,10 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
     // Top border: " Name " on the left, " 3m " on the right when the whole name leaves room for it:
     // the name comes first.
     let top = Rect::new(area.x + 1, area.y, area.width - 2, 1);
-    let room = usize::from(top.width).saturating_sub(2);
+    let you = if cx.me { YOU } else { "" };
+    let room = usize::from(top.width)
+        .saturating_sub(2)
+        .saturating_sub(width(you));
     let fits = |label: &str| person.name.width() + 3 + width(label) <= room;
     let age = match age_label(person, cx.now) {
         Some(label) if fits(&label) => Some(label),
@@ -171,6 +179,7 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
         &[
             run(" ", Style::new()),
             run(name, name_style),
+            run(you, theme.muted()),
             run(" ", Style::new()),
         ],
     );
@@ -284,6 +293,7 @@ mod tests {
                 utc: jiff::Timestamp::from_second(NOW).unwrap(),
             },
             selected: false,
+            me: false,
         };
         for (n, p) in people.iter().enumerate() {
             render(p, Rect::new(0, 5 * n as u16, width, 5), &mut buf, cx);

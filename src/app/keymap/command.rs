@@ -12,6 +12,7 @@ pub enum Command {
     RowEnd,
     First,
     Last,
+    You,
     HalfPageDown,
     HalfPageUp,
     PageDown,
@@ -56,6 +57,7 @@ const INFO: &[Info] = &[
     ),
     info(Command::First, "first", "Go to the first person", "first"),
     info(Command::Last, "last", "Go to the last person", "last"),
+    info(Command::You, "you", "Go to your own card", "you"),
     info(
         Command::HalfPageDown,
         "half_page_down",
@@ -126,7 +128,7 @@ const fn info(
 }
 
 impl Command {
-    pub const ALL: [Command; 19] = [
+    pub const ALL: [Command; 20] = [
         Command::Left,
         Command::Down,
         Command::Up,
@@ -135,6 +137,7 @@ impl Command {
         Command::RowEnd,
         Command::First,
         Command::Last,
+        Command::You,
         Command::HalfPageDown,
         Command::HalfPageUp,
         Command::PageDown,

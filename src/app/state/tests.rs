@@ -1106,3 +1106,26 @@ fn r_says_a_refresh_is_under_way_until_it_lands_and_scheduled_polls_say_nothing(
     app.update(failed(FailureKind::Failed), due);
     assert!(!app.sync().refreshing, "a failure ends it too");
 }
+
+#[test]
+fn tilde_goes_to_your_own_card_or_says_why_not() {
+    let (mut app, _, now) = ready(20);
+    app.update(key('G'), now);
+    assert_ne!(selected_id(&app), "me");
+    app.update(key('~'), now);
+    assert_eq!(selected_id(&app), "me");
+    app.update(key('G'), now);
+    app.update(key('/'), now);
+    for c in "Person 1".chars() {
+        app.update(key(c), now);
+    }
+    app.update(code(KeyCode::Enter), now);
+    let before = app.cursor();
+    app.update(key('~'), now);
+    assert_eq!(app.cursor(), before, "hidden by the filter: stays");
+    assert!(
+        app.notice().is_some_and(|n| n.as_str().contains("filter")),
+        "{:?}",
+        app.notice()
+    );
+}
