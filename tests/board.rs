@@ -10,7 +10,7 @@ use ratatui::style::Color;
 
 use teamboard::app::keymap::Keymap;
 use teamboard::app::{App, FailureKind, Msg, Now, Options, PollData, PollFailure};
-use teamboard::config::{GroupBy, SortOrder, Symbols};
+use teamboard::config::{GroupBy, SortOrder, Symbols, ThemeName};
 use teamboard::graph::model::{
     Activity, Availability, ItemBody, OutOfOfficeSettings, Presence, StatusMessage, User, UserId,
     WorkLocation, WorkLocationType,
@@ -26,6 +26,7 @@ fn options(color: bool, symbols: Symbols, group_by: GroupBy) -> Options {
         group_by,
         symbols,
         color,
+        theme: ThemeName::Dark,
         mouse: false,
         keymap: Keymap::default(),
         place_names: false,
@@ -547,4 +548,40 @@ fn r_shows_refreshing_in_the_header_until_the_poll_lands() {
         asked.after(Duration::from_secs(30)),
     );
     assert!(header(&app).contains("updated 12:07"), "{}", header(&app));
+}
+
+#[test]
+fn the_light_theme_reads_on_a_light_background_and_no_color_still_wins() {
+    let mut light = options(true, Symbols::Unicode, GroupBy::None);
+    light.theme = ThemeName::Light;
+    let app = board(Rect::new(0, 0, 160, 48), light.clone());
+    let buf = draw(&app, 160, 48);
+    for cell in buf.content() {
+        assert!(
+            !matches!(
+                cell.fg,
+                Color::Yellow | Color::Gray | Color::White | Color::Cyan | Color::LightYellow
+            ),
+            "{:?} in {:?}: hard to read on a light background",
+            cell.symbol(),
+            cell.fg
+        );
+    }
+    assert_eq!(fg_at(&buf, "◷ Away"), Color::Blue);
+    assert_eq!(fg_at(&buf, "⊗ Offline"), Color::DarkGray);
+    assert_eq!(fg_at(&buf, "✓ Available"), Color::Green);
+    light.color = false;
+    let app = board(Rect::new(0, 0, 160, 48), light);
+    let buf = draw(&app, 160, 48);
+    assert!(
+        buf.content().iter().all(|c| c.fg == Color::Reset),
+        "NO_COLOR wins"
+    );
+    let mut mono = options(true, Symbols::Unicode, GroupBy::None);
+    mono.theme = ThemeName::Mono;
+    let buf = draw(&board(Rect::new(0, 0, 80, 24), mono), 80, 24);
+    assert!(
+        buf.content().iter().all(|c| c.fg == Color::Reset),
+        "mono has no colour"
+    );
 }

@@ -216,7 +216,7 @@ mod tests {
     use super::*;
     use crate::app::keymap::Keymap;
     use crate::app::{Now, Options};
-    use crate::config::{GroupBy, SortOrder, Symbols};
+    use crate::config::{GroupBy, SortOrder, Symbols, ThemeName};
 
     const BEGIN: &[u8] = b"\x1b[?2026h";
     const END: &[u8] = b"\x1b[?2026l";
@@ -229,6 +229,7 @@ mod tests {
             group_by: GroupBy::None,
             symbols: Symbols::Unicode,
             color: true,
+            theme: ThemeName::Dark,
             mouse: false,
             keymap: Keymap::default(),
             place_names: false,

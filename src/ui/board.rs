@@ -15,7 +15,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     if area.is_empty() {
         return None;
     }
-    let theme = Theme::new(app.options().color, app.options().symbols);
+    let options = app.options();
+    let theme = Theme::named(options.theme, options.color, options.symbols);
     let g = app.geometry_in(area);
     header::render(app, g.chrome.header, buf, theme);
     if app.visible().is_empty() {

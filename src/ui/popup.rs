@@ -25,7 +25,8 @@ pub fn details(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
 
 /// How far the open popup can scroll at `area` (the core clamps its scroll with this).
 pub fn max_scroll(app: &App, area: Rect) -> u16 {
-    let theme = Theme::new(app.options().color, app.options().symbols);
+    let options = app.options();
+    let theme = Theme::named(options.theme, options.color, options.symbols);
     match app.mode() {
         crate::app::Mode::Help => Help::new(app.keymap(), theme).max_scroll(area),
         crate::app::Mode::Details => app.selected().map_or(0, |p| {

@@ -14,7 +14,7 @@ use crate::app::keymap::Keymap;
 use crate::app::{
     App, Effect, FailureKind, Mode, Msg, Now, Options, PollData, PollFailure, Signal,
 };
-use crate::config::{GroupBy, SortOrder, Symbols};
+use crate::config::{GroupBy, SortOrder, Symbols, ThemeName};
 use crate::graph::model::{Availability, Presence, User, UserId};
 use crate::roster::{Roster, RosterSource};
 use crate::store::Snapshot;
@@ -30,6 +30,7 @@ pub(crate) fn options() -> Options {
         group_by: GroupBy::None,
         symbols: Symbols::Unicode,
         color: true,
+        theme: ThemeName::Dark,
         mouse: true,
         keymap: Keymap::default(),
         place_names: false,
