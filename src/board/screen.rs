@@ -306,4 +306,33 @@ mod tests {
         assert_eq!(find(&bytes, BEGIN), None);
         assert_eq!(find(&bytes, END), None);
     }
+
+    #[test]
+    fn a_repaint_writes_every_cell_once_and_then_only_what_changes() {
+        let area = Rect::new(0, 0, 60, 12);
+        let app = app(area);
+        let written = Written::default();
+        let mut term = terminal(area, &written);
+        let mut screen = Screen::new(false);
+        screen.draw(&mut term, &app).unwrap();
+        let first = written.0.borrow().len();
+        // What `invalidate` asks for, without a terminal to clear.
+        screen.repaint = true;
+        screen.last = None;
+        assert!(screen.draw(&mut term, &app).unwrap());
+        let repaint = written.0.borrow().len() - first;
+        assert!(
+            repaint >= usize::from(area.width * area.height),
+            "every cell, blank ones too: {repaint} bytes"
+        );
+        // The frame on record afterwards is the clean one: the same frame again writes no cell.
+        screen.last = None;
+        let before = written.0.borrow().len();
+        assert!(screen.draw(&mut term, &app).unwrap());
+        let again = written.0.borrow().len() - before;
+        assert!(
+            again < 64,
+            "only colour resets and the cursor: {again} bytes"
+        );
+    }
 }
