@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 
 use teamboard::app::keymap::Keymap;
 use teamboard::app::{App, Msg, Now, Options, PollData};
-use teamboard::config::{GroupBy, SortOrder, Symbols};
+use teamboard::config::{GroupBy, SortOrder, Symbols, ThemeName};
 use teamboard::graph::model::{
     Activity, Availability, ItemBody, OutOfOfficeSettings, Presence, StatusMessage, User, UserId,
     WorkLocation, WorkLocationType,
@@ -51,6 +51,7 @@ fn options() -> Options {
         group_by: GroupBy::None,
         symbols: Symbols::Unicode,
         color: true,
+        theme: ThemeName::Dark,
         mouse: false,
         keymap: Keymap::default(),
         place_names: false,

@@ -91,6 +91,14 @@ pub enum Symbols {
     Ascii,
 }
 
+/// The board's colours: for dark or light terminal backgrounds (16 colours each), or none at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeName {
+    Dark,
+    Light,
+    Mono,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortOrder {
     Availability,
@@ -107,6 +115,7 @@ pub enum GroupBy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UiConfig {
     pub symbols: Symbols,
+    pub theme: ThemeName,
     pub sort: SortOrder,
     pub group_by: GroupBy,
     pub mouse: bool,
@@ -168,6 +177,7 @@ impl Default for Config {
             },
             ui: UiConfig {
                 symbols: Symbols::Unicode,
+                theme: ThemeName::Dark,
                 sort: SortOrder::Availability,
                 group_by: GroupBy::None,
                 mouse: false,

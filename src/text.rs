@@ -12,6 +12,7 @@ mod chars;
 pub mod fuzz;
 mod html;
 mod json;
+mod marks;
 mod sanitize;
 #[cfg(test)]
 mod tests;
@@ -23,7 +24,8 @@ use std::sync::Arc;
 use unicode_width::UnicodeWidthChar;
 
 pub use json::{to_inert_json, to_inert_json_pretty};
-pub use width::{fit, pad, width};
+pub use marks::is_spacing_mark;
+pub use width::{Unit, fit, for_each_unit, pad, units, width};
 
 /// Most characters in the one-line form (`…` included).
 pub const LINE_MAX_CHARS: usize = sanitize::LINE.max_chars;
@@ -131,7 +133,7 @@ impl SafeText {
         self.0.is_empty()
     }
 
-    /// Display width in terminal columns, as ratatui lays it out.
+    /// Display width in terminal columns, as the board draws it.
     pub fn width(&self) -> usize {
         width(&self.0)
     }

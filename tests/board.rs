@@ -10,7 +10,7 @@ use ratatui::style::Color;
 
 use teamboard::app::keymap::Keymap;
 use teamboard::app::{App, FailureKind, Msg, Now, Options, PollData, PollFailure};
-use teamboard::config::{GroupBy, SortOrder, Symbols};
+use teamboard::config::{GroupBy, SortOrder, Symbols, ThemeName};
 use teamboard::graph::model::{
     Activity, Availability, ItemBody, OutOfOfficeSettings, Presence, StatusMessage, User, UserId,
     WorkLocation, WorkLocationType,
@@ -26,6 +26,7 @@ fn options(color: bool, symbols: Symbols, group_by: GroupBy) -> Options {
         group_by,
         symbols,
         color,
+        theme: ThemeName::Dark,
         mouse: false,
         keymap: Keymap::default(),
         place_names: false,
@@ -258,7 +259,7 @@ fn board_80x24() {
     // Colour follows availability, as Teams draws it.
     assert_eq!(fg_at(&buf, "✓ Available"), Color::Green);
     assert_eq!(fg_at(&buf, "● Busy"), Color::Red);
-    assert_eq!(fg_at(&buf, "⊖ Do not disturb"), Color::Red);
+    assert_eq!(fg_at(&buf, "⊖ Presenting"), Color::Red);
     assert_eq!(fg_at(&buf, "◷ Away"), Color::Yellow);
     // No escape sequence from the hostile name or message reached the screen.
     let shown = text(&buf);
@@ -282,7 +283,7 @@ fn board_160x48_shows_everyone_with_their_colours() {
     assert_eq!(fg_at(&buf, "⇠"), Color::Magenta, "out of office is purple");
     assert_eq!(fg_at(&buf, "Out of office"), Color::Magenta);
     assert!(
-        find(&buf, "Out of office: On hol").is_some(),
+        find(&buf, "On holiday until").is_some(),
         "HTML reduced to text"
     );
     assert!(!text(&buf).contains("<p>"));
@@ -295,14 +296,78 @@ fn board_160x48_shows_everyone_with_their_colours() {
 }
 
 #[test]
-fn board_30x8_is_one_column_of_cards() {
+fn board_30x8_is_the_list_where_one_column_of_cards_would_hide_most() {
     let app = board(
         Rect::new(0, 0, 30, 8),
         options(true, Symbols::Unicode, GroupBy::None),
     );
     let buf = draw(&app, 30, 8);
     insta::assert_snapshot!("board_30x8", text(&buf));
-    assert!(!app.geometry().compact);
+    assert!(app.geometry().compact);
+    assert!(text(&buf).contains("1–6 of 15"), "{}", text(&buf));
+}
+
+/// A team of `n`, everyone available, after one poll.
+fn big_board(area: Rect, n: usize) -> App {
+    let t0 = now();
+    let mut app = App::new(options(true, Symbols::Unicode, GroupBy::None), area, t0);
+    let roster = Arc::new(Roster {
+        me: Some(user("me", "Megan Bowen")),
+        members: (0..n)
+            .map(|i| user(&format!("u{i:04}"), &format!("Person {i:04}")))
+            .collect(),
+        unresolved: Vec::new(),
+        source: RosterSource::default(),
+        resolved_at: None,
+    });
+    let presences = std::iter::once("me".to_owned())
+        .chain((0..n).map(|i| format!("u{i:04}")))
+        .map(|id| presence(&id, "Available", "Available"))
+        .collect();
+    app.update(Msg::Deadline, t0);
+    app.update(polled(&roster, presences), t0);
+    app
+}
+
+#[test]
+fn pane_sizes_show_more_people_and_say_where_the_screen_is() {
+    // A tall narrow pane: the list, everyone of 24 on screen.
+    let app = big_board(Rect::new(0, 0, 40, 30), 23);
+    let shown = text(&draw(&app, 40, 30));
+    assert!(app.geometry().compact, "{shown}");
+    assert!(shown.contains("Person 0022"), "{shown}");
+    assert!(
+        !shown.contains(" of 24"),
+        "everyone fits: no position\n{shown}"
+    );
+    // 80x24: twelve of 24, and the footer says so.
+    let app = big_board(Rect::new(0, 0, 80, 24), 23);
+    let shown = text(&draw(&app, 80, 24));
+    assert!(
+        shown.lines().last().unwrap().contains("1–12 of 24"),
+        "{shown}"
+    );
+    // 200x60, 500 people: where the screen is, after moving to the end.
+    let mut app = big_board(Rect::new(0, 0, 200, 60), 499);
+    let shown = text(&draw(&app, 200, 60));
+    assert!(
+        shown.lines().last().unwrap().contains("1–77 of 500"),
+        "{shown}"
+    );
+    app.update(Msg::Key(key('G')), now());
+    let shown = text(&draw(&app, 200, 60));
+    assert!(shown.lines().last().unwrap().contains("of 500"), "{shown}");
+    assert!(
+        shown.lines().last().unwrap().contains("–500 of 500"),
+        "{shown}"
+    );
+    // 20x5: three lines of the list, and where they are.
+    let app = big_board(Rect::new(0, 0, 20, 5), 23);
+    let shown = text(&draw(&app, 20, 5));
+    assert!(
+        shown.lines().last().unwrap().contains("1–3 of 24"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -484,4 +549,62 @@ fn place_names_follow_the_location_word_sanitized() {
     let shown = text(&draw(&app, 80, 24));
     assert!(shown.contains("Office · Building 40"), "{shown}");
     assert!(!shown.contains("pwned") && !shown.contains('\u{1b}'));
+}
+
+#[test]
+fn r_shows_refreshing_in_the_header_until_the_poll_lands() {
+    let area = Rect::new(0, 0, 80, 24);
+    let mut app = board(area, options(true, Symbols::Unicode, GroupBy::None));
+    // Well after the fixture's polls, and past the next scheduled one, which has landed.
+    let t = now().after(Duration::from_secs(200));
+    let (roster, presences) = team();
+    app.update(Msg::Deadline, t);
+    app.update(polled(&roster, presences.clone()), t);
+    let header = |app: &App| text(&draw(app, 80, 24)).lines().next().unwrap().to_owned();
+    assert!(header(&app).contains("updated 12:06"), "{}", header(&app));
+    let asked = t.after(Duration::from_secs(40));
+    app.update(Msg::Key(key('r')), asked);
+    insta::assert_snapshot!("header_refreshing_80x24", header(&app));
+    assert!(header(&app).contains("refreshing…"));
+    app.update(
+        polled(&roster, presences),
+        asked.after(Duration::from_secs(30)),
+    );
+    assert!(header(&app).contains("updated 12:07"), "{}", header(&app));
+}
+
+#[test]
+fn the_light_theme_reads_on_a_light_background_and_no_color_still_wins() {
+    let mut light = options(true, Symbols::Unicode, GroupBy::None);
+    light.theme = ThemeName::Light;
+    let app = board(Rect::new(0, 0, 160, 48), light.clone());
+    let buf = draw(&app, 160, 48);
+    for cell in buf.content() {
+        assert!(
+            !matches!(
+                cell.fg,
+                Color::Yellow | Color::Gray | Color::White | Color::Cyan | Color::LightYellow
+            ),
+            "{:?} in {:?}: hard to read on a light background",
+            cell.symbol(),
+            cell.fg
+        );
+    }
+    assert_eq!(fg_at(&buf, "◷ Away"), Color::Blue);
+    assert_eq!(fg_at(&buf, "⊗ Offline"), Color::DarkGray);
+    assert_eq!(fg_at(&buf, "✓ Available"), Color::Green);
+    light.color = false;
+    let app = board(Rect::new(0, 0, 160, 48), light);
+    let buf = draw(&app, 160, 48);
+    assert!(
+        buf.content().iter().all(|c| c.fg == Color::Reset),
+        "NO_COLOR wins"
+    );
+    let mut mono = options(true, Symbols::Unicode, GroupBy::None);
+    mono.theme = ThemeName::Mono;
+    let buf = draw(&board(Rect::new(0, 0, 80, 24), mono), 80, 24);
+    assert!(
+        buf.content().iter().all(|c| c.fg == Color::Reset),
+        "mono has no colour"
+    );
 }

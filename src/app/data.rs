@@ -203,6 +203,7 @@ impl App {
             }
         }
         self.sync.updated_at = Some(now.utc);
+        self.sync.refreshing = false;
         self.sync.cached_at = None;
         self.sync.error = None;
         self.sync.throttled_until = None;
@@ -279,6 +280,7 @@ impl App {
 
     pub(super) fn on_poll_failure(&mut self, failure: PollFailure) {
         let now = self.now;
+        self.sync.refreshing = false;
         match failure.kind {
             FailureKind::Throttled { retry_after } => {
                 self.schedule.throttled(now.instant, retry_after);

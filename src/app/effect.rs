@@ -21,7 +21,7 @@ pub enum Effect {
     Copy(String),
     /// Open this URL (https, or loopback) in the user's browser.
     Open(String),
-    /// Clear the terminal and draw everything again (after Ctrl-z, `fg`).
+    /// Clear the terminal and write every cell again (after Ctrl-z and `fg`, or Ctrl-l).
     Redraw,
     /// Restore the terminal and stop the process (Ctrl-z); the loop re-enters on return.
     Suspend,

@@ -9,8 +9,6 @@ use ratatui::layout::Rect;
 pub const CARD_MIN_WIDTH: u16 = 26;
 /// A card: border, three lines, border.
 pub const CARD_HEIGHT: u16 = 5;
-/// Below this the board is a compact list, one line per person.
-const GRID_MIN_HEIGHT: u16 = CARD_HEIGHT;
 
 /// The header, body and footer rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,7 +73,12 @@ pub struct Geometry {
 pub fn geometry(area: Rect, counts: &[usize], grouped: bool, scroll: usize) -> Geometry {
     let chrome = chrome(area);
     let body = chrome.body;
-    let compact = body.width < CARD_MIN_WIDTH || body.height < GRID_MIN_HEIGHT;
+    // Cards when they fit, and in a pane too narrow for two columns only when every card fits: one
+    // column of cards in a tall narrow pane shows a handful of people where the list shows dozens.
+    let total: usize = counts.iter().sum();
+    let card_columns = usize::from(body.width / CARD_MIN_WIDTH);
+    let card_rows = usize::from(body.height / CARD_HEIGHT);
+    let compact = card_columns == 0 || card_rows == 0 || (card_columns == 1 && total > card_rows);
     let (columns, row_height) = if compact {
         (1, 1)
     } else {
@@ -325,6 +328,22 @@ impl Geometry {
         (s.items.start + row * cols + col).min(s.items.end - 1)
     }
 
+    /// The first and last item of the grid row holding `item` (`0` / `$`).
+    pub fn row_bounds(&self, item: usize) -> Option<(usize, usize)> {
+        let (i, row, _) = self.place(item)?;
+        let s = &self.sections[i];
+        let start = s.items.start + row * self.cols();
+        Some((start, (start + self.cols()).min(s.items.end) - 1))
+    }
+
+    /// Which items are on screen, `(first, last, of)` counted from 1, when not all of them are: the
+    /// board then says where it is ("13–24 of 500").
+    pub fn position(&self) -> Option<(usize, usize, usize)> {
+        let shown = self.on_screen();
+        let total = self.item_count();
+        (shown.len() < total).then(|| (shown.start + 1, shown.end.max(shown.start + 1), total))
+    }
+
     /// Half the rows that fit on screen, at least one (Ctrl-d / Ctrl-u).
     pub fn half_page_rows(&self) -> isize {
         let rows = self.body_lines() / usize::from(self.row_height.max(1));
@@ -409,6 +428,38 @@ mod tests {
         assert_eq!(g.move_rows(2, 1), 3, "column 2 of a one-item row clamps");
         assert_eq!(g.move_rows(5, -1), 3);
         assert_eq!(g.headers_on_screen().count(), 2);
+    }
+
+    #[test]
+    fn pane_sizes_choose_cards_or_the_list_and_say_where_the_screen_is() {
+        // 40x30: one column of five cards would hide most of 24 people; the list shows 28 lines.
+        let g = geometry(Rect::new(0, 0, 40, 30), &[24], false, 0);
+        assert!(g.compact);
+        assert_eq!(g.on_screen(), 0..24);
+        assert_eq!(g.position(), None, "everyone fits");
+        // ... but a small team that fits as cards gets cards.
+        let g = geometry(Rect::new(0, 0, 40, 30), &[4], false, 0);
+        assert!(!g.compact);
+        assert_eq!((g.columns, g.card_width), (1, 40));
+        // 80x24: twelve of twenty-four cards, and the footer says which.
+        let g = geometry(Rect::new(0, 0, 80, 24), &[24], false, 0);
+        assert!(!g.compact);
+        assert_eq!(g.position(), Some((1, 12, 24)));
+        let g = g.scrolled_to(23);
+        assert_eq!(g.position(), Some((13, 24, 24)));
+        // 200x60: seven columns of eleven rows.
+        let g = geometry(Rect::new(0, 0, 200, 60), &[500], false, 0);
+        assert_eq!((g.columns, g.card_width), (7, 28));
+        assert_eq!(g.position(), Some((1, 77, 500)));
+        let g = g.scrolled_to(499);
+        assert_eq!(
+            g.position().map(|(_, last, of)| (last, of)),
+            Some((500, 500))
+        );
+        // 20x5: the list, three lines.
+        let g = geometry(Rect::new(0, 0, 20, 5), &[24], false, 0);
+        assert!(g.compact);
+        assert_eq!(g.position(), Some((1, 3, 24)));
     }
 
     #[test]

@@ -61,7 +61,12 @@ impl App {
         if matches!(self.mode, Mode::Help | Mode::Details) && self.scroll_popup(command) {
             return;
         }
-        if self.mode == Mode::Help && !matches!(command, Command::Help | Command::Quit) {
+        // As in vim's help, less and man: `q` closes what is open; only on the board does it quit.
+        if matches!(self.mode, Mode::Help | Mode::Details) && command == Command::Quit {
+            self.mode = Mode::Board;
+            return;
+        }
+        if self.mode == Mode::Help && command != Command::Help {
             // Any other key closes help, then acts as usual.
             self.mode = Mode::Board;
         }
@@ -71,10 +76,13 @@ impl App {
         match command {
             Command::Left => self.select(at.saturating_sub(1)),
             Command::Right => self.select((at + 1).min(last)),
+            Command::RowStart => self.select(g.row_bounds(at).map_or(at, |(start, _)| start)),
+            Command::RowEnd => self.select(g.row_bounds(at).map_or(at, |(_, end)| end)),
             Command::Down => self.select(g.move_rows(at, 1)),
             Command::Up => self.select(g.move_rows(at, -1)),
             Command::First => self.select(0),
             Command::Last => self.select(last),
+            Command::You => self.go_to_me(),
             Command::HalfPageDown => self.select(g.move_rows(at, g.half_page_rows())),
             Command::HalfPageUp => self.select(g.move_rows(at, -g.half_page_rows())),
             Command::PageDown => self.select(g.move_rows(at, 2 * g.half_page_rows())),
@@ -100,6 +108,7 @@ impl App {
                 self.rearrange();
             }
             Command::Refresh => self.refresh_now(),
+            Command::Redraw => effects.push(Effect::Redraw),
             Command::Help => {
                 self.popup_scroll = 0;
                 self.mode = if self.mode == Mode::Help {
@@ -127,7 +136,9 @@ impl App {
             Command::PageUp => at.saturating_sub(2 * page),
             Command::First => 0,
             Command::Last => max,
-            Command::Left | Command::Right if self.mode == Mode::Details => {
+            Command::Left | Command::Right | Command::RowStart | Command::RowEnd | Command::You
+                if self.mode == Mode::Details =>
+            {
                 self.popup_scroll = 0;
                 return false;
             }
@@ -137,11 +148,34 @@ impl App {
         true
     }
 
+    /// Selects your own card, or says why it cannot.
+    fn go_to_me(&mut self) {
+        let Some(&me) = self.me.as_ref().and_then(|id| self.index.get(id)) else {
+            self.notice = Some(SafeText::line(
+                "the board does not know who you are yet (include_me under [team])",
+            ));
+            return;
+        };
+        match self.visible.iter().position(|&v| v == me) {
+            Some(pos) => self.select(pos),
+            None => {
+                self.notice = Some(SafeText::line(
+                    "you are hidden by the filter (Esc clears it)",
+                ));
+            }
+        }
+    }
+
     /// `r`: poll now, or say why not.
     fn refresh_now(&mut self) {
         let now = self.now;
         if self.schedule.request_now(now.instant) {
+            self.sync.refreshing = true;
             return;
+        }
+        if self.schedule.in_flight() && self.schedule.throttled_until(now.instant).is_none() {
+            // The poll already running is the refresh asked for.
+            self.sync.refreshing = true;
         }
         self.notice = Some(SafeText::line(&match self.sync.throttled_until {
             Some(until) if self.schedule.throttled_until(now.instant).is_some() => {

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyEvent, KeyEventKind};
 
-pub use command::{Command, UNBIND};
+pub use command::{Command, FIXED_KEYS, UNBIND};
 pub use error::{KeymapError, Problem};
 pub use notation::{KeyChord, NotationError, display_sequence, parse_chord, parse_sequence};
 
@@ -291,7 +291,8 @@ impl Keymap {
         out
     }
 
-    /// One row per command for the help popup, `(keys, description)`, in command-list order.
+    /// One row per command for the help popup, `(keys, description)`, in command-list order, then
+    /// the keys that cannot be rebound: every key the board answers to outside the filter input.
     pub fn help_rows(&self) -> Vec<(String, &'static str)> {
         Command::ALL
             .into_iter()
@@ -304,6 +305,11 @@ impl Keymap {
                 };
                 (keys, c.description())
             })
+            .chain(
+                FIXED_KEYS
+                    .iter()
+                    .map(|(keys, what)| ((*keys).to_owned(), *what)),
+            )
             .collect()
     }
 }

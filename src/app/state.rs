@@ -17,7 +17,7 @@ use super::person::Person;
 use super::places::Places;
 use super::schedule::Schedule;
 use super::{age, sort};
-use crate::config::{Config, GroupBy, SortOrder, Symbols};
+use crate::config::{Config, GroupBy, SortOrder, Symbols, ThemeName};
 use crate::graph::model::{IdMap, Status, UserId};
 use crate::roster::Roster;
 use crate::text::SafeText;
@@ -35,8 +35,10 @@ pub struct Options {
     pub sort: SortOrder,
     pub group_by: GroupBy,
     pub symbols: Symbols,
-    /// False under `NO_COLOR`: symbols, words and modifiers carry every meaning.
+    /// False under `NO_COLOR`: symbols, words and modifiers carry every meaning (whatever `theme` says).
     pub color: bool,
+    /// `[ui] theme`: colours for a dark or a light background, or none.
+    pub theme: ThemeName,
     pub mouse: bool,
     pub keymap: Keymap,
     /// Look up work-location place names (`[graph] place_names`).
@@ -64,6 +66,7 @@ impl Options {
             group_by: config.ui.group_by,
             symbols: config.ui.symbols,
             color,
+            theme: config.ui.theme,
             mouse: config.ui.mouse,
             keymap,
             place_names: config.graph.place_names,
@@ -97,6 +100,8 @@ pub struct Sync {
     pub signed_out: bool,
     /// Roster members that could not be resolved, and unreadable answers: shown in the footer.
     pub warning: Option<SafeText>,
+    /// A refresh asked for with `r` is under way (scheduled polls say nothing).
+    pub refreshing: bool,
 }
 
 impl Sync {

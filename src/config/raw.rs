@@ -59,6 +59,7 @@ pub struct RawRefresh {
 #[serde(deny_unknown_fields)]
 pub struct RawUi {
     pub symbols: S<String>,
+    pub theme: S<String>,
     pub sort: S<String>,
     pub group_by: S<String>,
     pub mouse: S<bool>,
@@ -126,6 +127,7 @@ pub const SCHEMA: &[(&str, &[(&str, &str)])] = &[
             ("sort", "one of \"availability\", \"name\", \"recent\""),
             ("group_by", "one of \"none\", \"availability\""),
             ("mouse", "true or false"),
+            ("theme", "one of \"dark\", \"light\", \"mono\""),
         ],
     ),
     ("keys", &[]),

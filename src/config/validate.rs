@@ -6,7 +6,9 @@ use toml::Spanned;
 
 use super::error::{line_of, quote};
 use super::raw::{RawAuth, RawConfig, RawGraph, RawRefresh, RawTeam, RawUi};
-use super::{AuthMode, Config, GroupBy, KeyOverride, SortOrder, Symbols, TokenStoreKind};
+use super::{
+    AuthMode, Config, GroupBy, KeyOverride, SortOrder, Symbols, ThemeName, TokenStoreKind,
+};
 
 /// A value that is the right type but not acceptable: where it is and what is wrong, one line.
 pub struct Invalid {
@@ -272,6 +274,7 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
     }
     if let Some(RawUi {
         symbols,
+        theme,
         sort,
         group_by,
         mouse,
@@ -284,6 +287,14 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
                 "symbols",
                 &[("unicode", Symbols::Unicode), ("ascii", Symbols::Ascii)],
             )?;
+        }
+        if let Some(v) = theme {
+            let themes = [
+                ("dark", ThemeName::Dark),
+                ("light", ThemeName::Light),
+                ("mono", ThemeName::Mono),
+            ];
+            config.ui.theme = c.choice(&v, "ui", "theme", &themes)?;
         }
         if let Some(v) = sort {
             let orders = [

@@ -152,6 +152,13 @@ pub(crate) fn hostile(index: u32) -> Option<Hostile> {
             name: Some(LONG_NAME.as_str()),
             ..h
         },
+        // Graphemes terminals measure differently: a flag, a skin tone, a presentation selector, and
+        // Devanagari, Tamil and Thai vowel signs with a cell of their own.
+        16 => Hostile {
+            name: Some("🇯🇵 Aiko 👍🏽"),
+            status: Some("दीपिका · கா · น้ำ 🇫🇷 ☀\u{fe0f}"),
+            ..h
+        },
         _ => return None,
     })
 }

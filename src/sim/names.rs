@@ -226,6 +226,20 @@ pub(crate) const CULTURES: &[Culture] = &[
     },
     Culture {
         given: &[
+            ("สมชาย", "somchai"), ("สุดา", "suda"), ("ณัฐ", "nat"), ("พิมพ์", "pim"), ("ธนา", "thana"),
+            ("กมล", "kamon"), ("วิไล", "wilai"), ("อรุณ", "arun"),
+        ],
+        family: &[
+            ("ศรีสุข", "srisuk"), ("วงศ์ใหญ่", "wongyai"), ("จันทร์เพ็ญ", "chanpen"), ("สุวรรณ", "suwan"),
+            ("แก้วมณี", "kaewmanee"), ("ทองดี", "thongdee"),
+        ],
+        family_first: false,
+        joiner: " ",
+        zones: &[13],
+        language: "th-TH",
+    },
+    Culture {
+        given: &[
             ("נועה", "noa"), ("יונתן", "yonatan"), ("תמר", "tamar"), ("איתי", "itai"),
             ("שירה", "shira"),
         ],
@@ -270,6 +284,8 @@ pub(crate) const STATUS_MESSAGES: &[&str] = &[
     "On call this week 🚨",
     "यात्रा पर हूँ, ईमेल देर से देखूँगा",
     "في اجتماع حتى الساعة الثالثة",
+    "ประชุมทั้งวัน ตอบอีเมลพรุ่งนี้",
+    "இன்று விடுமுறை, நாளை பார்க்கிறேன்",
     "Ask me about the migration 🚀",
     "Feeling under the weather 🤒",
     "Interviewing all afternoon",

@@ -15,7 +15,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     if area.is_empty() {
         return None;
     }
-    let theme = Theme::new(app.options().color, app.options().symbols);
+    let options = app.options();
+    let theme = Theme::named(options.theme, options.color, options.symbols);
     let g = app.geometry_in(area);
     header::render(app, g.chrome.header, buf, theme);
     if app.visible().is_empty() {
@@ -23,7 +24,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     } else {
         grid::render(app, &g, buf, theme);
     }
-    let cursor = footer::render(app, g.chrome.footer, buf, theme);
+    let cursor = footer::render(app, g.chrome.footer, buf, theme, g.position());
     match app.mode() {
         Mode::Help => super::popup::help(app, area, buf, theme),
         Mode::Details => super::popup::details(app, area, buf, theme),

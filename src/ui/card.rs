@@ -1,5 +1,6 @@
 //! One person's card: name and age in the border, then availability and activity, status message,
-//! and out of office or work location. Every line is fitted to the card's width.
+//! out-of-office message and work location, as many as there are lines. Every line is fitted to the
+//! card's width, the most specific words kept first.
 
 use std::borrow::Cow;
 
@@ -22,10 +23,36 @@ pub struct CardContext {
     pub theme: Theme,
     pub now: Now,
     pub selected: bool,
+    /// The card is your own: marked "(you)" after the name.
+    pub me: bool,
 }
 
-/// The availability line: symbol (arrow plus hollow state when out of office), word, activity.
+/// What follows your own name on your card and in the list.
+pub const YOU: &str = " (you)";
+
+/// The availability line: symbol (arrow plus hollow state when out of office), word, and the more
+/// specific word after it: the activity where it says more ("Presenting"), or "Out of office".
 pub fn presence_runs(person: &Person, theme: Theme) -> Vec<Run<'_>> {
+    let mut runs = symbol_runs(person, theme);
+    runs.push(run(" ", Style::new()));
+    runs.push(run(
+        person.availability.as_str(),
+        theme.status(person.status),
+    ));
+    if let Some(detail) = specific_word(person) {
+        let style = if person.out_of_office {
+            theme.out_of_office()
+        } else {
+            Style::new()
+        };
+        runs.push(run(theme.separator(), theme.muted()));
+        runs.push(run(detail, style));
+    }
+    runs
+}
+
+/// The symbol, or the out-of-office arrow and the hollow state.
+fn symbol_runs(person: &Person, theme: Theme) -> Vec<Run<'static>> {
     let colour = theme.status(person.status);
     let mut runs = Vec::with_capacity(5);
     if person.out_of_office {
@@ -43,35 +70,49 @@ pub fn presence_runs(person: &Person, theme: Theme) -> Vec<Run<'_>> {
             colour,
         ));
     }
-    runs.push(run(" ", Style::new()));
-    runs.push(run(person.availability.as_str(), colour));
-    let activity = person.activity.as_str();
-    // Out of office has its own line; the activity saying so again is noise.
-    let repeats = activity == person.availability.as_str()
-        || (person.out_of_office && activity == "Out of office");
-    if !activity.is_empty() && !repeats {
-        runs.push(run(theme.separator(), theme.muted()));
-        runs.push(run(activity, Style::new()));
-    }
     runs
 }
 
-/// The third line: out of office with its message, else the work location with its place.
-fn whereabouts(person: &Person, theme: Theme) -> Vec<Run<'_>> {
+/// What Teams would say first: out of office, else the activity when it differs from the availability.
+fn specific_word(person: &Person) -> Option<&str> {
     if person.out_of_office {
-        let mut runs = vec![run("Out of office", theme.out_of_office())];
-        if let Some(message) = person.ooo_line() {
-            runs.push(run(": ", theme.out_of_office()));
-            runs.push(run(message.as_str(), Style::new()));
-        }
-        return runs;
+        return Some("Out of office");
     }
-    let Some(location) = &person.location else {
-        return Vec::new();
+    let activity = person.activity.as_str();
+    (!activity.is_empty() && activity != person.availability.as_str()).then_some(activity)
+}
+
+/// The availability line fitted to `room`: all of it when it fits, else the most specific word alone
+/// ("⊖ Presenting", not "⊖ Do not disturb · Pr…").
+fn presence_line(person: &Person, theme: Theme, room: usize) -> Vec<Run<'_>> {
+    let full = presence_runs(person, theme);
+    if runs_width(&full) <= room {
+        return full;
+    }
+    let Some(word) = specific_word(person) else {
+        return full;
     };
-    let Some(word) = location.word() else {
-        return Vec::new();
+    let style = if person.out_of_office {
+        theme.out_of_office()
+    } else {
+        theme.status(person.status)
     };
+    let mut runs = symbol_runs(person, theme);
+    runs.push(run(" ", Style::new()));
+    runs.push(run(word, style));
+    runs
+}
+
+/// The out-of-office message, on a line of its own: the presence line already says "Out of office".
+fn out_of_office(person: &Person, theme: Theme) -> Option<Vec<Run<'_>>> {
+    let message = person.ooo_line().filter(|_| person.out_of_office)?;
+    Some(vec![run(message.as_str(), theme.out_of_office())])
+}
+
+/// The work location with its place: "▣ Office · Building 40", "✈ Time off".
+fn location(person: &Person, theme: Theme) -> Option<Vec<Run<'_>>> {
+    let location = person.location.as_ref()?;
+    let word = location.word()?;
     let mut runs = Vec::with_capacity(4);
     if let Some(icon) = presence_style::location_symbol(location.kind, theme.symbols) {
         runs.push(run(icon, Style::new()));
@@ -82,7 +123,7 @@ fn whereabouts(person: &Person, theme: Theme) -> Vec<Run<'_>> {
         runs.push(run(theme.separator(), theme.muted()));
         runs.push(run(place.as_str(), theme.muted()));
     }
-    runs
+    Some(runs)
 }
 
 /// The age label shown in the top border ("3m"), "stale" marked when Graph left the person out.
@@ -111,13 +152,21 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
         .border_style(border_style)
         .render(area, buf);
 
-    // Top border: " Name " on the left, " 3m " on the right.
+    // Top border: " Name " on the left, " 3m " on the right when the whole name leaves room for it:
+    // the name comes first.
     let top = Rect::new(area.x + 1, area.y, area.width - 2, 1);
-    let age = age_label(person, cx.now);
-    let age_width = age.as_deref().map_or(0, |a| width(a) + 2);
-    let name_room = usize::from(top.width)
-        .saturating_sub(age_width + 1)
-        .saturating_sub(2);
+    let you = if cx.me { YOU } else { "" };
+    let room = usize::from(top.width)
+        .saturating_sub(2)
+        .saturating_sub(width(you));
+    let fits = |label: &str| person.name.width() + 3 + width(label) <= room;
+    let age = match age_label(person, cx.now) {
+        Some(label) if fits(&label) => Some(label),
+        // Stale is a state, not an age: it stays, the name is cut for it.
+        _ if person.stale => Some(Cow::Borrowed("stale")),
+        _ => None,
+    };
+    let name_room = room.saturating_sub(age.as_deref().map_or(0, |a| width(a) + 3));
     let name_style = if person.is_flashing(cx.now.instant) {
         theme.flash()
     } else {
@@ -130,6 +179,7 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
         &[
             run(" ", Style::new()),
             run(name, name_style),
+            run(you, theme.muted()),
             run(" ", Style::new()),
         ],
     );
@@ -157,14 +207,14 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
         area.height - 2,
     );
     let line = |n: u16| Rect::new(inner.x, inner.y + n, inner.width, 1);
-    let mut lines: Vec<Vec<Run<'_>>> = vec![presence_runs(person, theme)];
+    // Every field there is room for, most telling first: presence, status message, out-of-office
+    // message, work location.
+    let mut lines: Vec<Vec<Run<'_>>> = vec![presence_line(person, theme, usize::from(inner.width))];
     if let Some(message) = person.status_line() {
         lines.push(vec![run(message.as_str(), theme.status_message())]);
     }
-    let place = whereabouts(person, theme);
-    if !place.is_empty() {
-        lines.push(place);
-    }
+    lines.extend(out_of_office(person, theme));
+    lines.extend(location(person, theme));
     for (n, runs) in lines.iter().enumerate().take(usize::from(inner.height)) {
         put(buf, line(n as u16), runs);
     }
@@ -176,4 +226,117 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
 /// Width a person's presence line needs (for the compact list's column).
 pub fn presence_width(person: &Person, theme: Theme) -> usize {
     runs_width(&presence_runs(person, theme))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::config::Symbols;
+    use crate::graph::model::{User, UserId, parse_single_presence};
+
+    const NOW: i64 = 1_714_996_990;
+
+    fn person(name: &str, presence: &str) -> Person {
+        let user = User {
+            id: UserId::new("p"),
+            display_name: Some(name.into()),
+            user_principal_name: Some("p@contoso.com".into()),
+            mail: None,
+            job_title: None,
+            department: None,
+        };
+        let mut person = Person::from_user(&user);
+        let json = format!(r#"{{"id":"p",{presence}}}"#);
+        person.set_presence(parse_single_presence(json.as_bytes()).unwrap());
+        person.changed_at = Some(jiff::Timestamp::from_second(NOW - 20).unwrap());
+        person
+    }
+
+    fn people() -> Vec<Person> {
+        vec![
+            person(
+                "Diego Siciliani",
+                r#""availability":"DoNotDisturb","activity":"Presenting",
+                "statusMessage":{"message":{"content":"Presenting to the board","contentType":"text"}}"#,
+            ),
+            person(
+                "François Schröder",
+                r#""availability":"Available","activity":"Available""#,
+            ),
+            person(
+                "Céline Dupré",
+                r#""availability":"Away","activity":"OutOfOffice",
+                "outOfOfficeSettings":{"isOutOfOffice":true,
+                  "message":"<p>Bonjour,</p><p>Je suis en cong&eacute;s jusqu'&agrave; lundi.</p>"},
+                "workLocation":{"workLocationType":"timeOff","source":"manual"}"#,
+            ),
+            person(
+                "Adele Vance",
+                r#""availability":"Busy","activity":"InAMeeting",
+                "statusMessage":{"message":{"content":"Quarterly review until 3pm","contentType":"text"}},
+                "workLocation":{"workLocationType":"office","source":"manual"}"#,
+            ),
+        ]
+    }
+
+    /// The cards one under the other at `width`, as text.
+    fn cards(width: u16) -> String {
+        let people = people();
+        let height = 5 * people.len() as u16;
+        let mut buf = Buffer::empty(Rect::new(0, 0, width, height));
+        let cx = CardContext {
+            theme: Theme::new(false, Symbols::Unicode),
+            now: Now {
+                instant: Instant::now(),
+                utc: jiff::Timestamp::from_second(NOW).unwrap(),
+            },
+            selected: false,
+            me: false,
+        };
+        for (n, p) in people.iter().enumerate() {
+            render(p, Rect::new(0, 5 * n as u16, width, 5), &mut buf, cx);
+        }
+        let mut out = String::new();
+        for y in 0..height {
+            let mut x = 0;
+            while x < width {
+                let symbol = buf[(x, y)].symbol();
+                out.push_str(symbol);
+                x += width_of(symbol);
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn width_of(symbol: &str) -> u16 {
+        (width(symbol) as u16).max(1)
+    }
+
+    #[test]
+    fn the_most_specific_words_win_at_every_width() {
+        for w in [22, 26, 34] {
+            insta::assert_snapshot!(format!("cards_{w}"), cards(w));
+        }
+        let narrow = cards(22);
+        assert!(narrow.contains("⊖ Presenting"), "{narrow}");
+        assert!(
+            narrow.contains("╭ François Schröder ─╮"),
+            "the name before the age:\n{narrow}"
+        );
+        assert!(narrow.contains("Bonjour"), "{narrow}");
+        assert!(
+            narrow.contains("✈ Time off"),
+            "every field there is room for:\n{narrow}"
+        );
+        let wide = cards(34);
+        assert!(wide.contains("⊖ Do not disturb · Presenting"), "{wide}");
+        assert!(wide.contains("François Schröder ───"), "{wide}");
+        assert!(
+            wide.contains("─ 1m ╮"),
+            "the age when the name leaves room:\n{wide}"
+        );
+    }
 }

@@ -21,7 +21,7 @@ pub fn render(
     buf: &mut Buffer,
     theme: Theme,
     now: Now,
-    selected: bool,
+    (selected, me): (bool, bool),
 ) {
     if row.is_empty() {
         return;
@@ -42,7 +42,9 @@ pub fn render(
     let age_width = age.as_deref().map_or(0, |a| width(a) as u16 + 1);
     let word = (row.width >= WORD_MIN_WIDTH).then(|| person.availability.as_str());
     let word_width = word.map_or(0, |w| width(w).min(14) as u16 + 2);
-    let name_room = usize::from(row.width.saturating_sub(2 + age_width + word_width));
+    let you = if me { super::card::YOU } else { "" };
+    let name_room = usize::from(row.width.saturating_sub(2 + age_width + word_width))
+        .saturating_sub(width(you));
     let name_style = if person.is_flashing(now.instant) {
         theme.flash()
     } else {
@@ -55,6 +57,7 @@ pub fn render(
             symbol,
             run(" ", Style::new()),
             run(fit(person.name.as_str(), name_room), name_style),
+            run(you, theme.muted()),
         ],
     );
     let right = Rect::new(row.x, row.y, row.width, 1);

@@ -10,22 +10,31 @@ use crate::app::{App, Mode};
 use crate::text::SafeText;
 use crate::text::width;
 
-/// Draws the footer; returns where the terminal cursor goes (in the filter input).
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<Position> {
+/// Draws the footer; returns where the terminal cursor goes (in the filter input). `position` is the
+/// part of the board on screen when not everyone fits (`Geometry::position`).
+pub fn render(
+    app: &App,
+    area: Rect,
+    buf: &mut Buffer,
+    theme: Theme,
+    position: Option<(usize, usize, usize)>,
+) -> Option<Position> {
     if area.is_empty() {
         return None;
     }
     let filter = app.filter();
     let shown = app.visible().len();
     let total = app.people().len();
-    let count = if filter.is_active() {
-        if shown == 0 {
-            "no one matches".to_owned()
-        } else {
-            format!("{shown} of {total}")
-        }
-    } else {
-        String::new()
+    let dash = match theme.symbols {
+        crate::config::Symbols::Unicode => "–",
+        crate::config::Symbols::Ascii => "-",
+    };
+    let count = match (filter.is_active(), position) {
+        (true, _) if shown == 0 => "no one matches".to_owned(),
+        (true, Some((first, last, of))) => format!("{first}{dash}{last} of {of} (of {total})"),
+        (true, None) => format!("{shown} of {total}"),
+        (false, Some((first, last, of))) => format!("{first}{dash}{last} of {of}"),
+        (false, None) => String::new(),
     };
     if app.mode() == Mode::Filter {
         let right = [
@@ -78,10 +87,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<P
                 theme.muted()
             },
         ));
+    } else if !count.is_empty() {
+        right.push(run(count, theme.muted()));
     }
     right.push(run(" ", Style::new()));
     let right_width = runs_width(&right) as u16;
-    let room = if right_width > 1 && right_width + 12 <= area.width {
+    // Where the screen is matters more than key hints in a tiny pane; a filter or a pending key leave
+    // room for a message on the left.
+    let keep_left = if pending.is_empty() && !filter.is_active() {
+        0
+    } else {
+        12
+    };
+    let room = if right_width > 1 && right_width + keep_left <= area.width {
         put_right(buf, area, &right);
         area.width - right_width
     } else {

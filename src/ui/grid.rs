@@ -36,13 +36,15 @@ pub fn render(app: &App, g: &Geometry, buf: &mut Buffer, theme: Theme) {
         );
     }
     let cursor = app.cursor();
+    let me = app.me().map(|p| &p.id);
     for n in g.on_screen() {
         let (Some(person), Some(rect)) = (app.shown(n), g.item_rect(n)) else {
             continue;
         };
         let selected = cursor == Some(n);
+        let is_me = me == Some(&person.id);
         if g.compact {
-            compact::render(person, rect, buf, theme, app.now(), selected);
+            compact::render(person, rect, buf, theme, app.now(), (selected, is_me));
         } else {
             card::render(
                 person,
@@ -52,6 +54,7 @@ pub fn render(app: &App, g: &Geometry, buf: &mut Buffer, theme: Theme) {
                     theme,
                     now: app.now(),
                     selected,
+                    me: is_me,
                 },
             );
         }

@@ -15,6 +15,10 @@ use crate::presence_style;
 pub fn freshness(app: &App, theme: Theme) -> Run<'static> {
     let sync = app.sync();
     let now = app.now();
+    if sync.refreshing {
+        // Static: a spinner would redraw the board for nothing but itself.
+        return run("refreshing…", theme.muted());
+    }
     if sync.signed_out {
         return run("signed out", theme.error());
     }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Margin, Rect};
 use ratatui::style::Style;
-use ratatui::widgets::{Block, Clear, Widget};
+use ratatui::widgets::{Block, Widget};
 
 use super::paint::{Run, put, run, runs_width};
 use super::theme::Theme;
@@ -125,7 +125,7 @@ pub(super) fn draw(
     if outer.is_empty() {
         return;
     }
-    Clear.render(outer, buf);
+    super::paint::clear_for_popup(buf, outer);
     let inner = inner_of(outer);
     let visible = usize::from(inner.height);
     let scroll = usize::from(scroll).min(lines.len().saturating_sub(visible));
@@ -161,12 +161,20 @@ impl Widget for &Help<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let lines = self.lines();
         let (outer, _) = layout(area, &lines);
-        let close = match self.keymap.keys_for(Command::Help).next() {
-            Some(keys) => format!(
-                " esc or {} closes ",
-                crate::app::keymap::display_sequence(keys)
-            ),
-            None => " esc closes ".to_string(),
+        let mut keys = vec!["esc".to_owned()];
+        for command in [Command::Quit, Command::Help] {
+            keys.extend(
+                self.keymap
+                    .keys_for(command)
+                    .next()
+                    .map(crate::app::keymap::display_sequence),
+            );
+        }
+        let close = match keys.split_last() {
+            Some((last, rest)) if !rest.is_empty() => {
+                format!(" {} or {last} closes ", rest.join(", "))
+            }
+            _ => " esc closes ".to_owned(),
         };
         draw(
             buf,
@@ -194,16 +202,20 @@ mod tests {
     }
 
     #[test]
-    fn help_at_80x24_fits_every_binding_and_the_filter_language() {
+    fn help_at_80x40_fits_every_binding_and_the_filter_language() {
         let keymap = Keymap::defaults();
         let help = Help::new(&keymap, Theme::new(false, Symbols::Unicode));
         assert_eq!(
-            help.max_scroll(Rect::new(0, 0, 80, 24)),
+            help.max_scroll(Rect::new(0, 0, 80, 40)),
             0,
             "fits without scrolling"
         );
-        let term = render(&help, 80, 24);
-        insta::assert_snapshot!("help_80x24", term.backend());
+        let term = render(&help, 80, 40);
+        insta::assert_snapshot!("help_80x40", term.backend());
+        // At 80x24 the rest is a scroll away, and the border says so.
+        assert!(help.max_scroll(Rect::new(0, 0, 80, 24)) > 0);
+        let text = render(&help, 80, 24).backend().to_string();
+        assert!(text.contains("↓ more"), "{text}");
     }
 
     #[test]
@@ -230,7 +242,7 @@ mod tests {
         let text = render(&help, 80, 24).backend().to_string();
         assert!(text.contains("pagedown, ctrl-f"), "{text}");
         assert!(text.contains("f1 "), "{text}");
-        assert!(text.contains("esc or f1 closes"), "{text}");
+        assert!(text.contains("esc, q or f1 closes"), "{text}");
         assert!(!text.contains("? "), "unbound ? is not shown: {text}");
     }
 
@@ -240,7 +252,7 @@ mod tests {
         let mut help = Help::new(&keymap, Theme::new(false, Symbols::Ascii));
         let area = Rect::new(0, 0, 40, 10);
         let max = help.max_scroll(area);
-        assert_eq!(max, 22 - 8);
+        assert_eq!(usize::from(max), help.lines().len() - 8);
         insta::assert_snapshot!("help_40x10", render(&help, 40, 10).backend());
         help.scroll = u16::MAX;
         let bottom = render(&help, 40, 10).backend().to_string();

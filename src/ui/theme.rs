@@ -1,24 +1,43 @@
 //! Colours and emphasis, in one place. Colour follows availability as Teams draws it and is never the
-//! only signal: every state has a symbol and a word too. Under `NO_COLOR` only modifiers remain.
+//! only signal: every state has a symbol and a word too. Three themes, each within the 16 colours every
+//! terminal has: `dark` and `light` for the background they are read on, `mono` (and `NO_COLOR`)
+//! with modifiers only.
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::border;
 
-use crate::config::Symbols;
+use crate::config::{Symbols, ThemeName};
 use crate::graph::model::Status;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Theme {
+    /// False in `mono` and under `NO_COLOR`.
     pub color: bool,
     pub symbols: Symbols,
+    /// Colours for a light background: no yellow, white, pale grey or bright text.
+    light: bool,
 }
 
 /// Teams' purple for out of office.
 const PURPLE: Color = Color::Magenta;
 
 impl Theme {
+    /// The dark theme, or no colour at all.
     pub fn new(color: bool, symbols: Symbols) -> Self {
-        Self { color, symbols }
+        Self {
+            color,
+            symbols,
+            light: false,
+        }
+    }
+
+    /// The theme `[ui] theme` names; `color` false (`NO_COLOR`) wins over it.
+    pub fn named(name: ThemeName, color: bool, symbols: Symbols) -> Self {
+        Self {
+            color: color && name != ThemeName::Mono,
+            symbols,
+            light: name == ThemeName::Light,
+        }
     }
 
     fn fg(self, color: Color) -> Style {
@@ -29,15 +48,21 @@ impl Theme {
         }
     }
 
+    /// `dark` on a dark background, `light` on a light one.
+    fn pick(self, dark: Color, light: Color) -> Style {
+        self.fg(if self.light { light } else { dark })
+    }
+
     /// The colour of an availability group.
     pub fn status(self, status: Status) -> Style {
-        self.fg(match status {
-            Status::Available => Color::Green,
-            Status::Busy | Status::DoNotDisturb => Color::Red,
-            Status::Away => Color::Yellow,
-            Status::Offline => Color::Gray,
-            Status::Unknown => Color::DarkGray,
-        })
+        match status {
+            Status::Available => self.fg(Color::Green),
+            Status::Busy | Status::DoNotDisturb => self.fg(Color::Red),
+            // Yellow and light grey are hard to read on white (xterm's yellow is #cdcd00).
+            Status::Away => self.pick(Color::Yellow, Color::Blue),
+            Status::Offline => self.pick(Color::Gray, Color::DarkGray),
+            Status::Unknown => self.pick(Color::DarkGray, Color::Reset),
+        }
     }
 
     pub fn out_of_office(self) -> Style {
@@ -72,7 +97,8 @@ impl Theme {
 
     /// The selected card's border (also drawn thick, so it shows without colour).
     pub fn selected_border(self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        self.pick(Color::Cyan, Color::Blue)
+            .add_modifier(Modifier::BOLD)
     }
 
     /// A card that just changed: its name is drawn reversed for a moment.
@@ -90,7 +116,8 @@ impl Theme {
     }
 
     pub fn warning(self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        self.pick(Color::Yellow, Color::Red)
+            .add_modifier(Modifier::BOLD)
     }
 
     pub fn error(self) -> Style {
@@ -145,3 +172,83 @@ const ASCII_SELECTED: border::Set<'static> = border::Set {
     horizontal_top: "=",
     horizontal_bottom: "=",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn styles(theme: Theme) -> Vec<Style> {
+        let mut all: Vec<Style> = Status::ALL.iter().map(|s| theme.status(*s)).collect();
+        all.extend([
+            theme.out_of_office(),
+            theme.name(),
+            theme.status_message(),
+            theme.muted(),
+            theme.stale(),
+            theme.border(),
+            theme.selected_border(),
+            theme.flash(),
+            theme.selected_row(),
+            theme.title(),
+            theme.warning(),
+            theme.error(),
+            theme.key(),
+            theme.section(),
+        ]);
+        all
+    }
+
+    fn is_basic(color: Color) -> bool {
+        !matches!(color, Color::Rgb(..) | Color::Indexed(_))
+    }
+
+    #[test]
+    fn every_theme_stays_within_16_colours_and_light_avoids_pale_text() {
+        for name in [ThemeName::Dark, ThemeName::Light, ThemeName::Mono] {
+            for style in styles(Theme::named(name, true, Symbols::Unicode)) {
+                assert!(style.fg.is_none_or(is_basic), "{name:?}: {style:?}");
+                assert!(
+                    style.bg.is_none(),
+                    "{name:?} paints no background: {style:?}"
+                );
+            }
+        }
+        for style in styles(Theme::named(ThemeName::Light, true, Symbols::Unicode)) {
+            let fg = style.fg.unwrap_or(Color::Reset);
+            assert!(
+                matches!(
+                    fg,
+                    Color::Reset
+                        | Color::Black
+                        | Color::Red
+                        | Color::Green
+                        | Color::Blue
+                        | Color::Magenta
+                        | Color::DarkGray
+                ),
+                "unreadable on a light background: {style:?}"
+            );
+        }
+        // Light tells the states apart as dark does.
+        let light = Theme::named(ThemeName::Light, true, Symbols::Unicode);
+        assert_ne!(light.status(Status::Away), light.status(Status::Busy));
+        assert_ne!(
+            light.status(Status::Available),
+            light.status(Status::Offline)
+        );
+    }
+
+    #[test]
+    fn mono_and_no_color_use_modifiers_only() {
+        for theme in [
+            Theme::named(ThemeName::Mono, true, Symbols::Unicode),
+            Theme::named(ThemeName::Light, false, Symbols::Unicode),
+            Theme::named(ThemeName::Dark, false, Symbols::Ascii),
+        ] {
+            assert!(!theme.color);
+            for style in styles(theme) {
+                assert_eq!(style.fg, None, "{style:?}");
+            }
+        }
+    }
+}

@@ -8,8 +8,11 @@ pub enum Command {
     Down,
     Up,
     Right,
+    RowStart,
+    RowEnd,
     First,
     Last,
+    You,
     HalfPageDown,
     HalfPageUp,
     PageDown,
@@ -18,6 +21,7 @@ pub enum Command {
     Details,
     CycleSort,
     Refresh,
+    Redraw,
     Help,
     Quit,
 }
@@ -39,8 +43,21 @@ const INFO: &[Info] = &[
     info(Command::Down, "move_down", "Move down a row", "down"),
     info(Command::Up, "move_up", "Move up a row", "up"),
     info(Command::Right, "move_right", "Move right", "right"),
+    info(
+        Command::RowStart,
+        "row_start",
+        "Go to the start of the row",
+        "row start",
+    ),
+    info(
+        Command::RowEnd,
+        "row_end",
+        "Go to the end of the row",
+        "row end",
+    ),
     info(Command::First, "first", "Go to the first person", "first"),
     info(Command::Last, "last", "Go to the last person", "last"),
+    info(Command::You, "you", "Go to your own card", "you"),
     info(
         Command::HalfPageDown,
         "half_page_down",
@@ -74,8 +91,26 @@ const INFO: &[Info] = &[
         "sort",
     ),
     info(Command::Refresh, "refresh", "Refresh now", "refresh"),
+    info(
+        Command::Redraw,
+        "redraw",
+        "Repaint the whole screen",
+        "redraw",
+    ),
     info(Command::Help, "help", "Show or hide this help", "help"),
-    info(Command::Quit, "quit", "Quit (ctrl-c always quits)", "quit"),
+    info(
+        Command::Quit,
+        "quit",
+        "Close the popup, or quit (ctrl-c always quits)",
+        "quit",
+    ),
+];
+
+/// Keys no `[keys]` entry can change, with what they do: help lists them after the commands.
+pub const FIXED_KEYS: &[(&str, &str)] = &[
+    ("esc", "Close the popup, or clear a kept filter"),
+    ("ctrl-z", "Suspend; `fg` in the shell brings the board back"),
+    ("ctrl-c", "Quit from anywhere"),
 ];
 
 const fn info(
@@ -93,13 +128,16 @@ const fn info(
 }
 
 impl Command {
-    pub const ALL: [Command; 16] = [
+    pub const ALL: [Command; 20] = [
         Command::Left,
         Command::Down,
         Command::Up,
         Command::Right,
+        Command::RowStart,
+        Command::RowEnd,
         Command::First,
         Command::Last,
+        Command::You,
         Command::HalfPageDown,
         Command::HalfPageUp,
         Command::PageDown,
@@ -108,6 +146,7 @@ impl Command {
         Command::Details,
         Command::CycleSort,
         Command::Refresh,
+        Command::Redraw,
         Command::Help,
         Command::Quit,
     ];

@@ -14,7 +14,7 @@ use crate::app::keymap::Keymap;
 use crate::app::{
     App, Effect, FailureKind, Mode, Msg, Now, Options, PollData, PollFailure, Signal,
 };
-use crate::config::{GroupBy, SortOrder, Symbols};
+use crate::config::{GroupBy, SortOrder, Symbols, ThemeName};
 use crate::graph::model::{Availability, Presence, User, UserId};
 use crate::roster::{Roster, RosterSource};
 use crate::store::Snapshot;
@@ -30,6 +30,7 @@ pub(crate) fn options() -> Options {
         group_by: GroupBy::None,
         symbols: Symbols::Unicode,
         color: true,
+        theme: ThemeName::Dark,
         mouse: true,
         keymap: Keymap::default(),
         place_names: false,
@@ -1141,4 +1142,119 @@ fn a_cached_roster_of_known_age_goes_to_the_first_poll_until_it_expires() {
         "from the future"
     );
     assert_eq!(first_poll(None), None, "age unknown: the store decides");
+}
+
+#[test]
+fn q_closes_a_popup_and_quits_only_from_the_board() {
+    let (mut app, _, now) = ready(3);
+    app.update(code(KeyCode::Enter), now);
+    assert_eq!(app.mode(), Mode::Details);
+    assert!(
+        app.update(key('q'), now).is_empty(),
+        "q in details does not quit"
+    );
+    assert_eq!(app.mode(), Mode::Board);
+    app.update(key('?'), now);
+    assert_eq!(app.mode(), Mode::Help);
+    assert!(
+        app.update(key('q'), now).is_empty(),
+        "q in help does not quit"
+    );
+    assert_eq!(app.mode(), Mode::Board);
+    app.update(key('?'), now);
+    assert!(
+        matches!(app.update(ctrl('c'), now).as_slice(), [Effect::Quit]),
+        "ctrl-c quits from a popup"
+    );
+    app.update(key('q'), now);
+    assert!(matches!(
+        app.update(key('q'), now).as_slice(),
+        [Effect::Quit]
+    ));
+}
+
+#[test]
+fn vim_pages_and_row_ends_work_by_default() {
+    let (mut app, _, now) = ready(40);
+    let g = app.geometry();
+    let cols = usize::from(g.columns);
+    assert!(cols > 1, "a grid of several columns");
+    app.update(ctrl('f'), now);
+    let page = app.cursor().unwrap();
+    assert!(page >= cols, "ctrl-f moves a page down");
+    app.update(ctrl('b'), now);
+    assert_eq!(app.cursor(), Some(0), "ctrl-b moves a page up");
+    app.update(key('j'), now);
+    app.update(key('l'), now);
+    assert_eq!(app.cursor(), Some(cols + 1));
+    app.update(key('$'), now);
+    assert_eq!(app.cursor(), Some(2 * cols - 1), "$ goes to the row's end");
+    app.update(key('0'), now);
+    assert_eq!(app.cursor(), Some(cols), "0 goes to the row's start");
+    // On the last, short row, $ stops at the last person.
+    app.update(key('G'), now);
+    app.update(key('0'), now);
+    let start = app.cursor().unwrap();
+    app.update(key('$'), now);
+    assert_eq!(app.cursor(), Some(40));
+    assert!(start <= 40 && 40 - start < cols);
+}
+
+#[test]
+fn r_says_a_refresh_is_under_way_until_it_lands_and_scheduled_polls_say_nothing() {
+    let (mut app, r, now) = ready(3);
+    // A scheduled poll is silent.
+    let due = Now {
+        instant: app.next_deadline().unwrap(),
+        ..now
+    };
+    assert!(has_poll(&app.update(Msg::Deadline, due)));
+    assert!(!app.sync().refreshing);
+    app.update(polled(&r, everyone_available(&r)), due);
+    // `r` starts a poll and says so until it lands.
+    let asked = due.after(Duration::from_secs(5));
+    assert!(has_poll(&app.update(key('r'), asked)));
+    assert!(app.sync().refreshing);
+    let landed = asked.after(Duration::from_secs(61));
+    app.update(polled(&r, everyone_available(&r)), landed);
+    assert!(!app.sync().refreshing);
+    assert_eq!(
+        app.sync().updated_at,
+        Some(landed.utc),
+        "updated hh:mm moves"
+    );
+    // `r` while a scheduled poll runs: that poll is the refresh.
+    let due = Now {
+        instant: app.next_deadline().unwrap(),
+        ..landed
+    };
+    app.update(Msg::Deadline, due);
+    assert!(!app.sync().refreshing);
+    app.update(key('r'), due);
+    assert!(app.sync().refreshing);
+    app.update(failed(FailureKind::Failed), due);
+    assert!(!app.sync().refreshing, "a failure ends it too");
+}
+
+#[test]
+fn tilde_goes_to_your_own_card_or_says_why_not() {
+    let (mut app, _, now) = ready(20);
+    app.update(key('G'), now);
+    assert_ne!(selected_id(&app), "me");
+    app.update(key('~'), now);
+    assert_eq!(selected_id(&app), "me");
+    app.update(key('G'), now);
+    app.update(key('/'), now);
+    for c in "Person 1".chars() {
+        app.update(key(c), now);
+    }
+    app.update(code(KeyCode::Enter), now);
+    let before = app.cursor();
+    app.update(key('~'), now);
+    assert_eq!(app.cursor(), before, "hidden by the filter: stays");
+    assert!(
+        app.notice().is_some_and(|n| n.as_str().contains("filter")),
+        "{:?}",
+        app.notice()
+    );
 }
