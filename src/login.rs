@@ -4,7 +4,6 @@
 use std::io::Write;
 
 use crate::auth::flow::{self, Flow, Pending};
-use crate::auth::token_store::StoreKind;
 use crate::auth::{AuthError, TOKEN_VAR, sources};
 use crate::cli::LoginArgs;
 use crate::config::{AuthMode, Config};
@@ -72,7 +71,7 @@ pub async fn run(config: &Config, args: &LoginArgs, env: &dyn Env) -> Result<(),
         "signed in as {} (tenant {}); the sign-in is kept in {}",
         SafeText::line(&signin.account.username),
         SafeText::line(&signin.account.tenant_id),
-        store_name(saved.kind)
+        saved.location
     );
     if std::env::var_os(TOKEN_VAR).is_some() {
         eprintln!(
@@ -80,10 +79,6 @@ pub async fn run(config: &Config, args: &LoginArgs, env: &dyn Env) -> Result<(),
         );
     }
     Ok(())
-}
-
-fn store_name(kind: StoreKind) -> String {
-    SafeText::line(&kind.to_string()).to_string()
 }
 
 /// App-only mode has no user to sign in: check that the secret works, and say so.
@@ -109,9 +104,10 @@ async fn status(config: &Config, env: &dyn Env) -> Result<(), Failure> {
         );
         return Ok(());
     }
-    let store = sources::store(config, env).map_err(|e| failure(&e))?;
+    let store = std::sync::Arc::new(sources::store(config, env).map_err(|e| failure(&e))?);
     let profile = sources::profile(config);
-    let loaded = tokio::task::spawn_blocking(move || store.load(&profile))
+    let reader = store.clone();
+    let loaded = tokio::task::spawn_blocking(move || reader.load(&profile))
         .await
         .map_err(|_| Failure::new(Exit::Unexpected, "the token store was interrupted"))?
         .map_err(|e| Failure::new(Exit::Unexpected, SafeText::line(&e.to_string()).to_string()))?;
@@ -140,7 +136,7 @@ async fn status(config: &Config, env: &dyn Env) -> Result<(), Failure> {
     );
     line("client", &config.auth.client_id);
     line("scopes", &signin.scopes.join(" "));
-    line("store", &kind.to_string());
+    line("store", store.location(kind).as_str());
     line("expires", &format!("{expires} (access token; {renewable})"));
     if std::env::var_os(TOKEN_VAR).is_some() {
         line("note", &format!("{TOKEN_VAR} is set and takes precedence"));
@@ -160,11 +156,7 @@ pub fn logout(config: &Config, env: &dyn Env) -> Result<(), Failure> {
                 said.push("no sign-in was stored".to_owned());
             }
             for r in removed {
-                said.push(format!(
-                    "removed the sign-in of {} from {}",
-                    r.username,
-                    store_name(r.kind)
-                ));
+                said.push(format!("removed {r}"));
             }
         }
         Err(e) => said.push(e.to_string()),

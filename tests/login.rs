@@ -255,3 +255,75 @@ async fn the_placeholder_client_id_says_how_to_register() {
     assert!(err.contains("teamboard init --client-id"), "{err}");
     assert!(err.contains("Allow public client flows"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_only_mode_reads_presence_with_the_apps_secret_and_no_me() {
+    let t = tenant(options()).await;
+    let config = std::fs::read_to_string(&t.config).unwrap().replace(
+        "token_store = \"file\"\n",
+        "token_store = \"file\"\nmode = \"app\"\nclient_secret_env = \"TB_TEST_SECRET\"\n",
+    );
+    std::fs::write(&t.config, config).unwrap();
+
+    let mut cmd = t.command(&["login"]);
+    cmd.env("TB_TEST_SECRET", t.sim.client_secret());
+    let out = t.run(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("app-only mode"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("include_me is ignored"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let mut cmd = t.command(&["status", "--json"]);
+    cmd.env("TB_TEST_SECRET", t.sim.client_secret());
+    let me_before = t.sim.counts().me;
+    let out = t.run(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(&t.sim.upn(1)));
+    assert_eq!(t.sim.counts().me, me_before, "no /me in app-only mode");
+    assert!(
+        t.token_files().is_empty(),
+        "nothing stored in app-only mode"
+    );
+
+    let mut cmd = t.command(&["status"]);
+    cmd.env("TB_TEST_SECRET", "not-the-secret");
+    let out = t.run(cmd).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("client secret was refused"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = t.run(t.command(&["status"])).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("TB_TEST_SECRET"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entras_refusals_become_advice() {
+    let mut o = options();
+    o.identity.sign_in_error = Some(teamboard::sim::SignInError::ConditionalAccess);
+    let t = tenant(o).await;
+    let out = t.run(t.command(&["login", "--device-code"])).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--browser") && err.contains("AADSTS53003"),
+        "{err}"
+    );
+    assert_eq!(
+        err.lines().last().map(|l| l.starts_with("teamboard:")),
+        Some(true)
+    );
+}

@@ -404,3 +404,32 @@ fn init_fills_in_the_client_id_and_tenant_and_refuses_bad_ones() {
     assert_eq!(e.exit, crate::exit::Exit::Usage);
     assert!(e.message.contains("tenant"), "{}", e.message);
 }
+
+#[test]
+fn app_only_mode_needs_a_secret_variable_and_user_mode_takes_none() {
+    let app = parse("[auth]\nmode = \"app\"\nclient_secret_env = \"TB_SECRET\"\n").unwrap();
+    assert_eq!(app.auth.mode, AuthMode::App);
+    assert_eq!(app.auth.client_secret_env.as_deref(), Some("TB_SECRET"));
+    assert!(!app.team.include_me, "no /me without a user");
+    assert!(
+        app.warnings
+            .iter()
+            .any(|w| w.as_str().contains("include_me"))
+    );
+    let e = err("[auth]\nmode = \"app\"\n");
+    assert!(e.contains(":2:") && e.contains("client_secret_env"), "{e}");
+    let e = err("[auth]\nclient_secret_env = \"TB_SECRET\"\n");
+    assert!(
+        e.contains("only with mode = \\\"app\\\"") || e.contains("only with mode"),
+        "{e}"
+    );
+    let e = err("[auth]\nmode = \"app\"\nclient_secret_env = \"not a name\"\n");
+    assert!(
+        e.contains(":3:") && e.contains("environment variable"),
+        "{e}"
+    );
+    assert_eq!(
+        parse("[auth]\nclient_secret_env = \"\"\n").unwrap(),
+        Config::default()
+    );
+}

@@ -203,7 +203,11 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
             let modes = [("user", AuthMode::User), ("app", AuthMode::App)];
             config.auth.mode = c.choice(v, "auth", "mode", &modes)?;
         }
-        if let Some(v) = &client_secret_env {
+        // Empty is the documented default: no secret, as a signed-in user needs none.
+        if let Some(v) = client_secret_env
+            .as_ref()
+            .filter(|v| !v.get_ref().trim().is_empty())
+        {
             let name = v.get_ref().trim();
             let valid = name
                 .chars()
