@@ -104,7 +104,6 @@ fn run(cli: &Cli, log_refused: Option<SafeText>) -> Result<(), Failure> {
         }
         Some(Command::Logout) => {
             let config = load_config(cli)?;
-            say_warnings(&config);
             teamboard::login::logout(&config, &ProcessEnv)
         }
         Some(Command::Sim(args)) => sim(args),

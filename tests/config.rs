@@ -265,7 +265,7 @@ fn init_writes_the_example_then_refuses_to_overwrite() {
     let written = home.path().join("config/teamboard/config.toml");
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "wrote ~/config/teamboard/config.toml; add your teammates under [team] members\n"
+        "wrote ~/config/teamboard/config.toml; set [auth] client_id to your app registration (README: \"Registering teamboard\") and add your teammates under [team] members\n"
     );
     let expected =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml"))
@@ -282,13 +282,20 @@ fn init_writes_the_example_then_refuses_to_overwrite() {
 }
 
 #[test]
-fn usage_errors_exit_2_and_login_exits_3() {
+fn usage_errors_and_a_placeholder_app_registration_exit_2() {
     let home = Home::new();
     let out = home.run(&["status", "--json", "--line"]);
     assert_eq!(out.status.code(), Some(2));
     let out = home.run(&["--no-such-flag"]);
     assert_eq!(out.status.code(), Some(2));
+    // The example's placeholder app registration cannot sign in: a config error that says how to
+    // register one.
     let out = home.run(&["login"]);
-    assert_eq!(out.status.code(), Some(3));
-    assert!(stderr(&out).contains("TEAMBOARD_ACCESS_TOKEN"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("teamboard init --client-id"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out).lines().count(), 1);
 }

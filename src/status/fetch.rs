@@ -33,7 +33,10 @@ pub fn graph_failure(e: &GraphError) -> Failure {
 pub async fn fetch(config: &Config, store: Option<&Store>) -> Result<Fetched, Failure> {
     let tokens = sources::for_config(config, &crate::paths::ProcessEnv);
     if let Some(e) = tokens.unusable {
-        return Err(Failure::new(Exit::SignIn, format!("not signed in: {e}")));
+        return Err(Failure::new(
+            Exit::SignIn,
+            format!("not signed in: {e}; or set TEAMBOARD_ACCESS_TOKEN to a Graph token"),
+        ));
     }
     let transport = HttpTransport::new(&config.graph.base_url).map_err(|e| graph_failure(&e))?;
     let client = GraphClient::new(
