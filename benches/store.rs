@@ -1,6 +1,6 @@
 //! Snapshot load time (the board's first frame and `status --max-age` read it) at 40 and 10,000 people,
 //! the roster file read with it, and the save that follows a poll.
-//! Budget (DESIGN.md): first frame ≤ 20 ms at 40, ≤ 50 ms at 10,000.
+//! Budget: first frame ≤ 20 ms at 40, ≤ 50 ms at 10,000.
 
 use std::hint::black_box;
 

@@ -1,4 +1,4 @@
-//! The board: start-up in the order DESIGN.md fixes (cache and first frame before any network), then
+//! The board: start-up in the order that makes it instant (cache and first frame before any network), then
 //! one loop over one queue — terminal events, signals, poll results and the one deadline.
 
 #[cfg(feature = "sim")]

@@ -1,4 +1,4 @@
-//! The command line (DESIGN.md "The user's contract"): names here are fixed, tests rely on them.
+//! The command line: names here are a contract (scripts and tests rely on them), so they never change.
 
 use std::path::PathBuf;
 

@@ -130,7 +130,8 @@ pub struct KeyOverride {
 }
 
 impl Config {
-    /// Finds and reads the config (lookup order in DESIGN.md) from the process's environment.
+    /// Finds and reads the config (`--config`, `$TEAMBOARD_CONFIG`, then the XDG path) from the process's
+    /// environment.
     /// A missing file at the default path gives the defaults; a named file must exist.
     pub fn load(explicit: Option<&Path>) -> Result<Self, ConfigError> {
         load::load(explicit, &crate::paths::ProcessEnv)

@@ -1,4 +1,5 @@
-//! How a command ends: the exit status DESIGN.md fixes, and the one line a user reads.
+//! How a command ends: the exit statuses scripts rely on (the README lists them), and the one line a
+//! user reads.
 
 use std::fmt;
 

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
     // clap prints its own message and exits 2 on a usage error (0 for --help and --version).
     let cli = Cli::parse();
     // One hook for every command (the board's): restores the terminal if the board had it, prints one
-    // sanitized line, exits 101 (DESIGN.md "Terminal contract").
+    // sanitized line, exits 101.
     teamboard::tui::install_panic_hook();
     let (_logging, log_refused) = logging::init(logging::default_dir().as_deref());
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "teamboard started");

@@ -1,6 +1,6 @@
-//! Where teamboard keeps its files: the XDG base directories, honoured exactly as DESIGN.md names them.
+//! Where teamboard keeps its files: the XDG base directories, honoured on every platform.
 //!
-//! `directories` would send macOS users to `~/Library`; DESIGN.md promises the XDG variables on every
+//! `directories` would send macOS users to `~/Library`; the README promises the XDG variables on every
 //! platform, so they are read here and `directories` only supplies the home directory when `$HOME` is unset.
 
 use std::ffi::OsString;

@@ -1,4 +1,5 @@
-//! How each availability is shown, as Teams shows it: symbol and words (GRAPH.md "How Teams shows presence").
+//! How each availability is shown, as Teams shows it: colour, symbol and words, so colour is never the
+//! only signal.
 //! Shared by the board and `status --line`; colours live in `ui::theme`, because only the board paints.
 
 use std::borrow::Cow;

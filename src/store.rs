@@ -1,5 +1,5 @@
 //! The snapshot and roster cache under `$XDG_CACHE_HOME/teamboard/`: one JSON file each per tenant
-//! and team, written atomically (0600), read back as untrusted input (RELIABILITY.md row 33).
+//! and team, written atomically (0600), read back as untrusted input (a corrupt or hostile file is ignored).
 
 mod decode;
 pub(crate) mod file;

@@ -1,5 +1,5 @@
 //! The real binary in a real terminal (tmux): the board on the demo tenant, quitting, signals, resizes,
-//! Ctrl-z and `fg`, panics, pastes, and the keys of issue 5. Each test runs its own tmux server.
+//! Ctrl-z and `fg`, panics, pastes, and the board's keys. Each test runs its own tmux server.
 //!
 //! Without tmux these tests print a loud SKIPPED line and pass, unless `TEAMBOARD_E2E=require`.
 //! Waiting is a bounded poll of the pane (short sleeps, overall timeout), never a timing assertion.
@@ -120,7 +120,7 @@ fn pane_file(path: &Path) -> String {
 
 #[test]
 fn not_a_terminal_is_refused_with_one_line() {
-    // RELIABILITY row 30: no tmux needed.
+    // Not a terminal: no tmux needed.
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(BIN)
         .arg("--demo")
@@ -153,7 +153,7 @@ fn ends_on_signal(signal: &str, code: &str) {
             .unwrap()
             .success()
     );
-    // RELIABILITY row 26: gone within 2 s (polled, with a little slack for a loaded machine).
+    // A hangup ends it within 2 s (polled, with a little slack for a loaded machine).
     let proc = PathBuf::from(format!("/proc/{pid}"));
     let start = Instant::now();
     while proc.exists() && start.elapsed() < Duration::from_secs(3) {
@@ -376,7 +376,7 @@ fn filter_help_and_details_in_a_real_terminal() {
     assert_eq!(pane.wait_exit(), "0");
 }
 
-/// Issue 6, RELIABILITY.md rows 1-8: the hostile tenant's names and messages carry title sets, clipboard
+/// The hostile tenant's names and messages carry title sets, clipboard
 /// writes, clear-screen, queries, DCS/APC strings, C1 controls and bidi tricks. The terminal must act on none of
 /// them: the pane title stays, no clipboard buffer appears, none of those sequences reaches the terminal, and the
 /// names are still shown without their payloads.

@@ -1,4 +1,5 @@
-//! Live filtering of the board: DESIGN.md's query language over search data precomputed per person.
+//! Live filtering of the board: free words and `is:`/`at:` facets over search data precomputed per
+//! person, so a keystroke never walks raw presence.
 //!
 //! - Free words match the name and mail **fuzzily** (nucleo) and the job title, department and
 //!   status message as **substrings**; matching ignores case and accents (`jose` finds José, and so

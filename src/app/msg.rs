@@ -84,7 +84,7 @@ pub struct PollData {
     /// Some batches failed though others answered (those people keep their last known state).
     pub problem: Option<SafeText>,
     /// The shortest refresh interval that keeps this team inside Graph's rate budget: tiny with batches,
-    /// long when the batch call is not offered and everyone is read one by one (RELIABILITY.md row 17b).
+    /// long when the batch call is not offered and everyone is read one by one.
     pub min_interval: std::time::Duration,
 }
 

@@ -6,7 +6,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
 
-/// The shortest refresh interval allowed (DESIGN.md: minimum 5 s).
+/// The shortest refresh interval allowed: below 5 s a team burns the tenant's shared rate budget.
 pub const MIN_INTERVAL: Duration = Duration::from_secs(5);
 /// Backoff never waits longer than this between failed polls.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(600);

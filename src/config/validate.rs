@@ -73,7 +73,8 @@ impl Check<'_> {
         )
     }
 
-    /// An https URL, or plain http only to loopback (DESIGN.md "Network"). A trailing `/` is dropped.
+    /// An https URL, or plain http only to loopback (the bearer token must never cross a network in
+    /// clear). A trailing `/` is dropped.
     fn url(
         &self,
         v: &Spanned<String>,

@@ -1,4 +1,5 @@
-//! Scenario `hostile`: people whose names and messages carry the attacks of RELIABILITY.md rows 1-10.
+//! Scenario `hostile`: people whose names and messages carry terminal-escape, control, bidi, invisible,
+//! oversized and unknown-value attacks.
 //!
 //! Each attack sits in its own person (indices 1.. in order; "me", index 0, stays ordinary) so a
 //! failing test names the attack. Mail and UPN stay ASCII: a name that sanitizes to nothing falls

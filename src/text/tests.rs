@@ -1,4 +1,5 @@
-//! Unit tests for `SafeText`: one module per class of hostile input (RELIABILITY.md rows 1-8).
+//! Unit tests for `SafeText`: one module per class of hostile input (escapes, controls, bidi, invisible
+//! and wide characters, huge inputs).
 
 use super::*;
 
