@@ -47,7 +47,7 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     }
     let store = match &demo {
         #[cfg(feature = "sim")]
-        Some(args) => demo::store(args),
+        Some(_) => sim.as_ref().and_then(demo::store),
         _ => Store::for_config(&config),
     };
     let snapshot = store.as_ref().and_then(Store::load_snapshot);
