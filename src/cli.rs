@@ -8,7 +8,10 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "teamboard",
     version,
-    about = "A terminal board of your teammates' Microsoft Teams presence"
+    about = "A terminal board of your teammates' Microsoft Teams presence",
+    // The simulated tenant's shape means nothing without the simulated tenant: an error, not ignored.
+    mut_arg("team_size", |a| a.requires("demo")),
+    mut_arg("scenario", |a| a.requires("demo"))
 )]
 pub struct Cli {
     /// Config file (else `$TEAMBOARD_CONFIG`, `$XDG_CONFIG_HOME/teamboard/config.toml`, `~/.config/teamboard/config.toml`)
@@ -90,4 +93,46 @@ pub struct SimArgs {
     /// Added latency per request
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency_ms: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Command};
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_tenant_flags_need_demo_but_not_under_sim() {
+        for args in [
+            &["teamboard", "--team-size", "40"][..],
+            &["teamboard", "--scenario", "static"],
+            &["teamboard", "--team-size", "40", "status"],
+        ] {
+            let e = Cli::try_parse_from(args).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "{args:?}"
+            );
+            assert!(e.to_string().contains("--demo"), "{e}");
+        }
+        let cli = Cli::try_parse_from(["teamboard", "--demo", "--team-size", "40"]).unwrap();
+        assert_eq!(cli.tenant.team_size, 40);
+        assert!(Cli::try_parse_from(["teamboard", "--demo"]).is_ok());
+        let cli = Cli::try_parse_from([
+            "teamboard",
+            "sim",
+            "--team-size",
+            "7",
+            "--scenario",
+            "static",
+        ])
+        .unwrap();
+        assert!(matches!(cli.command, Some(Command::Sim(a)) if a.tenant.team_size == 7));
+    }
 }
