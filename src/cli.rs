@@ -1,4 +1,6 @@
-//! The command line (DESIGN.md "The user's contract"): names here are fixed, tests rely on them.
+//! The command line: names here are fixed, scripts and tests rely on them.
+
+mod generate;
 
 use std::path::PathBuf;
 
@@ -7,7 +9,8 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(
     name = "teamboard",
-    version,
+    // The commit it was built from, when built from a git checkout (see build.rs).
+    version = env!("TEAMBOARD_VERSION"),
     about = "A terminal board of your teammates' Microsoft Teams presence",
     // The simulated tenant's shape means nothing without the simulated tenant: an error, not ignored.
     mut_arg("team_size", |a| a.requires("demo")),
@@ -41,6 +44,13 @@ pub enum Command {
     Init,
     /// Serve the simulated tenant (Graph and sign-in endpoints) on 127.0.0.1
     Sim(SimArgs),
+    /// Print a completion script for SHELL, e.g. `teamboard completions bash > ~/.local/share/bash-completion/completions/teamboard`
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `teamboard man > ~/.local/share/man/man1/teamboard.1`
+    Man,
 }
 
 /// The simulated tenant's shape, shared by `--demo` and `sim`.
@@ -60,6 +70,8 @@ pub enum Scenario {
     Static,
     Hostile,
 }
+
+pub use generate::{completions, man};
 
 #[derive(Debug, Clone, Args)]
 pub struct StatusArgs {

@@ -77,6 +77,16 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         )),
         Some(Command::Logout) => logout(),
         Some(Command::Sim(args)) => sim(args),
+        Some(Command::Completions { shell }) => {
+            teamboard::cli::completions(*shell, &mut std::io::stdout());
+            Ok(())
+        }
+        Some(Command::Man) => teamboard::cli::man(&mut std::io::stdout()).map_err(|e| {
+            Failure::new(
+                Exit::Unexpected,
+                format!("could not write the man page: {e}"),
+            )
+        }),
     }
 }
 
