@@ -135,3 +135,138 @@ fn sim_prints_its_summary_on_sigterm_as_on_ctrl_c() {
         assert!(stderr.contains("served 0 requests"), "{signal}: {stderr:?}");
     }
 }
+
+/// A simulated tenant served on 127.0.0.1 and a config naming `members` of its people.
+#[cfg(feature = "sim")]
+struct Tenant {
+    home: tempfile::TempDir,
+    sim: std::sync::Arc<teamboard::sim::Sim>,
+    running: Option<teamboard::sim::Running>,
+    config: std::path::PathBuf,
+}
+
+#[cfg(feature = "sim")]
+impl Tenant {
+    async fn new(size: u32, scenario: teamboard::sim::Scenario, members: u32) -> Tenant {
+        use teamboard::sim::{Sim, SimOptions, serve};
+        let sim = Sim::new(SimOptions::new(size, scenario));
+        let running = serve(sim.clone(), 0).await.unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let list: Vec<String> = (1..=members).map(|i| format!("{:?}", sim.upn(i))).collect();
+        let config = home.path().join("teamboard.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[graph]\nbase_url = \"{}\"\ntimeout_secs = 2\n\n[team]\nmembers = [{}]\n",
+                running.base_url,
+                list.join(", ")
+            ),
+        )
+        .unwrap();
+        Tenant {
+            home,
+            sim,
+            running: Some(running),
+            config,
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = teamboard(
+            self.home.path(),
+            &["--config", self.config.to_str().unwrap()],
+        );
+        cmd.args(args)
+            .env("TEAMBOARD_ACCESS_TOKEN", self.sim.token())
+            .env_remove("COLUMNS")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs the binary off the runtime's threads, so the served tenant keeps answering.
+    async fn output(&self, mut cmd: Command) -> Output {
+        tokio::task::spawn_blocking(move || cmd.output().unwrap())
+            .await
+            .unwrap()
+    }
+
+    async fn run(&self, args: &[&str]) -> Output {
+        self.output(self.command(args)).await
+    }
+}
+
+#[cfg(feature = "sim")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_table_fits_columns_one_line_a_row() {
+    // Static: the same people in the same state every run, so which columns fit is known.
+    let t = Tenant::new(30, teamboard::sim::Scenario::Static, 12).await;
+    let width = |line: &str| teamboard::text::width(line);
+    for (columns, message, location) in [
+        ("40", false, false),
+        ("60", false, false),
+        ("80", false, true),
+        ("120", true, true),
+    ] {
+        let mut cmd = t.command(&["status"]);
+        cmd.env("COLUMNS", columns);
+        let out = t.output(cmd).await;
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert_eq!(
+            text.lines().count(),
+            1 + 13,
+            "one line a row at {columns}:\n{text}"
+        );
+        let max: usize = columns.parse().unwrap();
+        for line in text.lines() {
+            assert!(width(line) <= max, "{columns}: {line:?}");
+        }
+        let header = text.lines().next().unwrap();
+        assert!(
+            header.starts_with("NAME") && header.contains("AVAILABILITY"),
+            "{header}"
+        );
+        assert_eq!(header.contains("MESSAGE"), message, "at {columns}:\n{text}");
+        assert_eq!(
+            header.contains("LOCATION"),
+            location,
+            "at {columns}:\n{text}"
+        );
+    }
+    // Piped without COLUMNS: the same stable width every time.
+    let out = t.run(&["status"]).await;
+    assert!(stdout(&out).lines().all(|l| width(l) <= 120));
+}
+
+#[cfg(feature = "sim")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_line_keeps_the_last_counts_marked_stale_when_graph_is_unreachable() {
+    let mut t = Tenant::new(30, teamboard::sim::Scenario::Static, 12).await;
+    let fresh = t.run(&["status", "--line"]).await;
+    assert_eq!(fresh.status.code(), Some(0), "{fresh:?}");
+    let counts = stdout(&fresh);
+    assert!(!counts.contains("stale"), "{counts}");
+
+    // Served from the cache by --max-age: as fresh as asked for, so not marked.
+    let cached = t.run(&["status", "--line", "--max-age", "600"]).await;
+    assert_eq!(stdout(&cached), counts);
+
+    t.running.take();
+    let out = t.run(&["status", "--line"]).await;
+    assert_eq!(out.status.code(), Some(4), "still a network failure");
+    assert_eq!(
+        stdout(&out),
+        format!("{}  (stale)\n", counts.trim_end()),
+        "the last known counts, marked"
+    );
+    let err = String::from_utf8(out.stderr.clone()).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // Too old for --max-age and unreachable: the same.
+    let out = t.run(&["status", "--line", "--max-age", "0"]).await;
+    assert_eq!(out.status.code(), Some(4));
+    assert!(stdout(&out).ends_with("  (stale)\n"));
+    // The table and JSON never print old data as if it were new.
+    let out = t.run(&["status", "--json"]).await;
+    assert_eq!(out.status.code(), Some(4));
+    assert!(out.stdout.is_empty());
+}
