@@ -49,8 +49,8 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     }
     let store = match &demo {
         #[cfg(feature = "sim")]
-        Some(args) => demo::store(args),
-        _ => Store::for_config(&config),
+        Some(_) => sim.as_ref().and_then(demo::store),
+        _ => sources::cache_store(&config, &crate::paths::ProcessEnv),
     };
     let snapshot = store.as_ref().and_then(Store::load_snapshot);
     let read_cache = started.elapsed();

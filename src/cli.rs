@@ -1,5 +1,7 @@
 //! The command line: names here are a contract (scripts and tests rely on them), so they never change.
 
+mod generate;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -7,8 +9,12 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(
     name = "teamboard",
-    version,
-    about = "A terminal board of your teammates' Microsoft Teams presence"
+    // The commit it was built from, when built from a git checkout (see build.rs).
+    version = env!("TEAMBOARD_VERSION"),
+    about = "A terminal board of your teammates' Microsoft Teams presence",
+    // The simulated tenant's shape means nothing without the simulated tenant: an error, not ignored.
+    mut_arg("team_size", |a| a.requires("demo")),
+    mut_arg("scenario", |a| a.requires("demo"))
 )]
 pub struct Cli {
     /// Config file (else `$TEAMBOARD_CONFIG`, `$XDG_CONFIG_HOME/teamboard/config.toml`, `~/.config/teamboard/config.toml`)
@@ -38,6 +44,13 @@ pub enum Command {
     Init(InitArgs),
     /// Serve the simulated tenant (Graph and sign-in endpoints) on 127.0.0.1
     Sim(SimArgs),
+    /// Print a completion script for SHELL, e.g. `teamboard completions bash > ~/.local/share/bash-completion/completions/teamboard`
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `teamboard man > ~/.local/share/man/man1/teamboard.1`
+    Man,
 }
 
 /// The simulated tenant's shape, shared by `--demo` and `sim`.
@@ -80,6 +93,8 @@ pub struct InitArgs {
     #[arg(long, value_name = "TENANT")]
     pub tenant: Option<String>,
 }
+
+pub use generate::{completions, man};
 
 #[derive(Debug, Clone, Args)]
 pub struct StatusArgs {
@@ -129,4 +144,46 @@ pub struct SimArgs {
     /// What the device-code flow ends with
     #[arg(long, value_name = "OUTCOME", default_value = "approve", value_parser = ["approve", "decline", "expire", "bad-code"])]
     pub device_outcome: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Command};
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_tenant_flags_need_demo_but_not_under_sim() {
+        for args in [
+            &["teamboard", "--team-size", "40"][..],
+            &["teamboard", "--scenario", "static"],
+            &["teamboard", "--team-size", "40", "status"],
+        ] {
+            let e = Cli::try_parse_from(args).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "{args:?}"
+            );
+            assert!(e.to_string().contains("--demo"), "{e}");
+        }
+        let cli = Cli::try_parse_from(["teamboard", "--demo", "--team-size", "40"]).unwrap();
+        assert_eq!(cli.tenant.team_size, 40);
+        assert!(Cli::try_parse_from(["teamboard", "--demo"]).is_ok());
+        let cli = Cli::try_parse_from([
+            "teamboard",
+            "sim",
+            "--team-size",
+            "7",
+            "--scenario",
+            "static",
+        ])
+        .unwrap();
+        assert!(matches!(cli.command, Some(Command::Sim(a)) if a.tenant.team_size == 7));
+    }
 }

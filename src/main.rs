@@ -107,6 +107,16 @@ fn run(cli: &Cli, log_refused: Option<SafeText>) -> Result<(), Failure> {
             teamboard::login::logout(&config, &ProcessEnv)
         }
         Some(Command::Sim(args)) => sim(args),
+        Some(Command::Completions { shell }) => {
+            teamboard::cli::completions(*shell, &mut std::io::stdout());
+            Ok(())
+        }
+        Some(Command::Man) => teamboard::cli::man(&mut std::io::stdout()).map_err(|e| {
+            Failure::new(
+                Exit::Unexpected,
+                format!("could not write the man page: {e}"),
+            )
+        }),
     }
 }
 

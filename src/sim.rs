@@ -215,6 +215,12 @@ impl Sim {
         self.identity.tenant_id()
     }
 
+    /// The sim's clock when it started: with the seed, it says which run of the tenant this is.
+    pub fn started_at(&self) -> jiff::Timestamp {
+        jiff::Timestamp::from_millisecond(self.clock.start_ms())
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+
     /// The sim's clock now.
     pub fn sim_time(&self) -> jiff::Timestamp {
         jiff::Timestamp::from_millisecond(self.clock.now_ms())

@@ -47,7 +47,7 @@ impl Format {
 
 /// Runs `teamboard status`: prints to stdout, warnings to stderr.
 pub async fn run(config: &Config, args: &StatusArgs) -> Result<(), Failure> {
-    let store = Store::for_config(config);
+    let store = crate::auth::sources::cache_store(config, &crate::paths::ProcessEnv);
     let format = Format::of(args);
     if let Some(max_age) = args.max_age.map(Duration::from_secs) {
         let now = jiff::Timestamp::now();
@@ -60,7 +60,20 @@ pub async fn run(config: &Config, args: &StatusArgs) -> Result<(), Failure> {
             return print(config, format, &snapshot);
         }
     }
-    let fetched = fetch(config, store.as_ref()).await?;
+    let fetched = match fetch(config, store.as_ref()).await {
+        Ok(fetched) => fetched,
+        Err(failure) => {
+            // A status bar goes blank on an empty line: show the last known counts, marked stale,
+            // while Graph cannot be reached (the exit status still says it failed).
+            let cached = (format == Format::Line && failure.exit == Exit::Network)
+                .then(|| store.as_ref().and_then(Store::load_snapshot))
+                .flatten();
+            if let Some(snapshot) = cached {
+                write_out(&line::render_stale(&rows(&snapshot), config.ui.symbols))?;
+            }
+            return Err(failure);
+        }
+    };
     tracing::info!(
         requests = fetched.requests,
         people = fetched.snapshot.presences.len(),
@@ -90,26 +103,20 @@ pub fn is_fresh(snapshot: &Snapshot, max_age: Duration, now: jiff::Timestamp) ->
     }
 }
 
-/// What `status` prints for `snapshot` in `format`; warnings (unresolved members) separately.
+/// What `status` prints for `snapshot` in `format` (the table drawn in `style`); warnings (unresolved
+/// members) separately.
 pub fn render(
     config: &Config,
     format: Format,
     snapshot: &Snapshot,
-    tty: Option<table::Style>,
+    style: table::Style,
 ) -> Result<String, Failure> {
     let rows = rows(snapshot);
     Ok(match format {
         Format::Json => json::render(&rows)
             .map_err(|e| Failure::new(Exit::Unexpected, format!("could not write JSON: {e}")))?,
         Format::Line => line::render(&rows, config.ui.symbols),
-        Format::Table => table::render(
-            &rows,
-            tty.unwrap_or(table::Style {
-                symbols: config.ui.symbols,
-                colour: false,
-                columns: None,
-            }),
-        ),
+        Format::Table => table::render(&rows, style),
     })
 }
 
@@ -135,13 +142,19 @@ fn quote(raw: &str) -> String {
 
 fn print(config: &Config, format: Format, snapshot: &Snapshot) -> Result<(), Failure> {
     let stdout = std::io::stdout();
-    let style = stdout.is_terminal().then(|| table::Style {
+    let tty = stdout.is_terminal();
+    let terminal = tty
+        .then(|| {
+            crossterm::terminal::size()
+                .ok()
+                .map(|(w, _)| usize::from(w))
+        })
+        .flatten();
+    let style = table::Style {
         symbols: config.ui.symbols,
-        colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        columns: crossterm::terminal::size()
-            .ok()
-            .map(|(w, _)| usize::from(w)),
-    });
+        colour: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        columns: table::columns(terminal, std::env::var("COLUMNS").ok().as_deref()),
+    };
     let text = render(config, format, snapshot, style)?;
     {
         let mut err = std::io::stderr().lock();
@@ -149,7 +162,11 @@ fn print(config: &Config, format: Format, snapshot: &Snapshot) -> Result<(), Fai
             let _ = writeln!(err, "teamboard: {w}");
         }
     }
-    let mut out = stdout.lock();
+    write_out(&text)
+}
+
+fn write_out(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         // A closed pipe (`teamboard status | head -1`) is the reader's choice, not our failure.
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::new(

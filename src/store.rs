@@ -85,12 +85,20 @@ impl Store {
 
     /// The default directory, keyed by this config's tenant, Graph and team.
     pub fn for_config(config: &Config) -> Option<Store> {
-        Some(Self::in_dir(Self::default_dir()?, config))
+        Self::for_account(config, None)
+    }
+
+    /// The default directory, keyed by this config and the signed-in account, (tenant id, object id).
+    pub fn for_account(config: &Config, account: Option<(&str, &str)>) -> Option<Store> {
+        Some(Self::with_key(
+            Self::default_dir()?,
+            cache_key(config, account),
+        ))
     }
 
     /// `dir`, keyed by this config's tenant, Graph and team.
     pub fn in_dir(dir: PathBuf, config: &Config) -> Store {
-        Self::with_key(dir, cache_key(config))
+        Self::with_key(dir, cache_key(config, None))
     }
 
     pub fn dir(&self) -> &Path {

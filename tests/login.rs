@@ -327,3 +327,31 @@ async fn entras_refusals_become_advice() {
         Some(true)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cache_is_kept_per_signed_in_account() {
+    let t = tenant(options()).await;
+    assert!(t.login_with_browser().await.status.success());
+    let snapshots = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(t.home.path().join("cache/teamboard"))
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("snapshot"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    assert!(t.run(t.command(&["status"])).await.status.success());
+    let signed_in = snapshots();
+    assert_eq!(signed_in.len(), 1, "{signed_in:?}");
+    // The same config with a token that names no account keeps a snapshot of its own.
+    let mut cmd = t.command(&["status"]);
+    cmd.env("TEAMBOARD_ACCESS_TOKEN", t.sim.token());
+    assert!(t.run(cmd).await.status.success());
+    let both = snapshots();
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert!(both.contains(&signed_in[0]));
+}

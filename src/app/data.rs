@@ -55,6 +55,7 @@ impl App {
                 && self.people[i].presence.is_none()
             {
                 self.people[i].set_presence(presence);
+                self.people[i].from_cache = true;
             }
         }
         for (id, at) in ages.rest() {

@@ -83,6 +83,8 @@ pub struct Person {
     pub search: SearchEntry,
     /// Loaded from the cache with only name and status derived (see `from_cache`, `finish`).
     pending: bool,
+    /// The presence held was read from the cache, not answered in this session (see `apply`).
+    pub(super) from_cache: bool,
 }
 
 impl Person {
@@ -107,6 +109,7 @@ impl Person {
             person.status = presence.availability.status();
             person.out_of_office = presence.is_out_of_office();
         }
+        person.from_cache = presence.is_some();
         person.presence = presence;
         person.changed_at = changed_at;
         person.pending = true;
@@ -153,6 +156,7 @@ impl Person {
             flash_until: None,
             search: SearchEntry::default(),
             pending: false,
+            from_cache: false,
         }
     }
 
@@ -162,13 +166,18 @@ impl Person {
         self.search = SearchEntry::for_person(self, user);
     }
 
-    /// Takes a presence Graph sent, unless an older sequence number would replace a newer one.
+    /// Takes a presence Graph sent, unless it is older (by sequence number) than one this session took.
     /// Returns what changed for the user to see. `stale` is cleared either way: Graph answered for them.
     pub fn apply(&mut self, presence: Arc<Presence>, at: Timestamp) -> Change {
         self.stale = false;
+        // Sequence numbers order the answers of one session (an out-of-order answer is dropped); a
+        // cached presence was written by another run, maybe against another tenant or a restarted
+        // simulated one whose numbers start again, so the first answer replaces it whatever its number.
+        let from_cache = std::mem::take(&mut self.from_cache);
         if let Some(held) = &self.presence {
+            let out_of_order = !from_cache && !presence.supersedes(held);
             // The same bytes as last time come back as the same presence (`graph::presence::known`).
-            if Arc::ptr_eq(held, &presence) || !presence.supersedes(held) || **held == *presence {
+            if Arc::ptr_eq(held, &presence) || out_of_order || **held == *presence {
                 return Change::None;
             }
         }

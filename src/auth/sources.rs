@@ -100,3 +100,19 @@ pub fn for_config(config: &Config, env: &dyn Env) -> Tokens {
         },
     }
 }
+
+/// The snapshot cache for this config: per signed-in account when one is signed in (read from the
+/// store's index, which holds no secret and needs no keyring), so two accounts never share a
+/// snapshot. `TEAMBOARD_ACCESS_TOKEN` and app-only mode name no account.
+pub fn cache_store(config: &Config, env: &dyn Env) -> Option<crate::store::Store> {
+    let signed_in = StaticToken::from_env().is_none() && config.auth.mode == AuthMode::User;
+    let account = signed_in
+        .then(|| store(config, env).ok()?.status(&profile(config)))
+        .flatten();
+    crate::store::Store::for_account(
+        config,
+        account
+            .as_ref()
+            .map(|a| (a.tenant_id.as_str(), a.object_id.as_str())),
+    )
+}

@@ -27,15 +27,23 @@ pub fn prepare(config: &mut Config, args: &TenantArgs) -> Arc<Sim> {
     sim
 }
 
-/// The demo's own cache files, keyed by scenario and size, beside (never instead of) the user's.
-pub fn store(args: &TenantArgs) -> Option<Store> {
-    let scenario = match args.scenario {
+/// The demo's own cache files, beside (never instead of) the user's, keyed by scenario, size, seed
+/// and the sim's start: a tenant started at another time is another tenant, and its snapshot must not
+/// stand in for this one's.
+pub fn store(sim: &Arc<Sim>) -> Option<Store> {
+    let options = sim.options();
+    let scenario = match options.scenario {
         Scenario::Workday => "workday",
         Scenario::Static => "static",
         Scenario::Hostile => "hostile",
     };
-    Store::default_dir()
-        .map(|dir| Store::with_key(dir, format!("demo-{scenario}-{}", args.team_size)))
+    let key = format!(
+        "demo-{scenario}-{}-{}-{}",
+        options.team_size,
+        options.seed,
+        sim.started_at().as_second()
+    );
+    Store::default_dir().map(|dir| Store::with_key(dir, key))
 }
 
 /// Starts serving on 127.0.0.1 (any free port) and points the config at it; returns the token it takes.
@@ -48,4 +56,26 @@ pub async fn start(sim: &Arc<Sim>, config: &mut Config) -> Result<(Running, Stat
     })?;
     config.graph.base_url.clone_from(&running.base_url);
     Ok((running, StaticToken::new(Secret::new(sim.token()))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot_of(seed: u64, start: &str) -> std::path::PathBuf {
+        let mut options = SimOptions::new(24, Scenario::Workday);
+        options.seed = seed;
+        options.start = Some(start.parse().unwrap());
+        store(&Sim::new(options)).unwrap().snapshot_path()
+    }
+
+    #[test]
+    fn each_run_of_the_simulated_tenant_has_its_own_cache() {
+        let first = snapshot_of(1, "2025-03-10T07:40:00Z");
+        assert_eq!(first, snapshot_of(1, "2025-03-10T07:40:00Z"));
+        assert_ne!(first, snapshot_of(1, "2025-03-11T07:40:00Z"));
+        assert_ne!(first, snapshot_of(2, "2025-03-10T07:40:00Z"));
+        let name = first.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.contains("demo-workday-24"), "{name}");
+    }
 }

@@ -350,6 +350,11 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
         // The map is sorted by key; the keymap wants file order (a later line wins).
         overrides.sort_by_key(|(at, _)| *at);
         config.keys = overrides.into_iter().map(|(_, o)| o).collect();
+        // Checked here, for every command: a file one command accepts, another must not refuse.
+        crate::app::keymap::Keymap::with_overrides(&config.keys, None).map_err(|e| Invalid {
+            line: e.line,
+            message: e.message(),
+        })?;
     }
     Ok(config)
 }

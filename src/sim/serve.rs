@@ -179,27 +179,38 @@ pub(crate) fn banner(sim: &Sim, running: &Running) -> String {
     )
 }
 
-async fn shutdown_signal() {
-    let terminate = async {
-        #[cfg(unix)]
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut term) => {
-                term.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Ctrl-C and SIGTERM, listened for from the moment this returns. Both are taken over before the
+/// banner is printed: a script that reads the banner and stops the server at once must still get the
+/// summary, not a process killed by the signal's default action.
+#[cfg(unix)]
+fn listen_for_shutdown() -> std::io::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
         }
-        #[cfg(not(unix))]
-        std::future::pending::<()>().await;
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = terminate => {}
-    }
+    })
+}
+
+#[cfg(not(unix))]
+fn listen_for_shutdown() -> std::io::Result<impl Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// `teamboard sim`: serve the tenant until Ctrl-C or SIGTERM.
 pub async fn run(args: &SimArgs) -> Result<(), Failure> {
     let sim = Sim::new(options(args)?);
+    let shutdown = listen_for_shutdown().map_err(|e| {
+        Failure::new(
+            Exit::Unexpected,
+            format!("could not listen for Ctrl-C and SIGTERM: {e}"),
+        )
+    })?;
     let running = serve(sim.clone(), args.port).await.map_err(|e| {
         Failure::new(
             Exit::Usage,
@@ -214,7 +225,7 @@ pub async fn run(args: &SimArgs) -> Result<(), Failure> {
     let _ = out.write_all(banner(&sim, &running).as_bytes());
     let _ = out.flush();
     drop(out);
-    shutdown_signal().await;
+    shutdown.await;
     drop(running);
     // Scripts (the soak test, measurements) read this line to count what a client asked for.
     eprintln!("{}", summary(&sim.counts()));

@@ -28,6 +28,17 @@ pub fn render(rows: &[Row], symbols: Symbols) -> String {
     line
 }
 
+/// The counts of a snapshot that could not be refreshed, marked so: a status bar keeps showing what was
+/// last known (instead of going blank while Graph is unreachable) and says it is old.
+pub fn render_stale(rows: &[Row], symbols: Symbols) -> String {
+    let mut line = render(rows, symbols);
+    line.insert_str(line.len() - 1, STALE);
+    line
+}
+
+/// Appended to a line of old counts (ASCII, nothing tmux reads as a format).
+pub const STALE: &str = "  (stale)";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +81,9 @@ mod tests {
             "+ 0  * 0  - 0  ~ 0  x 0  ? 2\n"
         );
         assert!(!render(&rows, Symbols::Unicode).contains('#'));
+        assert_eq!(
+            render_stale(&rows, Symbols::Ascii),
+            "+ 2  * 2  - 0  ~ 2  x 1  (stale)\n"
+        );
     }
 }

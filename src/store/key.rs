@@ -1,11 +1,14 @@
-//! The cache key: a stable hash of what decides whose presence is cached, so two teams or tenants
-//! never read each other's files and a changed `[team]` starts fresh.
+//! The cache key: a stable hash of what decides whose presence is cached, so two teams, tenants or
+//! accounts never read each other's files and a changed `[team]` starts fresh.
 
 use crate::config::Config;
 
-/// 16 hex digits of FNV-1a over the tenant, the Graph URL, the sorted members and groups, and
-/// `include_me`. FNV because std's hasher may change between Rust releases and the key must not.
-pub fn cache_key(config: &Config) -> String {
+/// 16 hex digits of FNV-1a over the tenant, the Graph URL, the sorted members and groups,
+/// `include_me` and, when known, the signed-in account as (tenant id, object id): the configured
+/// tenant may be "organizations", which any work account signs in to. Without an account the key is
+/// what it always was, so existing caches stay readable. FNV because std's hasher may change between
+/// Rust releases and the key must not.
+pub fn cache_key(config: &Config, account: Option<(&str, &str)>) -> String {
     let sorted = |list: &[String]| {
         let mut v: Vec<String> = list.iter().map(|s| s.trim().to_lowercase()).collect();
         v.sort();
@@ -29,6 +32,11 @@ pub fn cache_key(config: &Config) -> String {
     } else {
         "not me"
     });
+    if let Some((tenant_id, object_id)) = account {
+        h.field("account");
+        h.field(&tenant_id.trim().to_lowercase());
+        h.field(&object_id.trim().to_lowercase());
+    }
     format!("{:016x}", h.0)
 }
 
@@ -62,12 +70,15 @@ mod tests {
 
     #[test]
     fn the_key_is_stable_and_ignores_order_and_case() {
-        let a = cache_key(&config(&["b@x.com", "a@x.com"]));
-        assert_eq!(a, cache_key(&config(&["A@x.com", "b@x.com"])));
+        let a = cache_key(&config(&["b@x.com", "a@x.com"]), None);
+        assert_eq!(a, cache_key(&config(&["A@x.com", "b@x.com"]), None));
         assert_eq!(a.len(), 16);
         // Pinned: the key names files on disk, so it must not change between builds.
-        assert_eq!(cache_key(&Config::default()), cache_key(&Config::default()));
-        assert_eq!(cache_key(&Config::default()), "da754d0854aa24f5");
+        assert_eq!(
+            cache_key(&Config::default(), None),
+            cache_key(&Config::default(), None)
+        );
+        assert_eq!(cache_key(&Config::default(), None), "da754d0854aa24f5");
     }
 
     #[test]
@@ -83,22 +94,22 @@ mod tests {
     #[test]
     fn tenant_graph_team_and_me_each_change_the_key() {
         let base = config(&["a@x.com"]);
-        let key = cache_key(&base);
+        let key = cache_key(&base, None);
         let mut c = base.clone();
         c.auth.tenant = "contoso.com".into();
-        assert_ne!(cache_key(&c), key);
+        assert_ne!(cache_key(&c, None), key);
         let mut c = base.clone();
         c.graph.base_url = "http://127.0.0.1:9/v1.0".into();
-        assert_ne!(cache_key(&c), key);
+        assert_ne!(cache_key(&c, None), key);
         let mut c = base.clone();
         c.team.groups = vec!["g".into()];
-        assert_ne!(cache_key(&c), key);
+        assert_ne!(cache_key(&c, None), key);
         let mut c = base.clone();
         c.team.include_me = false;
-        assert_ne!(cache_key(&c), key);
+        assert_ne!(cache_key(&c, None), key);
         assert_ne!(
-            cache_key(&config(&["ab", "c"])),
-            cache_key(&config(&["a", "bc"]))
+            cache_key(&config(&["ab", "c"]), None),
+            cache_key(&config(&["a", "bc"]), None)
         );
     }
 }

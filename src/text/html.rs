@@ -1,6 +1,8 @@
 //! HTML (Outlook out-of-office replies) reduced to plain text with html2text, and the sniff that decides
 //! whether a message is HTML at all. The result still goes through the sanitizer.
 
+use std::borrow::Cow;
+
 use html2text::render::{TextDecorator, TrivialDecorator};
 
 /// HTML beyond this many bytes is not parsed (Outlook wraps a two-line reply in kilobytes of markup,
@@ -139,7 +141,11 @@ pub(crate) fn to_text(html: &str) -> Option<String> {
         // `cut` is at a `<`, so on a character boundary.
         input = input.get(..cut).unwrap_or_default();
     }
-    let stripped = super::sanitize::strip_sequences(input);
+    // Control characters written as character references are decoded first, so the escape sequences
+    // they spell are removed whole with the raw ones: html2text would decode them and then drop ESC and
+    // BEL alone, leaving a payload such as "]0;title" behind as text.
+    let decoded = decode_control_references(input);
+    let stripped = super::sanitize::strip_sequences(&decoded);
     let mut text = html2text::config::with_decorator(Plain(TrivialDecorator::new()))
         .link_footnotes(false)
         .no_table_borders()
@@ -150,6 +156,66 @@ pub(crate) fn to_text(html: &str) -> Option<String> {
         text.push('…');
     }
     Some(text)
+}
+
+/// `html` with every numeric character reference to a control character (`&#27;`, `&#x1B`, with or
+/// without the `;`) replaced by that character; everything else, other references included, as it was.
+/// C1 references are controls only where HTML does not read them as windows-1252 (`&#155;` is `›`).
+fn decode_control_references(html: &str) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(offset) = memchr::memmem::find(&bytes[at..], b"&#") {
+        let start = at + offset;
+        at = start + 2;
+        let hex = matches!(bytes.get(at), Some(b'x' | b'X'));
+        let digits_at = at + usize::from(hex);
+        let radix = if hex { 16 } else { 10 };
+        let digits = bytes[digits_at..]
+            .iter()
+            .take_while(|b| char::from(**b).is_digit(radix))
+            .count();
+        if digits == 0 {
+            continue;
+        }
+        let mut end = digits_at + digits;
+        // Leading zeros are allowed; beyond eight significant digits no value is a control.
+        let significant = html[digits_at..end].trim_start_matches('0');
+        let value = match significant.len() {
+            0 => Some(0),
+            1..=8 => u32::from_str_radix(significant, radix).ok(),
+            _ => None,
+        };
+        let Some(c) = value
+            .and_then(char::from_u32)
+            .filter(|c| is_control_reference(*c))
+        else {
+            continue;
+        };
+        if bytes.get(end) == Some(&b';') {
+            end += 1;
+        }
+        out.push_str(&html[copied..start]);
+        out.push(c);
+        copied = end;
+        at = end;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
+}
+
+/// A character a numeric reference decodes to that is a terminal control: C0 (NUL aside, which HTML
+/// turns into U+FFFD), DEL, and the C1 codes windows-1252 leaves unassigned (0x90 DCS and 0x9D OSC among
+/// them).
+fn is_control_reference(c: char) -> bool {
+    matches!(
+        c,
+        '\u{1}'..='\u{1f}' | '\u{7f}' | '\u{81}' | '\u{8d}' | '\u{8f}' | '\u{90}' | '\u{9d}'
+    )
 }
 
 /// HTML tag names that mark a message as HTML (plain text that merely has `<` in it must stay text).
@@ -326,6 +392,31 @@ mod tests {
         );
         let text = to_text(&deep).unwrap();
         assert!(text.starts_with("ok\n") && text.ends_with('…'), "{text:?}");
+    }
+
+    #[test]
+    fn control_references_are_decoded_and_nothing_else() {
+        assert_eq!(
+            decode_control_references("a&#27;]0;t&#7;b"),
+            "a\u{1b}]0;t\u{7}b"
+        );
+        assert_eq!(
+            decode_control_references("&#x1B[2J&#X9d;&#0027&#x0000000000001b;"),
+            "\u{1b}[2J\u{9d}\u{1b}\u{1b}"
+        );
+        for kept in [
+            "&#155;",
+            "&#8217;",
+            "&amp;",
+            "&#;",
+            "&#x;",
+            "&#",
+            "a & b",
+            "&#0;",
+            "&#99999999999999999999;",
+        ] {
+            assert_eq!(decode_control_references(kept), kept);
+        }
     }
 
     #[test]

@@ -338,10 +338,18 @@ mod html_messages {
             SafeText::html_line("<p>a\u{9d}52;c;x\u{9c}b \u{1b}[2Jc</p>").as_str(),
             "ab c"
         );
-        // Written as character references, ESC and BEL are dropped by html2text: the rest is inert text.
+        // Written as character references, they are decoded first and removed whole: no payload is left.
         assert_eq!(
             SafeText::html_line("<p>a&#27;]52;c;x&#7;b</p>").as_str(),
-            "a]52;c;xb"
+            "ab"
+        );
+        assert_eq!(
+            SafeText::message_line("&#27;]0;title&#7;Back at 3").as_str(),
+            "Back at 3"
+        );
+        assert_eq!(
+            SafeText::html_line("a&#x1b;[31mred&#X1B;[0m &#x9d;0;t&#7;b").as_str(),
+            "ared b"
         );
         assert_eq!(SafeText::html_line("<p>a&#155;2Jb</p>").as_str(), "a›2Jb");
         assert_eq!(

@@ -40,15 +40,30 @@ impl fmt::Display for KeymapError {
         match &self.file {
             Some(path) => write!(
                 f,
-                "{}:{}",
+                "{}:{}: ",
                 SafeText::line(&path.display().to_string()),
                 self.line
             )?,
-            None => write!(f, "config line {}", self.line)?,
+            None => write!(f, "config line {}: ", self.line)?,
         }
-        let key = SafeText::line(&self.key);
-        write!(f, ": [keys] \"{key}\": ")?;
-        match &self.problem {
+        f.write_str(&self.message())
+    }
+}
+
+impl KeymapError {
+    /// What is wrong and the fix, without the file and line (the config's errors add their own).
+    pub fn message(&self) -> String {
+        Message(self).to_string()
+    }
+}
+
+struct Message<'a>(&'a KeymapError);
+
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let key = SafeText::line(&self.0.key);
+        write!(f, "[keys] \"{key}\": ")?;
+        match &self.0.problem {
             Problem::UnknownCommand(name) => {
                 let names: Vec<&str> = Command::names().chain([UNBIND]).collect();
                 write!(

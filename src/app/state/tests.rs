@@ -450,6 +450,50 @@ fn an_older_sequence_number_never_replaces_a_newer_one() {
 }
 
 #[test]
+fn the_first_poll_replaces_a_cached_presence_whatever_its_sequence_number() {
+    // A snapshot written by another run (a restarted demo numbers its changes from the start of
+    // its day again) holds higher sequence numbers than this run's first answers.
+    let now = t0();
+    let r = roster(2);
+    let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
+    app.load_snapshot(Snapshot {
+        places: Vec::new(),
+        saved_at: now.utc - jiff::SignedDuration::from_mins(2),
+        roster: Arc::clone(&r),
+        presences: vec![
+            presence("u00", "Busy", "InAMeeting", Some("A900")).into(),
+            // Out of roster order: loaded by the walk's second pass.
+            presence("me", "Away", "Away", Some("A900")).into(),
+        ],
+        last_changed: Vec::new(),
+    });
+    assert!(has_poll(&app.update(Msg::Deadline, now)));
+    let first = vec![
+        presence("u00", "Available", "Available", Some("A1")),
+        presence("me", "Available", "Available", Some("A1")),
+    ];
+    let effects = app.update(polled(&r, first), now);
+    for id in ["u00", "me"] {
+        let p = app.person(&UserId::new(id)).unwrap();
+        assert_eq!(p.availability.as_str(), "Available", "{id}: the poll wins");
+    }
+    assert_eq!(app.counts().0[0], 2, "the header counts follow");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Save(_))));
+    // From then on, this session's numbers order its answers again.
+    app.update(key('r'), now);
+    app.update(
+        polled(&r, vec![presence("u00", "Busy", "InACall", Some("A0"))]),
+        now,
+    );
+    let p = app.person(&UserId::new("u00")).unwrap();
+    assert_eq!(
+        p.availability.as_str(),
+        "Available",
+        "an older answer is dropped"
+    );
+}
+
+#[test]
 fn someone_left_out_keeps_their_presence_marked_stale_and_the_never_seen_stay_unknown() {
     let (mut app, r, now) = ready(2);
     app.update(key('r'), now);
