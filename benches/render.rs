@@ -55,6 +55,7 @@ fn options() -> Options {
         keymap: Keymap::default(),
         place_names: false,
         tz: jiff::tz::TimeZone::UTC,
+        collation: teamboard::collation::Collation::root(),
         seed: 3,
     }
 }

@@ -17,6 +17,7 @@ use super::person::Person;
 use super::places::Places;
 use super::schedule::Schedule;
 use super::{age, sort};
+use crate::collation::Collation;
 use crate::config::{Config, GroupBy, SortOrder, Symbols};
 use crate::graph::model::{IdMap, Status, UserId};
 use crate::roster::Roster;
@@ -43,6 +44,8 @@ pub struct Options {
     pub place_names: bool,
     /// Local time for "updated 12:03"; tests use UTC.
     pub tz: TimeZone,
+    /// The order of names: the user's locale's (tests use root).
+    pub collation: Collation,
     /// Seeds the poll jitter.
     pub seed: u64,
 }
@@ -66,6 +69,7 @@ impl Options {
             keymap,
             place_names: config.graph.place_names,
             tz,
+            collation: Collation::from_env(&crate::paths::ProcessEnv),
             seed,
         }
     }
@@ -116,6 +120,11 @@ impl FilterState {
     pub fn is_active(&self) -> bool {
         !self.query.is_empty()
     }
+
+    /// What is wrong with the query (a facet that does not exist, and the ones that do), for the prompt.
+    pub fn problem(&self) -> Option<String> {
+        self.query.problem()
+    }
 }
 
 pub struct App {
@@ -127,6 +136,9 @@ pub struct App {
     /// when a poll brings the same roster, this becomes that roster and the cache's is dropped.
     pub(super) profiles: Option<Arc<Roster>>,
     pub(super) index: IdMap<usize>,
+    /// Each person's place in the locale's order of names (see `sort::arrange`); rebuilt with `people`
+    /// whenever names may have changed, never per keystroke.
+    pub(super) name_order: Vec<u32>,
     pub(super) roster: Option<(Arc<Roster>, Instant)>,
     /// Work-location place names, looked up when `[graph] place_names` allows.
     pub(super) places: Places,
@@ -169,6 +181,7 @@ impl App {
             loading: false,
             profiles: None,
             index: IdMap::default(),
+            name_order: Vec::new(),
             roster: None,
             me: None,
             visible: Vec::new(),
@@ -291,6 +304,7 @@ impl App {
         );
         self.sections = sort::arrange(
             &self.people,
+            &self.name_order,
             &mut self.visible,
             self.options.sort,
             self.options.group_by,
