@@ -46,6 +46,7 @@ const MESSAGES: &[&str] = &[
 fn options() -> Options {
     Options {
         interval: Duration::from_secs(30),
+        unfocused_interval: Duration::from_secs(120),
         roster_ttl: Duration::from_secs(86_400),
         sort: SortOrder::Availability,
         group_by: GroupBy::None,

@@ -247,11 +247,20 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let root = Collation::root();
-        assert_eq!(names(Format::Table, &root), ["Ángel", "Åsa", "bob", "Łukasz", "Zoë"]);
+        assert_eq!(
+            names(Format::Table, &root),
+            ["Ángel", "Åsa", "bob", "Łukasz", "Zoë"]
+        );
         let swedish = Collation::for_locale("sv_SE.UTF-8");
-        assert_eq!(names(Format::Table, &swedish), ["Ángel", "bob", "Łukasz", "Zoë", "Åsa"]);
+        assert_eq!(
+            names(Format::Table, &swedish),
+            ["Ángel", "bob", "Łukasz", "Zoë", "Åsa"]
+        );
         // JSON: by displayName, case-insensitively, whatever the locale.
-        assert_eq!(names(Format::Json, &swedish), ["bob", "Zoë", "Ángel", "Åsa", "Łukasz"]);
+        assert_eq!(
+            names(Format::Json, &swedish),
+            ["bob", "Zoë", "Ángel", "Åsa", "Łukasz"]
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ use teamboard::text::SafeText;
 fn options(color: bool, symbols: Symbols, group_by: GroupBy) -> Options {
     Options {
         interval: Duration::from_secs(30),
+        unfocused_interval: Duration::from_secs(120),
         roster_ttl: Duration::from_secs(86_400),
         sort: SortOrder::Availability,
         group_by,

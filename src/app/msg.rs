@@ -62,6 +62,10 @@ pub enum Msg {
     Deadline,
     /// Back from Ctrl-z (SIGCONT): the terminal was re-entered and must be drawn whole.
     Resumed,
+    /// The terminal reports it lost focus (another tmux pane or window, another application).
+    FocusLost,
+    /// The terminal reports it has focus again.
+    FocusGained,
     /// SIGHUP or SIGTERM: leave now.
     Terminate(Signal),
 }

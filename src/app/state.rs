@@ -27,11 +27,15 @@ use crate::text::SafeText;
 pub const FLASH: Duration = Duration::from_secs(2);
 /// Wake a little after a minute boundary, so the wall clock has surely passed it.
 const BOUNDARY_MARGIN: Duration = Duration::from_millis(20);
+/// Focus coming back refreshes at once unless the last poll is younger than this.
+pub const FOCUS_FRESH: Duration = Duration::from_secs(5);
 
 /// What the core needs from the config and the environment, decided once at start.
 #[derive(Clone, Debug)]
 pub struct Options {
     pub interval: Duration,
+    /// Between polls while the terminal is not focused (see `App::stretch_allowed`).
+    pub unfocused_interval: Duration,
     pub roster_ttl: Duration,
     pub sort: SortOrder,
     pub group_by: GroupBy,
@@ -60,6 +64,7 @@ impl Options {
     ) -> Self {
         Self {
             interval: config.refresh.interval,
+            unfocused_interval: config.refresh.unfocused_interval,
             roster_ttl: config.team.roster_ttl,
             sort: config.ui.sort,
             group_by: config.ui.group_by,
@@ -227,6 +232,12 @@ impl App {
                 }
             }
             Msg::Resumed => effects.push(Effect::Redraw),
+            Msg::FocusLost => {
+                if self.stretch_allowed() {
+                    self.schedule.unfocused(self.options.unfocused_interval);
+                }
+            }
+            Msg::FocusGained => self.schedule.focused(now.instant, FOCUS_FRESH),
             Msg::Terminate(signal) => effects.push(Effect::Terminate(signal.exit_code())),
         }
         if self.schedule.is_due(now.instant) {
@@ -234,6 +245,12 @@ impl App {
             effects.push(Effect::Poll(self.fresh_roster()));
         }
         effects
+    }
+
+    /// Whether losing focus may stretch the refresh interval. Always, for now: something the user
+    /// waits for (a watched teammate) would need every poll and say no here.
+    pub fn stretch_allowed(&self) -> bool {
+        true
     }
 
     /// The roster to hand the refresher, while younger than `roster_ttl`.

@@ -165,6 +165,8 @@ fn to_msg(event: Event) -> Option<Msg> {
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        Event::FocusLost => Some(Msg::FocusLost),
+        Event::FocusGained => Some(Msg::FocusGained),
         _ => None,
     }
 }

@@ -382,3 +382,15 @@ fn init_writes_the_example_once() {
         again.message
     );
 }
+
+#[test]
+fn the_unfocused_interval_is_never_shorter_than_the_interval() {
+    let c = parse("[refresh]\ninterval_secs = 300\n").unwrap();
+    assert_eq!(c.refresh.unfocused_interval, Duration::from_secs(300));
+    let c = parse("[refresh]\nunfocused_interval_secs = 600\n").unwrap();
+    assert_eq!(c.refresh.unfocused_interval, Duration::from_secs(600));
+    assert_eq!(
+        Config::default().refresh.unfocused_interval,
+        Duration::from_secs(120)
+    );
+}
