@@ -167,7 +167,8 @@ fn to_msg(event: Event) -> Option<Msg> {
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         Event::FocusLost => Some(Msg::FocusLost),
         Event::FocusGained => Some(Msg::FocusGained),
-        _ => None,
+        // Key releases and repeats: only presses count.
+        Event::Key(_) => None,
     }
 }
 
