@@ -146,6 +146,17 @@ fn people(n: usize) -> Vec<Raw> {
         .collect()
 }
 
+fn words(status: Status) -> &'static str {
+    match status {
+        Status::Available => "Available",
+        Status::Busy => "In a meeting",
+        Status::DoNotDisturb => "Presenting",
+        Status::Away => "Be right back",
+        Status::Offline => "Offline",
+        Status::Unknown => "Unknown",
+    }
+}
+
 fn entries(raw: &[Raw]) -> Vec<SearchEntry> {
     raw.iter()
         .map(|p| {
@@ -154,10 +165,16 @@ fn entries(raw: &[Raw]) -> Vec<SearchEntry> {
                 mail: &p.mail,
                 job_title: p.title,
                 department: p.dept,
+                availability: words(p.status),
+                activity: words(p.status),
                 status_message: p.message,
+                ooo_message: p
+                    .ooo
+                    .then_some("Out of the office until Monday, ask Lee for anything urgent"),
                 status: p.status,
                 out_of_office: p.ooo,
                 location: p.location,
+                place: (p.location == Some(WorkLocationKind::Office)).then_some("Building 40"),
             })
         })
         .collect()
@@ -169,12 +186,14 @@ fn benches(c: &mut Criterion) {
         b.iter(|| entries(black_box(&raw)));
     });
     let es = entries(&raw);
-    let mut filter = Filter::new();
+    let filter = Filter::new();
     let mut out = Vec::with_capacity(es.len());
     for query in [
         "a",
         "ann",
         "annlee",
+        "av",
+        "meeting",
         "zürich",
         "is:busy",
         "ann is:available !at:remote",

@@ -46,6 +46,7 @@ const MESSAGES: &[&str] = &[
 fn options() -> Options {
     Options {
         interval: Duration::from_secs(30),
+        unfocused_interval: Duration::from_secs(120),
         roster_ttl: Duration::from_secs(86_400),
         sort: SortOrder::Availability,
         group_by: GroupBy::None,
@@ -56,6 +57,7 @@ fn options() -> Options {
         keymap: Keymap::default(),
         place_names: false,
         tz: jiff::tz::TimeZone::UTC,
+        collation: teamboard::collation::Collation::root(),
         seed: 3,
         sign_in: teamboard::app::SignInOffer::Fixed,
     }

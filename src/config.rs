@@ -83,6 +83,8 @@ pub struct TeamConfig {
 pub struct RefreshConfig {
     /// At least 5 s.
     pub interval: Duration,
+    /// Between polls while the terminal reports focus lost; at least `interval`.
+    pub unfocused_interval: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,6 +177,7 @@ impl Default for Config {
             },
             refresh: RefreshConfig {
                 interval: Duration::from_secs(30),
+                unfocused_interval: Duration::from_secs(120),
             },
             ui: UiConfig {
                 symbols: Symbols::Unicode,

@@ -4,6 +4,7 @@ pub mod app;
 pub mod auth;
 pub mod board;
 pub mod cli;
+pub mod collation;
 pub mod config;
 pub mod exit;
 pub mod exposure;

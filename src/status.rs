@@ -15,6 +15,7 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use crate::cli::StatusArgs;
+use crate::collation::Collation;
 use crate::config::Config;
 use crate::exit::{Exit, Failure};
 use crate::store::{Snapshot, Store};
@@ -103,21 +104,31 @@ pub fn is_fresh(snapshot: &Snapshot, max_age: Duration, now: jiff::Timestamp) ->
     }
 }
 
-/// What `status` prints for `snapshot` in `format` (the table drawn in `style`); warnings (unresolved
+/// What `status` prints for `snapshot` in `format` (the table drawn in `style`, its names in
+/// `collation`'s order; JSON keeps its documented case-insensitive order); warnings (unresolved
 /// members) separately.
 pub fn render(
     config: &Config,
     format: Format,
     snapshot: &Snapshot,
     style: table::Style,
+    collation: &Collation,
 ) -> Result<String, Failure> {
     let rows = rows(snapshot);
     Ok(match format {
         Format::Json => json::render(&rows)
             .map_err(|e| Failure::new(Exit::Unexpected, format!("could not write JSON: {e}")))?,
         Format::Line => line::render(&rows, config.ui.symbols),
-        Format::Table => table::render(&rows, style),
+        Format::Table => table::render(&collated(rows, collation), style),
     })
+}
+
+/// `rows` in the locale's order of names (ties by id, so the order is stable).
+fn collated(rows: Vec<Row>, collation: &Collation) -> Vec<Row> {
+    let ranks = collation.ranks(rows.iter().map(|r| r.name.as_str()));
+    let mut ranked: Vec<(u32, Row)> = ranks.into_iter().zip(rows).collect();
+    ranked.sort_by(|(a, ra), (b, rb)| a.cmp(b).then_with(|| ra.id.cmp(&rb.id)));
+    ranked.into_iter().map(|(_, r)| r).collect()
 }
 
 /// One line per member that could not be resolved, sanitized.
@@ -155,7 +166,8 @@ fn print(config: &Config, format: Format, snapshot: &Snapshot) -> Result<(), Fai
         colour: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         columns: table::columns(terminal, std::env::var("COLUMNS").ok().as_deref()),
     };
-    let text = render(config, format, snapshot, style)?;
+    let collation = Collation::from_env(&crate::paths::ProcessEnv);
+    let text = render(config, format, snapshot, style, &collation)?;
     {
         let mut err = std::io::stderr().lock();
         for w in warnings(snapshot) {
@@ -190,6 +202,65 @@ mod tests {
             last_changed: Vec::new(),
             places: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_table_sorts_by_the_locale_and_json_keeps_its_documented_order() {
+        use crate::graph::model::{User, UserId};
+        let user = |id: &str, name: &str| User {
+            id: UserId::new(id),
+            display_name: Some(name.into()),
+            user_principal_name: Some(format!("{id}@x.com")),
+            mail: None,
+            job_title: None,
+            department: None,
+        };
+        let snapshot = Snapshot {
+            roster: std::sync::Arc::new(crate::roster::Roster {
+                me: None,
+                members: vec![
+                    user("1", "Zoë"),
+                    user("2", "Łukasz"),
+                    user("3", "Åsa"),
+                    user("4", "Ángel"),
+                    user("5", "bob"),
+                ],
+                unresolved: Vec::new(),
+                source: crate::roster::RosterSource::default(),
+                resolved_at: None,
+            }),
+            ..empty_at(jiff::Timestamp::UNIX_EPOCH)
+        };
+        let config = Config::default();
+        let style = table::Style {
+            symbols: config.ui.symbols,
+            colour: false,
+            columns: 80,
+        };
+        let names = |format, collation: &Collation| {
+            let out = render(&config, format, &snapshot, style, collation).unwrap();
+            ["Zoë", "Łukasz", "Åsa", "Ángel", "bob"]
+                .into_iter()
+                .map(|n| (out.find(n).unwrap(), n))
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_values()
+                .collect::<Vec<_>>()
+        };
+        let root = Collation::root();
+        assert_eq!(
+            names(Format::Table, &root),
+            ["Ángel", "Åsa", "bob", "Łukasz", "Zoë"]
+        );
+        let swedish = Collation::for_locale("sv_SE.UTF-8");
+        assert_eq!(
+            names(Format::Table, &swedish),
+            ["Ángel", "bob", "Łukasz", "Zoë", "Åsa"]
+        );
+        // JSON: by displayName, case-insensitively, whatever the locale.
+        assert_eq!(
+            names(Format::Json, &swedish),
+            ["bob", "Zoë", "Ángel", "Åsa", "Łukasz"]
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ const ALT_SCREEN: u8 = 1 << 1;
 const PASTE: u8 = 1 << 2;
 const MOUSE: u8 = 1 << 3;
 const HIDDEN_CURSOR: u8 = 1 << 4;
+const FOCUS: u8 = 1 << 5;
 
 // Written by hand: crossterm's EnableMouseCapture also turns on any-motion reporting (?1003h), which
 // would wake the board on every hover. Button and wheel reporting (?1000h) in SGR encoding (?1006h).
@@ -30,6 +31,10 @@ const ALT_ON: &str = "\x1b[?1049h";
 const ALT_OFF: &str = "\x1b[?1049l";
 const CURSOR_HIDE: &str = "\x1b[?25l";
 const CURSOR_SHOW: &str = "\x1b[?25h";
+// Focus reporting (what crossterm's EnableFocusChange writes): the board polls less often while its
+// pane is not looked at.
+const FOCUS_ON: &str = "\x1b[?1004h";
+const FOCUS_OFF: &str = "\x1b[?1004l";
 
 /// The board needs a terminal on both ends; without one, one line that says what to use instead.
 /// (ratatui's init and crossterm's `EventStream` panic without a tty.)
@@ -51,7 +56,8 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// Raw mode, the alternate screen, bracketed paste, a hidden cursor, and mouse reporting when asked.
+    /// Raw mode, the alternate screen, bracketed paste, a hidden cursor, focus reporting, and mouse
+    /// reporting when asked.
     pub fn enter(mouse: bool) -> io::Result<Self> {
         let guard = Self { mouse };
         guard.turn_on()?;
@@ -63,10 +69,11 @@ impl Guard {
         ACTIVE.fetch_or(RAW, Ordering::SeqCst);
         let mut out = io::stdout().lock();
         // Record each mode before writing it: if the write half-succeeds, restore still undoes it.
-        ACTIVE.fetch_or(ALT_SCREEN | PASTE | HIDDEN_CURSOR, Ordering::SeqCst);
+        ACTIVE.fetch_or(ALT_SCREEN | PASTE | HIDDEN_CURSOR | FOCUS, Ordering::SeqCst);
         out.write_all(ALT_ON.as_bytes())?;
         out.write_all(PASTE_ON.as_bytes())?;
         out.write_all(CURSOR_HIDE.as_bytes())?;
+        out.write_all(FOCUS_ON.as_bytes())?;
         if self.mouse {
             ACTIVE.fetch_or(MOUSE, Ordering::SeqCst);
             out.write_all(MOUSE_ON.as_bytes())?;
@@ -115,6 +122,9 @@ fn restore_to(out: &mut dyn Write) {
     let mut seq = String::new();
     if active & MOUSE != 0 {
         seq.push_str(MOUSE_OFF);
+    }
+    if active & FOCUS != 0 {
+        seq.push_str(FOCUS_OFF);
     }
     if active & PASTE != 0 {
         seq.push_str(PASTE_OFF);

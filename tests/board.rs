@@ -21,6 +21,7 @@ use teamboard::text::SafeText;
 fn options(color: bool, symbols: Symbols, group_by: GroupBy) -> Options {
     Options {
         interval: Duration::from_secs(30),
+        unfocused_interval: Duration::from_secs(120),
         roster_ttl: Duration::from_secs(86_400),
         sort: SortOrder::Availability,
         group_by,
@@ -31,6 +32,7 @@ fn options(color: bool, symbols: Symbols, group_by: GroupBy) -> Options {
         keymap: Keymap::default(),
         place_names: false,
         tz: jiff::tz::TimeZone::UTC,
+        collation: teamboard::collation::Collation::root(),
         seed: 7,
         sign_in: teamboard::app::SignInOffer::Fixed,
     }
@@ -513,6 +515,27 @@ fn filter_narrows_and_says_when_no_one_matches() {
         text(&buf)
     );
     assert!(find(&buf, "no one matches").is_some());
+}
+
+#[test]
+fn an_unknown_facet_is_an_error_in_the_prompt_not_an_empty_board() {
+    let area = Rect::new(0, 0, 80, 24);
+    let mut app = board(area, options(true, Symbols::Unicode, GroupBy::None));
+    let everyone = app.visible().len();
+    let t = now();
+    app.update(Msg::Key(key('/')), t);
+    for c in "is:free".chars() {
+        app.update(Msg::Key(key(c)), t);
+    }
+    let buf = draw(&app, 80, 24);
+    let footer = text(&buf).lines().last().unwrap().to_owned();
+    assert!(
+        footer.starts_with("/is:free  no facet \"is:free\"; use is:available"),
+        "{footer}"
+    );
+    assert_eq!(fg_at(&buf, "no facet"), Color::Red, "shown as an error");
+    assert!(find(&buf, "no one matches").is_none(), "{}", text(&buf));
+    assert_eq!(app.visible().len(), everyone);
 }
 
 #[test]

@@ -63,6 +63,7 @@ impl App {
                 self.people[i].changed_at.get_or_insert(at);
             }
         }
+        self.order_names();
         self.me = roster.me.as_ref().map(|u| u.id.clone());
         self.sync.warning = unresolved_warning(&roster).or_else(|| self.lasting_warning());
         self.sync.cached_at = Some(saved_at);
@@ -135,6 +136,7 @@ impl App {
             self.people = people;
             self.reindex();
         }
+        self.order_names();
         self.me = roster.me.as_ref().map(|u| u.id.clone());
     }
 
@@ -144,6 +146,14 @@ impl App {
         let age = self.now.utc.duration_since(roster.resolved_at?);
         let age = std::time::Duration::try_from(age).ok()?;
         self.now.instant.checked_sub(age)
+    }
+
+    /// Places everyone's name in the locale's order, once per roster (names come with it).
+    fn order_names(&mut self) {
+        self.name_order = self
+            .options
+            .collation
+            .ranks(self.people.iter().map(|p| p.name.as_str()));
     }
 
     /// People are found by id (merges, selection) through this map; rebuilt whenever `people` is.

@@ -1,21 +1,24 @@
 //! Live filtering of the board: free words and `is:`/`at:` facets over search data precomputed per
 //! person, so a keystroke never walks raw presence.
 //!
-//! - Free words match the name and mail **fuzzily** (nucleo) and the job title, department and
-//!   status message as **substrings**; matching ignores case and accents (`jose` finds José, and so
-//!   does `josé`).
+//! - Free words match the name and the mail's local part **fuzzily** (see `fuzzy`: letters in order
+//!   with a real run among them, or initials; the mail's domain, which everyone shares, never), and as
+//!   **substrings** the job title, department and what the card says: availability and activity in
+//!   words ("meeting"), status message, out-of-office reply, work location and place ("office",
+//!   "München"). Matching ignores case and accents (`jose` finds José, and so does `josé`).
 //! - `"a phrase"` is a substring of any field, never fuzzy.
 //! - Facets: `is:available is:busy is:dnd is:away is:offline is:unknown is:ooo at:office
 //!   at:remote at:timeoff`. `is:busy` includes do-not-disturb (Teams draws both red); `is:dnd`
 //!   alone selects it.
-//! - `!` negates a word (`!bob`: no field contains "bob"; negation is a substring test, never fuzzy)
-//!   or a facet (`!is:offline`).
-//! - Terms are AND-ed. An unknown facet (`is:sleepy`) is matched as a plain word; a facet still
-//!   being typed (`is:bu`) is ignored until it is complete. The empty query matches everyone.
+//! - `!` negates a word, phrase or facet: exactly those the term without `!` leaves out.
+//! - Terms are AND-ed. An unknown facet (`is:free`) is left out of the matching and reported by
+//!   `Query::problem` for the prompt; a facet still being typed (`is:bu`) is ignored until it is
+//!   complete. The empty query matches everyone.
 //!
-//! Hold one `Filter` (it owns nucleo's scratch space) and one `Vec<usize>` of results, build each
-//! person's `SearchEntry` when their data arrives, and per keystroke: `Query::parse` + `Filter::apply`.
+//! Hold one `Filter` and one `Vec<usize>` of results, build each person's `SearchEntry` when their data
+//! arrives, and per keystroke: `Query::parse` + `Filter::apply`.
 
+mod fuzzy;
 mod matcher;
 mod parse;
 #[cfg(test)]
@@ -54,7 +57,7 @@ impl SearchEntry {
         })
     }
 
-    /// `p`'s entry after their presence changed (the profile's part kept).
+    /// `p`'s entry after their presence (or their place's name) changed, the profile's part kept.
     pub fn for_presence(p: &Person) -> SearchEntry {
         p.search.with_presence(&presence_fields(p))
     }
@@ -67,9 +70,17 @@ fn presence_fields(p: &Person) -> SearchFields<'_> {
         mail: "",
         job_title: None,
         department: None,
+        availability: p.availability.as_str(),
+        activity: p.activity.as_str(),
         status_message: p.status_full().map(SafeText::as_str),
+        ooo_message: p.ooo_full().map(SafeText::as_str),
         status: p.status,
         out_of_office: p.out_of_office,
         location: p.location.as_ref().map(|l| l.kind),
+        place: p
+            .location
+            .as_ref()
+            .and_then(|l| l.place_name.as_ref())
+            .map(SafeText::as_str),
     }
 }

@@ -65,6 +65,10 @@ pub enum Msg {
     Resumed,
     /// News from the sign-in the panel started.
     SignIn(super::signin::SignInEvent),
+    /// The terminal reports it lost focus (another tmux pane or window, another application).
+    FocusLost,
+    /// The terminal reports it has focus again.
+    FocusGained,
     /// SIGHUP, SIGINT, SIGQUIT or SIGTERM: leave now.
     Terminate(Signal),
 }

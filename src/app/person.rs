@@ -23,12 +23,17 @@ pub struct Location {
 impl Location {
     /// "Office", "Remote", "Time off"; `None` when the kind says nothing (unspecified, future values).
     pub fn word(&self) -> Option<&'static str> {
-        match self.kind {
-            WorkLocationKind::Office => Some("Office"),
-            WorkLocationKind::Remote => Some("Remote"),
-            WorkLocationKind::TimeOff => Some("Time off"),
-            _ => None,
-        }
+        location_word(self.kind)
+    }
+}
+
+/// A work location's kind in the card's words (see `Location::word`).
+pub fn location_word(kind: WorkLocationKind) -> Option<&'static str> {
+    match kind {
+        WorkLocationKind::Office => Some("Office"),
+        WorkLocationKind::Remote => Some("Remote"),
+        WorkLocationKind::TimeOff => Some("Time off"),
+        _ => None,
     }
 }
 

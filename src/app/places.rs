@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::filter::SearchEntry;
 use super::person::Person;
 use crate::graph::places::PlaceLookup;
 use crate::text::SafeText;
@@ -119,8 +120,16 @@ impl Places {
         }
         for person in people {
             let name = place_id(person).and_then(|id| self.names.get(id)).cloned();
-            if let Some(location) = &mut person.location {
+            let Some(location) = &mut person.location else {
+                continue;
+            };
+            if location.place_name != name {
                 location.place_name = name;
+                // The filter finds people by their place too. (A person still loading gets their
+                // search data whole when they are finished.)
+                if !person.is_pending() {
+                    person.search = SearchEntry::for_presence(person);
+                }
             }
         }
     }

@@ -28,6 +28,10 @@ pub struct Schedule {
     throttled_until: Option<Instant>,
     /// The rate budget's floor under the configured interval (see `stretch_to`).
     floor: Duration,
+    /// The longer interval in force while the terminal is not focused (see `unfocused`).
+    unfocused: Option<Duration>,
+    /// When the last poll succeeded.
+    last_success: Option<Instant>,
 }
 
 impl Schedule {
@@ -42,7 +46,58 @@ impl Schedule {
             held_until: None,
             throttled_until: None,
             floor: Duration::ZERO,
+            unfocused: None,
+            last_success: None,
         }
+    }
+
+    /// A new configured interval (a reloaded config), from the next poll on.
+    pub fn set_interval(&mut self, interval: Duration) {
+        self.interval = interval.max(MIN_INTERVAL);
+    }
+
+    /// The terminal lost focus: polls are spaced by `interval` (never less than the configured one)
+    /// until `focused`; the poll already planned moves out to match.
+    pub fn unfocused(&mut self, interval: Duration) {
+        let interval = interval.max(self.interval);
+        self.unfocused = Some(interval);
+        if let (Some(next), Some(last)) = (self.next_poll, self.last_success)
+            && self.is_healthy()
+        {
+            let later = last + self.jittered(interval.max(self.floor));
+            self.next_poll = Some(next.max(later));
+        }
+    }
+
+    /// The terminal has focus again: the configured interval, and a poll at once unless the last one
+    /// is younger than `fresh` (or one is in flight, or Graph asked us to wait).
+    pub fn focused(&mut self, now: Instant, fresh: Duration) {
+        if self.unfocused.take().is_none() {
+            return;
+        }
+        let recent = self
+            .last_success
+            .filter(|last| now.saturating_duration_since(*last) < fresh);
+        match (recent, self.next_poll) {
+            (Some(last), Some(next)) if self.is_healthy() => {
+                let due = last + self.jittered(self.interval.max(self.floor));
+                self.next_poll = Some(next.min(due));
+            }
+            (Some(_), _) => {}
+            (None, _) => {
+                self.request_now(now);
+            }
+        }
+    }
+
+    /// No failure or throttling is deciding when the next poll is.
+    fn is_healthy(&self) -> bool {
+        !self.in_flight && self.failures == 0 && self.throttled_until.is_none()
+    }
+
+    /// The interval between successful polls now in force.
+    fn current_interval(&self) -> Duration {
+        self.unfocused.unwrap_or(self.interval).max(self.floor)
     }
 
     /// Never poll more often than `floor`: when Graph's batch call is not offered, a refresh costs one
@@ -93,7 +148,8 @@ impl Schedule {
         self.failures = 0;
         self.held_until = None;
         self.throttled_until = None;
-        let next = self.jittered(self.interval.max(self.floor));
+        self.last_success = Some(now);
+        let next = self.jittered(self.current_interval());
         self.next_poll = Some(now + next);
     }
 
@@ -333,6 +389,49 @@ mod tests {
         s.succeeded(t0 + secs(1));
         assert!(s.request_now(t0 + secs(2)));
         assert!(s.is_due(t0 + secs(2)));
+    }
+
+    #[test]
+    fn losing_focus_stretches_the_interval_and_focus_polls_at_once() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(30), 5, t0);
+        s.begin();
+        s.succeeded(t0);
+        s.unfocused(secs(120));
+        within(s.next_poll().unwrap(), t0, secs(120));
+        s.begin();
+        s.succeeded(t0 + secs(120));
+        within(s.next_poll().unwrap(), t0 + secs(120), secs(120));
+        // Back: at once, since the last poll is older than a few seconds.
+        s.focused(t0 + secs(150), secs(5));
+        assert!(s.is_due(t0 + secs(150)));
+        s.begin();
+        s.succeeded(t0 + secs(150));
+        within(s.next_poll().unwrap(), t0 + secs(150), secs(30));
+    }
+
+    #[test]
+    fn focus_after_a_fresh_poll_or_during_one_waits_for_the_usual_interval() {
+        let t0 = Instant::now();
+        let mut s = Schedule::new(secs(30), 5, t0);
+        s.begin();
+        s.succeeded(t0);
+        s.unfocused(secs(120));
+        s.focused(t0 + secs(2), secs(5));
+        assert!(!s.is_due(t0 + secs(2)), "the last poll is 2 s old");
+        within(s.next_poll().unwrap(), t0, secs(30));
+        s.unfocused(secs(120));
+        s.begin();
+        s.focused(t0 + secs(60), secs(5));
+        assert_eq!(s.next_poll(), None, "one poll in flight at a time");
+        s.succeeded(t0 + secs(61));
+        within(s.next_poll().unwrap(), t0 + secs(61), secs(30));
+        // Never shorter than the configured interval, and no second focus gain polls again.
+        s.unfocused(secs(10));
+        within(s.next_poll().unwrap(), t0 + secs(61), secs(30));
+        s.focused(t0 + secs(62), secs(5));
+        s.focused(t0 + secs(63), secs(5));
+        assert!(!s.is_due(t0 + secs(63)));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The order people are shown in: availability then name (default), name, or most recent change;
-//! optionally in sections by availability. Recomputed when data, filter or sort change, never per frame.
+//! optionally in sections by availability; names in the user's locale's order. Recomputed when data,
+//! filter or sort change, never per frame.
 
 use std::cmp::Reverse;
 
@@ -37,31 +38,25 @@ pub fn section(person: &Person) -> usize {
 }
 
 /// Orders `keep` (indices into `people`) in place and returns how many fall in each section:
-/// one section when not grouped, one per `Status` when grouped by availability.
+/// one section when not grouped, one per `Status` when grouped by availability. `names` holds each
+/// person's place in the locale's order of names (`Collation::ranks`, computed when names arrive), so
+/// sorting compares numbers, never text.
 pub fn arrange(
     people: &[Person],
+    names: &[u32],
     keep: &mut [usize],
     order: SortOrder,
     group: GroupBy,
 ) -> Vec<usize> {
     let grouped = group == GroupBy::Availability;
-    // Keys computed once per person, not once per comparison: lowercasing names inside the
-    // comparator made sorting 10,000 people the slowest step before the first frame. The lowercase
-    // names share one buffer (no allocation per person) and each key is small to move.
-    let mut names = String::with_capacity(keep.len() * 16);
-    let mut keyed: Vec<(Key, (u32, u32), usize)> = keep
+    let name = |i: usize| names.get(i).copied().unwrap_or(u32::MAX);
+    let mut keyed: Vec<(Key, u32, usize)> = keep
         .iter()
-        .map(|&i| {
-            let start = names.len();
-            push_lowercase(&mut names, people[i].name.as_str());
-            let span = (to_u32(start), to_u32(names.len()));
-            (key(&people[i], order, grouped), span, i)
-        })
+        .map(|&i| (key(&people[i], order, grouped), name(i), i))
         .collect();
-    let name = |(start, end): (u32, u32)| names.get(start as usize..end as usize).unwrap_or("");
     keyed.sort_unstable_by(|a, b| {
         a.0.cmp(&b.0)
-            .then_with(|| name(a.1).cmp(name(b.1)))
+            .then(a.1.cmp(&b.1))
             .then_with(|| people[a.2].id.cmp(&people[b.2].id))
     });
     for (slot, (_, _, i)) in keep.iter_mut().zip(&keyed) {
@@ -78,7 +73,7 @@ pub fn arrange(
     }
 }
 
-/// (section, availability, out of office, most recent change first); then the name ignoring case.
+/// (section, availability, out of office, most recent change first); then the name.
 type Key = (usize, Status, bool, Reverse<Option<Timestamp>>);
 
 fn key(p: &Person, order: SortOrder, grouped: bool) -> Key {
@@ -89,21 +84,6 @@ fn key(p: &Person, order: SortOrder, grouped: bool) -> Key {
         // Most recent first; never-changed last.
         SortOrder::Recent => (section, Status::Available, false, Reverse(p.changed_at)),
     }
-}
-
-fn push_lowercase(out: &mut String, name: &str) {
-    if name.is_ascii() {
-        let start = out.len();
-        out.push_str(name);
-        out[start..].make_ascii_lowercase();
-    } else {
-        out.extend(name.chars().flat_map(char::to_lowercase));
-    }
-}
-
-/// Names are at most 1,024 characters (`SafeText`), so 10,000 of them fit; saturates beyond.
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -131,6 +111,10 @@ mod tests {
         order.iter().map(|&i| people[i].name.to_string()).collect()
     }
 
+    fn ranks(people: &[Person]) -> Vec<u32> {
+        crate::collation::Collation::root().ranks(people.iter().map(|p| p.name.as_str()))
+    }
+
     #[test]
     fn three_orders_and_sections() {
         let people = vec![
@@ -139,26 +123,69 @@ mod tests {
             person("3", "carol", "Available", None),
             person("4", "dave", "Busy", Some(20)),
         ];
+        let r = ranks(&people);
         let mut keep: Vec<usize> = (0..4).collect();
         assert_eq!(
-            arrange(&people, &mut keep, SortOrder::Availability, GroupBy::None),
+            arrange(
+                &people,
+                &r,
+                &mut keep,
+                SortOrder::Availability,
+                GroupBy::None
+            ),
             vec![4]
         );
         assert_eq!(names(&people, &keep), ["carol", "bob", "dave", "Alice"]);
-        arrange(&people, &mut keep, SortOrder::Name, GroupBy::None);
+        arrange(&people, &r, &mut keep, SortOrder::Name, GroupBy::None);
         assert_eq!(
             names(&people, &keep),
             ["Alice", "bob", "carol", "dave"],
             "case-insensitive"
         );
-        arrange(&people, &mut keep, SortOrder::Recent, GroupBy::None);
+        arrange(&people, &r, &mut keep, SortOrder::Recent, GroupBy::None);
         assert_eq!(names(&people, &keep), ["Alice", "dave", "bob", "carol"]);
-        let counts = arrange(&people, &mut keep, SortOrder::Name, GroupBy::Availability);
+        let counts = arrange(
+            &people,
+            &r,
+            &mut keep,
+            SortOrder::Name,
+            GroupBy::Availability,
+        );
         assert_eq!(counts, vec![1, 2, 0, 1, 0, 0]);
         assert_eq!(names(&people, &keep), ["carol", "bob", "dave", "Alice"]);
         assert_eq!(
             next(next(next(SortOrder::Availability))),
             SortOrder::Availability
+        );
+    }
+
+    #[test]
+    fn names_sort_by_the_locale_not_by_code_point() {
+        let people = vec![
+            person("1", "Zoë", "Busy", None),
+            person("2", "Łukasz", "Busy", None),
+            person("3", "Ángel", "Busy", None),
+            person("4", "Åsa", "Busy", None),
+            person("5", "adam", "Busy", None),
+        ];
+        let mut keep: Vec<usize> = (0..5).collect();
+        arrange(
+            &people,
+            &ranks(&people),
+            &mut keep,
+            SortOrder::Name,
+            GroupBy::None,
+        );
+        assert_eq!(
+            names(&people, &keep),
+            ["adam", "Ángel", "Åsa", "Łukasz", "Zoë"]
+        );
+        let swedish = crate::collation::Collation::for_locale("sv_SE")
+            .ranks(people.iter().map(|p| p.name.as_str()));
+        arrange(&people, &swedish, &mut keep, SortOrder::Name, GroupBy::None);
+        assert_eq!(
+            names(&people, &keep),
+            ["adam", "Ángel", "Łukasz", "Zoë", "Åsa"]
         );
     }
 }

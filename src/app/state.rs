@@ -17,6 +17,7 @@ use super::person::Person;
 use super::places::Places;
 use super::schedule::Schedule;
 use super::{age, sort};
+use crate::collation::Collation;
 use crate::config::{Config, GroupBy, SortOrder, Symbols, ThemeName};
 use crate::graph::model::{IdMap, Status, UserId};
 use crate::roster::Roster;
@@ -26,11 +27,15 @@ use crate::text::SafeText;
 pub const FLASH: Duration = Duration::from_secs(2);
 /// Wake a little after a minute boundary, so the wall clock has surely passed it.
 const BOUNDARY_MARGIN: Duration = Duration::from_millis(20);
+/// Focus coming back refreshes at once unless the last poll is younger than this.
+pub const FOCUS_FRESH: Duration = Duration::from_secs(5);
 
 /// What the core needs from the config and the environment, decided once at start.
 #[derive(Clone, Debug)]
 pub struct Options {
     pub interval: Duration,
+    /// Between polls while the terminal is not focused (see `App::stretch_allowed`).
+    pub unfocused_interval: Duration,
     pub roster_ttl: Duration,
     pub sort: SortOrder,
     pub group_by: GroupBy,
@@ -45,6 +50,8 @@ pub struct Options {
     pub place_names: bool,
     /// Local time for "updated 12:03"; tests use UTC.
     pub tz: TimeZone,
+    /// The order of names: the user's locale's (tests use root).
+    pub collation: Collation,
     /// Seeds the poll jitter.
     pub seed: u64,
     /// Whether a lost sign-in opens the sign-in panel.
@@ -61,6 +68,7 @@ impl Options {
     ) -> Self {
         Self {
             interval: config.refresh.interval,
+            unfocused_interval: config.refresh.unfocused_interval,
             roster_ttl: config.team.roster_ttl,
             sort: config.ui.sort,
             group_by: config.ui.group_by,
@@ -71,6 +79,7 @@ impl Options {
             keymap,
             place_names: config.graph.place_names,
             tz,
+            collation: Collation::from_env(&crate::paths::ProcessEnv),
             seed,
             sign_in: super::signin::SignInOffer::Fixed,
         }
@@ -124,6 +133,11 @@ impl FilterState {
     pub fn is_active(&self) -> bool {
         !self.query.is_empty()
     }
+
+    /// What is wrong with the query (a facet that does not exist, and the ones that do), for the prompt.
+    pub fn problem(&self) -> Option<String> {
+        self.query.problem()
+    }
 }
 
 pub struct App {
@@ -135,6 +149,9 @@ pub struct App {
     /// when a poll brings the same roster, this becomes that roster and the cache's is dropped.
     pub(super) profiles: Option<Arc<Roster>>,
     pub(super) index: IdMap<usize>,
+    /// Each person's place in the locale's order of names (see `sort::arrange`); rebuilt with `people`
+    /// whenever names may have changed, never per keystroke.
+    pub(super) name_order: Vec<u32>,
     pub(super) roster: Option<(Arc<Roster>, Instant)>,
     /// Work-location place names, looked up when `[graph] place_names` allows.
     pub(super) places: Places,
@@ -181,6 +198,7 @@ impl App {
             loading: false,
             profiles: None,
             index: IdMap::default(),
+            name_order: Vec::new(),
             roster: None,
             me: None,
             visible: Vec::new(),
@@ -235,6 +253,12 @@ impl App {
                 }
             }
             Msg::Resumed => effects.push(Effect::Redraw),
+            Msg::FocusLost => {
+                if self.stretch_allowed() {
+                    self.schedule.unfocused(self.options.unfocused_interval);
+                }
+            }
+            Msg::FocusGained => self.schedule.focused(now.instant, FOCUS_FRESH),
             Msg::Terminate(signal) => effects.push(Effect::Terminate(signal.exit_code())),
         }
         if self.schedule.is_due(now.instant) {
@@ -242,6 +266,12 @@ impl App {
             effects.push(Effect::Poll(self.fresh_roster()));
         }
         effects
+    }
+
+    /// Whether losing focus may stretch the refresh interval. Always, for now: something the user
+    /// waits for (a watched teammate) would need every poll and say no here.
+    pub fn stretch_allowed(&self) -> bool {
+        true
     }
 
     /// The roster to hand the refresher, while younger than `roster_ttl`.
@@ -312,6 +342,7 @@ impl App {
         );
         self.sections = sort::arrange(
             &self.people,
+            &self.name_order,
             &mut self.visible,
             self.options.sort,
             self.options.group_by,

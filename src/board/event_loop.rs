@@ -201,7 +201,10 @@ fn to_msg(event: Event) -> Option<Msg> {
         Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
-        _ => None,
+        Event::FocusLost => Some(Msg::FocusLost),
+        Event::FocusGained => Some(Msg::FocusGained),
+        // Key releases and repeats: only presses count.
+        Event::Key(_) => None,
     }
 }
 

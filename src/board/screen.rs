@@ -224,6 +224,7 @@ mod tests {
     fn app(area: Rect) -> App {
         let options = Options {
             interval: Duration::from_secs(30),
+            unfocused_interval: Duration::from_secs(120),
             roster_ttl: Duration::from_secs(86_400),
             sort: SortOrder::Availability,
             group_by: GroupBy::None,
@@ -234,6 +235,7 @@ mod tests {
             keymap: Keymap::default(),
             place_names: false,
             tz: jiff::tz::TimeZone::UTC,
+            collation: crate::collation::Collation::root(),
             seed: 1,
             sign_in: crate::app::SignInOffer::Fixed,
         };

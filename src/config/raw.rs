@@ -53,6 +53,7 @@ pub struct RawTeam {
 #[serde(deny_unknown_fields)]
 pub struct RawRefresh {
     pub interval_secs: S<i64>,
+    pub unfocused_interval_secs: S<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -115,10 +116,16 @@ pub const SCHEMA: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "refresh",
-        &[(
-            "interval_secs",
-            "a whole number of seconds, 5 or more, e.g. 30",
-        )],
+        &[
+            (
+                "interval_secs",
+                "a whole number of seconds, 5 or more, e.g. 30",
+            ),
+            (
+                "unfocused_interval_secs",
+                "a whole number of seconds, at least interval_secs, e.g. 120",
+            ),
+        ],
     ),
     (
         "ui",

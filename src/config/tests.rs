@@ -433,3 +433,15 @@ fn app_only_mode_needs_a_secret_variable_and_user_mode_takes_none() {
         Config::default()
     );
 }
+
+#[test]
+fn the_unfocused_interval_is_never_shorter_than_the_interval() {
+    let c = parse("[refresh]\ninterval_secs = 300\n").unwrap();
+    assert_eq!(c.refresh.unfocused_interval, Duration::from_secs(300));
+    let c = parse("[refresh]\nunfocused_interval_secs = 600\n").unwrap();
+    assert_eq!(c.refresh.unfocused_interval, Duration::from_secs(600));
+    assert_eq!(
+        Config::default().refresh.unfocused_interval,
+        Duration::from_secs(120)
+    );
+}

@@ -266,16 +266,48 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
         }
     }
     if let Some(RawRefresh {
-        interval_secs: Some(v),
+        interval_secs,
+        unfocused_interval_secs,
     }) = raw.refresh
     {
-        config.refresh.interval = Duration::from_secs(c.number(
-            &v,
-            "refresh",
-            "interval_secs",
-            (5, 86_400),
-            "seconds",
-        )?);
+        if let Some(v) = interval_secs {
+            config.refresh.interval = Duration::from_secs(c.number(
+                &v,
+                "refresh",
+                "interval_secs",
+                (5, 86_400),
+                "seconds",
+            )?);
+        }
+        match unfocused_interval_secs {
+            Some(v) => {
+                let least = config.refresh.interval.as_secs();
+                let secs = c.number(
+                    &v,
+                    "refresh",
+                    "unfocused_interval_secs",
+                    (5, 86_400),
+                    "seconds",
+                )?;
+                if secs < least {
+                    return c.fail(
+                        &v.span(),
+                        format!(
+                            "\"unfocused_interval_secs\" in [refresh] is {secs}, less than interval_secs ({least}); \
+                             use {least} or more"
+                        ),
+                    );
+                }
+                config.refresh.unfocused_interval = Duration::from_secs(secs);
+            }
+            // Left at its default, it never asks for polls more often than the focused interval.
+            None => {
+                config.refresh.unfocused_interval = config
+                    .refresh
+                    .unfocused_interval
+                    .max(config.refresh.interval);
+            }
+        }
     }
     if let Some(RawUi {
         symbols,

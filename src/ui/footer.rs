@@ -7,6 +7,7 @@ use ratatui::style::Style;
 use super::paint::{Run, put, put_right, put_right_if_room, run, runs_width};
 use super::theme::Theme;
 use crate::app::{App, Mode};
+use crate::config::{SortOrder, Symbols};
 use crate::text::SafeText;
 use crate::text::width;
 
@@ -37,6 +38,7 @@ pub fn render(
         (false, None) => String::new(),
     };
     if app.mode() == Mode::Filter {
+        let problem = filter.problem().map(|p| SafeText::line(&p));
         let right = [
             run(
                 count,
@@ -48,21 +50,28 @@ pub fn render(
             ),
             run(" ", Style::new()),
         ];
-        let room = put_right_if_room(buf, area, &right, 10);
+        // An error in the query takes the place of the count, after the input, cut where it must be.
+        let right = if problem.is_some() {
+            &[][..]
+        } else {
+            &right[..]
+        };
+        let room = put_right_if_room(buf, area, right, 10);
         // The input scrolls so the cursor stays in view.
         let input = &filter.input;
         let field = usize::from(room.saturating_sub(2)).max(1);
         let scroll = input.visual_scroll(field);
         let value: String = input.value().chars().skip(scroll).collect();
         let visible_value = SafeText::line(&value);
-        put(
-            buf,
-            Rect::new(area.x, area.y, room, 1),
-            &[
-                run("/", theme.key()),
-                run(visible_value.as_str(), Style::new()),
-            ],
-        );
+        let mut runs = vec![
+            run("/", theme.key()),
+            run(visible_value.as_str(), Style::new()),
+        ];
+        if let Some(problem) = &problem {
+            runs.push(run("  ", Style::new()));
+            runs.push(run(problem.as_str(), theme.error()));
+        }
+        put(buf, Rect::new(area.x, area.y, room, 1), &runs);
         let cursor_x = area.x + 1 + (input.visual_cursor().saturating_sub(scroll)) as u16;
         return Some(Position::new(
             cursor_x.min(area.right().saturating_sub(1)),
@@ -90,6 +99,17 @@ pub fn render(
     } else if !count.is_empty() {
         right.push(run(count, theme.muted()));
     }
+    // The order in force stays in sight, not only until the next key; short, so key hints keep room.
+    let order = match app.sort() {
+        SortOrder::Availability => "avail",
+        SortOrder::Name => "name",
+        SortOrder::Recent => "recent",
+    };
+    let marker = match theme.symbols {
+        Symbols::Unicode => "⇅",
+        Symbols::Ascii => "sort:",
+    };
+    right.push(run(format!(" {marker}{order}"), theme.muted()));
     right.push(run(" ", Style::new()));
     let right_width = runs_width(&right) as u16;
     // Where the screen is matters more than key hints in a tiny pane; a filter or a pending key leave

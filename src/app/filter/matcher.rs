@@ -1,7 +1,5 @@
 //! Matching a query against precomputed per-person search entries, fast enough for every keystroke.
 
-use nucleo_matcher::{Config, Matcher, Utf32String};
-
 use super::fold;
 use super::parse::{Atom, Facet, Query, Word};
 use crate::graph::model::{Status, WorkLocationKind};
@@ -10,35 +8,43 @@ use crate::graph::model::{Status, WorkLocationKind};
 #[derive(Clone, Copy, Debug)]
 pub struct SearchFields<'a> {
     pub name: &'a str,
+    /// The mail (else the UPN). Only the part before the `@` is searched: the domain is everyone's.
     pub mail: &'a str,
     pub job_title: Option<&'a str>,
     pub department: Option<&'a str>,
+    /// The availability and activity in words, as the card shows them ("Busy", "In a meeting").
+    pub availability: &'a str,
+    pub activity: &'a str,
     pub status_message: Option<&'a str>,
+    /// The out-of-office reply, as text.
+    pub ooo_message: Option<&'a str>,
     pub status: Status,
     pub out_of_office: bool,
     pub location: Option<WorkLocationKind>,
+    /// The name of the place the work location points at ("Building 40", "München").
+    pub place: Option<&'a str>,
 }
 
 /// One person's search data, built when their data arrives, never per keystroke.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SearchEntry {
-    /// Name, mail, then job title, department and status message, each folded (lowercase, accents
-    /// removed, newlines as spaces) and joined by `\n`. One allocation per person keeps a scan over
-    /// thousands of people in cache; a needle never holds `\n`, so no match spans two fields.
+    /// The name, the mail's local part, then job title and department (the profile), then what the
+    /// card shows (availability and activity in words, status message, out-of-office reply, work
+    /// location, place), each folded (lowercase, accents removed, newlines as spaces) and joined by
+    /// `\n`. One allocation per person keeps a scan over thousands of people in cache; a needle never
+    /// holds `\n`, so no match spans two fields.
     folded: Box<str>,
     name_end: u32,
     mail_end: u32,
-    /// Where the profile's part of `folded` ends (the status message follows).
+    /// Where the profile's part of `folded` ends (the card's texts follow).
     profile_end: u32,
-    /// nucleo's view of the folded name and mail, kept only when they hold non-ASCII characters
-    /// (an ASCII haystack cannot match a non-ASCII needle, and ASCII needles never need nucleo).
-    /// Boxed: most names are ASCII, and 10,000 entries are held at once.
-    wide: Option<Box<[Utf32String]>>,
     /// Which ASCII characters each part holds (`char_mask`): a word whose characters are not all
     /// there is rejected without reading the text at all.
     name_chars: u64,
     mail_chars: u64,
     text_chars: u64,
+    /// The same of the characters starting a word of the name or the mail's local part.
+    initials: u64,
     /// `Facet::bit`s this person carries.
     facets: u16,
 }
@@ -49,37 +55,26 @@ impl SearchEntry {
         push_folded(&mut folded, f.name);
         let name_end = folded.len();
         folded.push('\n');
-        push_folded(&mut folded, f.mail);
+        push_folded(&mut folded, local_part(f.mail));
         let mail_end = folded.len();
         for part in [f.job_title, f.department].into_iter().flatten() {
             folded.push('\n');
             push_folded(&mut folded, part);
         }
         let profile_end = folded.len();
-        if let Some(message) = f.status_message {
-            folded.push('\n');
-            push_folded(&mut folded, message);
-        }
-        let wide = |s: &str| (!s.is_ascii()).then(|| Utf32String::Unicode(s.chars().collect()));
-        let facets = facets(f);
+        push_card(&mut folded, f);
         Self {
-            wide: {
-                let parts: Box<[Utf32String]> =
-                    [&folded[..name_end], &folded[name_end + 1..mail_end]]
-                        .into_iter()
-                        .filter_map(wide)
-                        .collect();
-                (!parts.is_empty()).then_some(parts)
-            },
+            initials: initials_mask(&folded[..name_end])
+                | initials_mask(&folded[name_end + 1..mail_end]),
             name_chars: char_mask(&folded[..name_end]),
             mail_chars: char_mask(&folded[name_end + 1..mail_end]),
             text_chars: char_mask(folded.get(mail_end + 1..).unwrap_or_default()),
-            // Status messages are capped at 8,192 characters by SafeText, so offsets fit easily.
+            // Texts are capped by SafeText (8,192 characters a message), so offsets fit easily.
             name_end: name_end as u32,
             mail_end: mail_end as u32,
             profile_end: profile_end as u32,
             folded: folded.into_boxed_str(),
-            facets,
+            facets: facets(f),
         }
     }
 
@@ -93,16 +88,12 @@ impl SearchEntry {
             .unwrap_or_default();
         let mut folded = String::with_capacity(profile.len() + 64);
         folded.push_str(profile);
-        if let Some(message) = f.status_message {
-            folded.push('\n');
-            push_folded(&mut folded, message);
-        }
+        push_card(&mut folded, f);
         let mail_end = self.mail_end as usize;
         Self {
             text_chars: char_mask(folded.get(mail_end + 1..).unwrap_or_default()),
             folded: folded.into_boxed_str(),
             facets: facets(f),
-            wide: self.wide.clone(),
             ..*self
         }
     }
@@ -115,11 +106,34 @@ impl SearchEntry {
         &self.folded[self.name_end as usize + 1..self.mail_end as usize]
     }
 
-    /// Job title, department and status message (empty when there are none).
+    /// Job title, department and the card's texts.
     fn text(&self) -> &str {
         self.folded
             .get(self.mail_end as usize + 1..)
             .unwrap_or_default()
+    }
+}
+
+/// Before the `@` (the whole text without one).
+fn local_part(mail: &str) -> &str {
+    mail.rsplit_once('@').map_or(mail, |(local, _)| local)
+}
+
+/// The card's texts, each on its own line of the entry.
+fn push_card(folded: &mut String, f: &SearchFields<'_>) {
+    let location = f.location.and_then(crate::app::person::location_word);
+    let activity = (f.activity != f.availability).then_some(f.activity);
+    let parts = [
+        Some(f.availability),
+        activity,
+        f.status_message,
+        f.ooo_message,
+        location,
+        f.place,
+    ];
+    for part in parts.into_iter().flatten().filter(|p| !p.is_empty()) {
+        folded.push('\n');
+        push_folded(folded, part);
     }
 }
 
@@ -149,41 +163,27 @@ fn push_folded(out: &mut String, text: &str) {
     out.extend(fold(text).chars().map(|c| if c == '\n' { ' ' } else { c }));
 }
 
-/// Runs queries. Owns nucleo's `Matcher` (about 135 KB of scratch space), so keep one and reuse it.
-pub struct Filter {
-    matcher: Matcher,
-}
-
-impl Default for Filter {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl std::fmt::Debug for Filter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Filter").finish_non_exhaustive()
-    }
-}
+/// Runs queries over search entries. Holds nothing: every term was prepared when the query was parsed.
+#[derive(Debug, Default)]
+pub struct Filter;
 
 impl Filter {
     pub fn new() -> Self {
-        // Case- and accent-insensitive; needles and haystacks are folded the same way beforehand.
-        Self {
-            matcher: Matcher::new(Config::DEFAULT),
-        }
+        Self
     }
 
-    /// Whether `entry` satisfies every term of `query`. An empty query matches everyone.
-    pub fn matches(&mut self, query: &Query, entry: &SearchEntry) -> bool {
+    /// Whether `entry` satisfies every term of `query`. An empty query matches everyone. A negated
+    /// term matches exactly those its positive form does not, so a word and its negation split the
+    /// team.
+    pub fn matches(&self, query: &Query, entry: &SearchEntry) -> bool {
         query.terms().iter().all(|term| {
             let hit = match &term.atom {
                 Atom::Facet(f) => entry.facets & f.mask() != 0,
-                Atom::Word(w) if term.negated || w.phrase => {
+                Atom::Word(w) if w.phrase => {
                     let all = entry.name_chars | entry.mail_chars | entry.text_chars;
                     all & w.chars == w.chars && contains(&entry.folded, &w.folded)
                 }
-                Atom::Word(w) => self.word(entry, w),
+                Atom::Word(w) => word(entry, w),
             };
             hit != term.negated
         })
@@ -192,7 +192,7 @@ impl Filter {
     /// Writes into `out` (cleared first) the index of every entry that matches, in iteration order.
     /// `out` is the caller's, reused across keystrokes.
     pub fn apply<'e>(
-        &mut self,
+        &self,
         query: &Query,
         entries: impl Iterator<Item = (usize, &'e SearchEntry)>,
         out: &mut Vec<usize>,
@@ -208,128 +208,99 @@ impl Filter {
                 .map(|(i, _)| i),
         );
     }
+}
 
-    /// A free word: fuzzy on name and mail, substring on title, department and status message.
-    fn word(&mut self, entry: &SearchEntry, w: &Word) -> bool {
-        if w.folded.is_ascii() {
-            // Needle and haystack are folded exactly as nucleo folds them, so for an ASCII needle
-            // "fuzzy match" is "the needle's bytes appear in order" (UTF-8 continuation bytes are never
-            // ASCII): decided here in a few nanoseconds, for the keystrokes nearly everyone types.
-            let needle = w.folded.as_bytes();
-            let has = |chars: u64| chars & w.chars == w.chars;
-            return (has(entry.name_chars) && is_subsequence(needle, entry.name().as_bytes()))
-                || (has(entry.mail_chars) && is_subsequence(needle, entry.mail().as_bytes()))
-                || (has(entry.text_chars) && contains(entry.text(), &w.folded));
-        }
-        // Other scripts and symbols: nucleo, on haystacks that hold non-ASCII characters at all.
-        let needle = w.needle.slice(..);
-        entry.wide.iter().flat_map(|parts| parts.iter()).any(|hay| {
-            self.matcher
-                .fuzzy_match_greedy(hay.slice(..), needle)
-                .is_some()
-        }) || (entry.text_chars & w.chars == w.chars && contains(entry.text(), &w.folded))
-    }
+/// A free word: fuzzy (with a quality floor) on the name and the mail's local part, substring on
+/// everything else.
+fn word(entry: &SearchEntry, w: &Word) -> bool {
+    let has = |chars: u64| chars & w.chars == w.chars;
+    let fuzzy = |field: &str, chars: u64| {
+        has(chars)
+            && w.pattern.as_ref().map_or_else(
+                || contains(field, &w.folded),
+                |p| p.matches(field, entry.initials),
+            )
+    };
+    fuzzy(entry.name(), entry.name_chars)
+        || fuzzy(entry.mail(), entry.mail_chars)
+        || (has(entry.text_chars) && contains(entry.text(), &w.folded))
 }
 
 /// One bit per ASCII letter and digit, the rest of ASCII sharing 28 bits; non-ASCII bytes set
 /// none. A word can only match text whose mask holds all of the word's bits.
 pub(crate) fn char_mask(text: &str) -> u64 {
+    text.bytes().fold(0, |mask, b| mask | char_bit(b))
+}
+
+fn char_bit(b: u8) -> u64 {
+    let bit = match b {
+        b'a'..=b'z' => b - b'a',
+        b'0'..=b'9' => 26 + (b - b'0'),
+        0..=0x7f => 36 + b % 28,
+        _ => return 0,
+    };
+    1 << bit
+}
+
+/// `char_mask` of the ASCII characters that start a word in `text` (initials, for `fuzzy`).
+fn initials_mask(text: &str) -> u64 {
+    let mut letter_before = false;
     text.bytes().fold(0, |mask, b| {
-        let bit = match b {
-            b'a'..=b'z' => b - b'a',
-            b'0'..=b'9' => 26 + (b - b'0'),
-            0..=0x7f => 36 + b % 28,
-            _ => return mask,
-        };
-        mask | 1 << bit
+        let starts = !letter_before;
+        letter_before = !b.is_ascii() || b.is_ascii_alphanumeric();
+        if starts { mask | char_bit(b) } else { mask }
     })
 }
 
-/// The first `b` in `hay`, eight bytes at a time (the fields are scanned for every person).
-fn find_byte(hay: &[u8], b: u8) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let pattern = LO * u64::from(b);
-    let mut chunks = hay.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ pattern;
-        // A zero byte in x is a match; this sets the high bit of the first one (exact for the lowest).
-        let found = x.wrapping_sub(LO) & !x & HI;
-        if found != 0 {
-            return Some(at + (found.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&h| h == b)
-        .map(|i| at + i)
-}
-
-/// `needle`'s bytes in order, gaps allowed.
-fn is_subsequence(needle: &[u8], haystack: &[u8]) -> bool {
-    let mut rest = haystack;
-    for &b in needle {
-        match find_byte(rest, b) {
-            Some(i) => rest = &rest[i + 1..],
-            None => return false,
-        }
-    }
-    true
-}
-
-/// Plain substring search. The fields are short and the needles shorter, so a scan for the first
-/// byte beats building a two-way searcher (what `str::contains` does) for each of thousands of people.
-fn contains(haystack: &str, needle: &str) -> bool {
+/// Plain substring search. The fields are short and the needles shorter, and thousands of people are
+/// searched per keystroke: building a searcher for each (what `str::contains` and `memmem` do) costs
+/// more than the search. Positions where the needle's first two bytes both sit are found eight at a
+/// time, and only those are compared whole.
+pub(super) fn contains(haystack: &str, needle: &str) -> bool {
     let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
-    let Some((&first, rest)) = needle.split_first() else {
-        return true;
+    let (first, second) = match needle {
+        [] => return true,
+        [only] => return memchr::memchr(*only, hay).is_some(),
+        [first, second, ..] => (*first, *second),
     };
     if needle.len() > hay.len() {
         return false;
     }
     let last_start = hay.len() - needle.len();
+    let whole = |at: usize| hay[at + 2..at + needle.len()] == needle[2..];
     let mut at = 0;
-    while at <= last_start {
-        match find_byte(&hay[at..=last_start], first) {
-            Some(i) => {
-                at += i;
-                if &hay[at + 1..at + needle.len()] == rest {
-                    return true;
-                }
-                at += 1;
+    // Eight starting positions a word, while a whole word of second bytes can still be read.
+    while at + 9 <= hay.len() && at <= last_start {
+        let pairs = bytes_equal(read(hay, at), first) & bytes_equal(read(hay, at + 1), second);
+        let mut pairs = pairs;
+        while pairs != 0 {
+            let i = at + (pairs.trailing_zeros() / 8) as usize;
+            if i <= last_start && whole(i) {
+                return true;
             }
-            None => return false,
+            pairs &= pairs - 1;
         }
+        at += 8;
     }
-    false
+    (at..=last_start).any(|i| hay[i] == first && hay[i + 1] == second && whole(i))
+}
+
+fn read(hay: &[u8], at: usize) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(&hay[at..at + 8]);
+    u64::from_le_bytes(word)
+}
+
+/// The high bit of every byte of `word` equal to `b`, exactly (no false positives next to a match).
+fn bytes_equal(word: u64, b: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ (0x0101_0101_0101_0101 * u64::from(b));
+    !(((x & LOW7) + LOW7) | x) & !LOW7
 }
 
 #[cfg(test)]
 mod tests {
-    use nucleo_matcher::Utf32Str;
-
     use super::*;
-
-    #[test]
-    fn find_byte_agrees_with_position() {
-        let hay: Vec<u8> = (0..40u8)
-            .map(|i| b"abcxyz\x80\xffa.@ "[usize::from(i) % 12])
-            .collect();
-        for len in 0..hay.len() {
-            for b in [b'a', b'z', b'.', b' ', 0x80, 0xff, 0x01, b'q'] {
-                assert_eq!(
-                    find_byte(&hay[len..], b),
-                    hay[len..].iter().position(|&h| h == b),
-                    "{len} {b}"
-                );
-            }
-        }
-    }
 
     #[test]
     fn char_masks_reject_only_impossible_words() {
@@ -349,43 +320,35 @@ mod tests {
         assert!(contains("aaab", "aab"));
         assert!(contains("zürich", "rich"));
         assert!(!contains("", "a"));
-    }
-
-    /// The ASCII fast path must agree with nucleo itself on the original (unfolded) text.
-    #[test]
-    fn the_ascii_fast_path_agrees_with_nucleo() {
-        let haystacks = [
-            "José Álvarez",
-            "Zoë Ng",
-            "Bjorn Olbrecht",
-            "ANN LEE",
-            "Søren Ødegaard",
-            "François",
-            "王芳 Wang",
-            "Yılmaz",
-            "Straße",
-            "Ångström",
-            "e\u{301}clair",
-            "O'Brien-Smith",
-        ];
-        let needles = [
-            "jose", "alv", "zoe", "bob", "ann", "soren", "odegaard", "francois", "wang", "yilmaz",
-            "strasse", "angstrom", "eclair", "obrien", "o'b", "a", "z", "x",
-        ];
-        let mut matcher = Matcher::new(Config::DEFAULT);
-        let mut buf = Vec::new();
-        for hay in haystacks {
-            let folded = fold(hay);
-            for needle in needles {
-                let ours = is_subsequence(needle.as_bytes(), folded.as_bytes());
-                let theirs = matcher
-                    .fuzzy_match_greedy(
-                        Utf32Str::new(hay, &mut buf),
-                        Utf32Str::new(needle, &mut Vec::new()),
-                    )
-                    .is_some();
-                assert_eq!(ours, theirs, "{needle:?} in {hay:?}");
+        // Every length and position against the standard library, matches near word edges included.
+        let hay = "abcabcaabbccxxab.ab aab\nzab";
+        for start in 0..hay.len() {
+            for end in start..=hay.len() {
+                for needle in [
+                    "ab",
+                    "aab",
+                    "b\nz",
+                    "cab",
+                    "zab",
+                    "xx",
+                    "ba",
+                    "abcabcaabbccxxab.ab aab",
+                ] {
+                    let h = &hay[start..end];
+                    assert_eq!(
+                        contains(h, needle),
+                        h.contains(needle),
+                        "{needle:?} in {h:?}"
+                    );
+                }
             }
         }
+    }
+
+    #[test]
+    fn only_the_local_part_of_a_mail_is_kept() {
+        assert_eq!(local_part("hanako.yamamoto@contoso.com"), "hanako.yamamoto");
+        assert_eq!(local_part("a@b#EXT#@contoso.com"), "a@b#EXT#");
+        assert_eq!(local_part("no-at-sign"), "no-at-sign");
     }
 }

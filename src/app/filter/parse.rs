@@ -1,6 +1,6 @@
 //! The filter query language: words, `"quoted phrases"`, `is:`/`at:` facets and `!` negation.
 
-use nucleo_matcher::Utf32String;
+use super::fuzzy::Pattern;
 
 /// A facet: a fact about a person's presence, matched exactly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -70,7 +70,8 @@ pub struct Word {
     /// A quoted phrase is matched as a substring everywhere, never fuzzily.
     pub phrase: bool,
     pub(crate) folded: String,
-    pub(crate) needle: Utf32String,
+    /// For fuzzy matching; `None` for a phrase and a word too long to match fuzzily.
+    pub(crate) pattern: Option<Pattern>,
     /// `char_mask` of `folded`.
     pub(crate) chars: u64,
 }
@@ -81,7 +82,7 @@ impl Word {
         Self {
             text: text.to_string(),
             phrase,
-            needle: Utf32String::from(folded.as_str()),
+            pattern: if phrase { None } else { Pattern::new(&folded) },
             chars: super::matcher::char_mask(&folded),
             folded,
         }
@@ -107,7 +108,8 @@ pub struct Term {
 pub struct Query {
     /// Facets first (cheapest), then words, each in typed order.
     terms: Vec<Term>,
-    /// `is:`/`at:` tokens that look like a facet but are none: matched as plain words.
+    /// `is:`/`at:` tokens that look like a facet but are none: left out of the matching and shown
+    /// as an error in the prompt (see `problem`), never as "no one matches".
     unknown_facets: Vec<String>,
     /// Tokens that are the start of a facet being typed (`is:bu`): ignored until complete, so the
     /// board does not flash "no one matches" at every keystroke.
@@ -150,9 +152,10 @@ impl Query {
                 if looks_like_facet(token) {
                     if is_facet_prefix(token) {
                         query.incomplete.push(token.to_string());
-                        continue;
+                    } else {
+                        query.unknown_facets.push(token.to_string());
                     }
-                    query.unknown_facets.push(token.to_string());
+                    continue;
                 }
             }
             words.push(Term {
@@ -173,9 +176,17 @@ impl Query {
         &self.terms
     }
 
-    /// Facet-like tokens that are not facets (`is:sleepy`), matched as words; the footer may say so.
+    /// Facet-like tokens that are not facets (`is:sleepy`), left out of the matching.
     pub fn unknown_facets(&self) -> &[String] {
         &self.unknown_facets
+    }
+
+    /// What is wrong with the query, for the prompt: the first facet that does not exist, and the
+    /// ones that do. (The text is the user's own typing, already one safe line.)
+    pub fn problem(&self) -> Option<String> {
+        let unknown = self.unknown_facets.first()?;
+        let valid: Vec<&str> = Facet::ALL.iter().map(|(_, text)| *text).collect();
+        Some(format!("no facet \"{unknown}\"; use {}", valid.join(" ")))
     }
 
     /// Facets still being typed (`is:bu`), ignored for now.
