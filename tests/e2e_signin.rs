@@ -5,75 +5,27 @@
 //! Without tmux this prints a loud SKIPPED line and passes, unless `TEAMBOARD_E2E=require`.
 #![cfg(feature = "sim")]
 
-use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use support::tmux::{BIN, Pane, WAIT, tmux_installed};
 use teamboard::sim::{Scenario, Sim, SimOptions, serve};
 
-const BIN: &str = env!("CARGO_BIN_EXE_teamboard");
-const WAIT: Duration = Duration::from_secs(20);
-
-fn tmux_installed() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        assert!(
-            std::env::var("TEAMBOARD_E2E").as_deref() != Ok("require"),
-            "tmux is not installed and TEAMBOARD_E2E=require"
-        );
-        eprintln!("\nSKIPPED: tmux not installed (sign-in panel test)\n");
-    }
-    found
+mod support {
+    pub mod tmux;
 }
 
-struct Pane {
-    socket: String,
-}
-
-impl Pane {
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        wait_for(&self.socket, what, ok)
-    }
-}
-
-/// Polls the pane on `socket` until `ok` holds; panics with the screen after `WAIT`.
-fn wait_for(socket: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
-    let start = Instant::now();
-    loop {
-        let out = Command::new("tmux")
-            .args(["-L", socket, "capture-pane", "-p", "-t", "t"])
-            .output()
-            .unwrap();
-        let screen = String::from_utf8_lossy(&out.stdout).into_owned();
-        {
-            if ok(&screen) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < WAIT,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
+/// Waits on a blocking thread, so the tenant served on this runtime keeps answering.
+async fn wait(
+    pane: &Arc<Pane>,
+    what: &'static str,
+    ok: fn(&str, &str) -> bool,
+    arg: String,
+) -> String {
+    let pane = pane.clone();
+    tokio::task::spawn_blocking(move || pane.wait_for(what, |s| ok(s, &arg)))
+        .await
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -101,42 +53,24 @@ async fn the_panel_shows_a_code_copies_it_and_goes_on_to_the_team() {
         ),
     )
     .unwrap();
-    let socket = format!("tb-signin-{}", std::process::id());
-    let d = home.path().display();
     let line = format!(
-        "exec env -u TEAMBOARD_CONFIG -u TEAMBOARD_ACCESS_TOKEN -u BROWSER -u DISPLAY -u WAYLAND_DISPLAY \
-         XDG_CACHE_HOME={d}/cache XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state XDG_DATA_HOME={d}/data \
-         HOME={d} sh -c '{BIN} --config {cfg}; echo EXIT=$?; exec sleep 600'",
+        "env -u TEAMBOARD_ACCESS_TOKEN -u BROWSER -u DISPLAY -u WAYLAND_DISPLAY sh -c '{BIN} --config {cfg}; echo EXIT=$?; exec sleep 600'",
         cfg = config.display()
     );
-    let started = Command::new("tmux")
-        .args([
-            "-L",
-            &socket,
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-        ])
-        .args(["-x", "100", "-y", "30", &line])
-        .status()
-        .unwrap();
-    assert!(started.success());
-    let pane = Pane { socket };
+    let pane = Arc::new(Pane::start(&line, 100, 30));
     assert!(
         pane.tmux(&["set", "-g", "set-clipboard", "on"])
             .status
             .success()
     );
 
-    let socket = pane.socket.clone();
-    let screen = tokio::task::spawn_blocking(move || {
-        wait_for(&socket, "the device code", |s| s.contains("enter the code"))
-    })
-    .await
-    .unwrap();
+    let screen = wait(
+        &pane,
+        "the device code",
+        |s, _| s.contains("enter the code"),
+        String::new(),
+    )
+    .await;
     assert!(screen.contains("Sign in to Microsoft 365"), "{screen}");
     let code = screen
         .lines()
@@ -166,15 +100,14 @@ async fn the_panel_shows_a_code_copies_it_and_goes_on_to_the_team() {
 
     assert!(sim.approve_device_code(&code), "the tenant knows the code");
     let name = sim.display_name(1).unwrap();
-    let socket = pane.socket.clone();
-    let screen = tokio::task::spawn_blocking(move || {
-        wait_for(&socket, "the team", |s| {
-            s.contains(&name) && !s.contains("enter the code")
-        })
-    })
-    .await
-    .unwrap();
+    let screen = wait(
+        &pane,
+        "the team",
+        |s, name| s.contains(name) && !s.contains("enter the code"),
+        name,
+    )
+    .await;
     assert!(screen.contains("signed in as"), "{screen}");
     assert!(pane.tmux(&["send-keys", "-t", "t", "q"]).status.success());
-    pane.wait_for("exit", |s| s.contains("EXIT=0"));
+    wait(&pane, "exit", |s, _| s.contains("EXIT=0"), String::new()).await;
 }
