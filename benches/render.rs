@@ -58,6 +58,7 @@ fn options() -> Options {
         tz: jiff::tz::TimeZone::UTC,
         collation: teamboard::collation::Collation::root(),
         seed: 3,
+        config: teamboard::config::Config::default(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The board: start-up in the order DESIGN.md fixes (cache and first frame before any network), then
 //! one loop over one queue — terminal events, signals, poll results and the one deadline.
 
+mod config_watch;
 #[cfg(feature = "sim")]
 mod demo;
 mod event_loop;
@@ -111,11 +112,12 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     )
     .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
     let refresher = Refresher::new(client, store.clone(), config.team.clone());
+    let watch = config_watch::ConfigWatch::new(&config, demo.is_some());
 
     let local = tokio::task::LocalSet::new();
     let result = local
         .run_until(event_loop::run(
-            app, terminal, &guard, screen, refresher, store,
+            app, terminal, &guard, screen, refresher, store, watch,
         ))
         .await;
     drop(guard);

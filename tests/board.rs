@@ -33,6 +33,7 @@ fn options(color: bool, symbols: Symbols, group_by: GroupBy) -> Options {
         tz: jiff::tz::TimeZone::UTC,
         collation: teamboard::collation::Collation::root(),
         seed: 7,
+        config: teamboard::config::Config::default(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::config::TeamConfig;
 use crate::roster::Roster;
 use crate::store::Snapshot;
 
@@ -17,6 +18,13 @@ pub enum Effect {
     Save(Box<Snapshot>),
     /// Clear the terminal and draw everything again (after Ctrl-z, `fg`).
     Redraw,
+    /// Look whether the config file changed; if so, read it again and answer with
+    /// `Msg::ConfigChanged`.
+    CheckConfig,
+    /// Turn mouse reporting on or off (a reloaded `[ui] mouse`).
+    Mouse(bool),
+    /// Poll for this team from now on (a reloaded `[team]`): its own roster and cache files.
+    Team(Box<TeamConfig>),
     /// Restore the terminal and stop the process (Ctrl-z); the loop re-enters on return.
     Suspend,
     /// Leave normally (exit 0).

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
 
+use crate::config::{Config, ConfigError};
 use crate::graph::model::Presence;
 use crate::graph::places::PlaceLookup;
 use crate::roster::Roster;
@@ -66,6 +67,8 @@ pub enum Msg {
     FocusLost,
     /// The terminal reports it has focus again.
     FocusGained,
+    /// The config file changed and was read again through the loader (or could not be used).
+    ConfigChanged(Box<Result<Config, ConfigError>>),
     /// SIGHUP or SIGTERM: leave now.
     Terminate(Signal),
 }

@@ -52,6 +52,8 @@ pub struct Options {
     pub collation: Collation,
     /// Seeds the poll jitter.
     pub seed: u64,
+    /// The config in force, which a reloaded file is compared with.
+    pub config: Config,
 }
 
 impl Options {
@@ -76,6 +78,7 @@ impl Options {
             tz,
             collation: Collation::from_env(&crate::paths::ProcessEnv),
             seed,
+            config: config.clone(),
         }
     }
 }
@@ -103,6 +106,9 @@ pub struct Sync {
     pub signed_out: bool,
     /// Roster members that could not be resolved, and unreadable answers: shown in the footer.
     pub warning: Option<SafeText>,
+    /// The config file was edited into something that could not be used, or into a change that needs
+    /// a restart: shown in the footer until the file is fine again.
+    pub config: Option<SafeText>,
 }
 
 impl Sync {
@@ -221,10 +227,14 @@ impl App {
                 self.area = Rect::new(0, 0, width, height);
                 self.follow_selection();
             }
-            Msg::Polled(outcome) => match *outcome {
-                Ok(data) => self.on_poll_data(data, &mut effects),
-                Err(failure) => self.on_poll_failure(failure),
-            },
+            Msg::Polled(outcome) => {
+                match *outcome {
+                    Ok(data) => self.on_poll_data(data, &mut effects),
+                    Err(failure) => self.on_poll_failure(failure),
+                }
+                // The loop is awake anyway: a look at the config file costs no wake-up of its own.
+                effects.push(Effect::CheckConfig);
+            }
             Msg::Places(answer) => self.on_places(*answer, &mut effects),
             Msg::Deadline => {
                 if let Some(command) = self.options.keymap.expire(&mut self.pending, now.instant) {
@@ -237,7 +247,11 @@ impl App {
                     self.schedule.unfocused(self.options.unfocused_interval);
                 }
             }
-            Msg::FocusGained => self.schedule.focused(now.instant, FOCUS_FRESH),
+            Msg::FocusGained => {
+                self.schedule.focused(now.instant, FOCUS_FRESH);
+                effects.push(Effect::CheckConfig);
+            }
+            Msg::ConfigChanged(loaded) => self.on_config(*loaded, &mut effects),
             Msg::Terminate(signal) => effects.push(Effect::Terminate(signal.exit_code())),
         }
         if self.schedule.is_due(now.instant) {
@@ -467,4 +481,4 @@ impl App {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -9,6 +9,7 @@ use futures::stream::FuturesUnordered;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::config_watch::ConfigWatch;
 use super::screen::{Screen, Term};
 use crate::app::{App, Effect, Msg, Now, Signal};
 use crate::exit::{Exit, Failure};
@@ -25,8 +26,9 @@ pub async fn run(
     mut terminal: Term,
     guard: &Guard,
     mut screen: Screen,
-    refresher: Refresher,
+    mut refresher: Refresher,
     store: Option<Store>,
+    mut watch: ConfigWatch,
 ) -> Result<(), Failure> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let signal_tx = tx.clone();
@@ -42,7 +44,7 @@ pub async fn run(
 
     // Every task's handle is watched: a panic in one ends the process like a panic in render.
     let mut tasks: FuturesUnordered<JoinHandle<()>> = FuturesUnordered::new();
-    let (save_tx, save_rx) = mpsc::unbounded_channel::<Box<Snapshot>>();
+    let (mut save_tx, save_rx) = mpsc::unbounded_channel::<Box<Snapshot>>();
     if let Some(store) = store {
         tasks.push(tokio::spawn(store_task(store, save_rx)));
     }
@@ -104,6 +106,23 @@ pub async fn run(
                     }
                     Effect::Save(snapshot) => {
                         let _ = save_tx.send(snapshot);
+                    }
+                    Effect::CheckConfig => {
+                        if let Some(loaded) = watch.check() {
+                            let _ = tx.send(Msg::ConfigChanged(Box::new(loaded)));
+                        }
+                    }
+                    Effect::Mouse(on) => guard.set_mouse(on).map_err(|e| write_failure(&e))?,
+                    Effect::Team(team) => {
+                        // Another team, its own cache files: a new store task for them; the old
+                        // one ends when its queue is dropped.
+                        let store = watch.store_for(&team);
+                        refresher = refresher.with_team(*team, store.clone());
+                        let (new_tx, new_rx) = mpsc::unbounded_channel::<Box<Snapshot>>();
+                        save_tx = new_tx;
+                        if let Some(store) = store {
+                            tasks.push(tokio::spawn(store_task(store, new_rx)));
+                        }
                     }
                     Effect::Redraw => screen
                         .invalidate(&mut terminal)

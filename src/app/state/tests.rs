@@ -37,6 +37,7 @@ pub(crate) fn options() -> Options {
         tz: TimeZone::UTC,
         collation: crate::collation::Collation::root(),
         seed: 1,
+        config: crate::config::Config::default(),
     }
 }
 
