@@ -60,6 +60,7 @@ fn options() -> Options {
         collation: teamboard::collation::Collation::root(),
         seed: 3,
         sign_in: teamboard::app::SignInOffer::Fixed,
+        config: teamboard::config::Config::default(),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod keymap;
 pub mod msg;
 pub mod person;
 pub mod places;
+mod reload;
 pub mod schedule;
 pub mod signin;
 pub mod sort;

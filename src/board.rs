@@ -1,6 +1,7 @@
 //! The board: start-up in the order that makes it instant (cache and first frame before any network), then
 //! one loop over one queue — terminal events, signals, poll results and the one deadline.
 
+mod config_watch;
 #[cfg(feature = "sim")]
 mod demo;
 mod event_loop;
@@ -143,6 +144,7 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     )
     .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
     let refresher = Refresher::new(client, store.clone(), config.team.clone());
+    let watch = config_watch::ConfigWatch::new(&config, demo.is_some());
 
     let local = tokio::task::LocalSet::new();
     let result = local
@@ -154,6 +156,7 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
             refresher,
             store,
             tokens.session,
+            watch,
         ))
         .await;
     drop(guard);

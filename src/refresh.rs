@@ -32,6 +32,16 @@ impl Refresher {
         }
     }
 
+    /// The same client for another team, with that team's cache files.
+    #[must_use]
+    pub fn with_team(&self, team: TeamConfig, store: Option<Store>) -> Self {
+        Self {
+            client: self.client.clone(),
+            store,
+            team,
+        }
+    }
+
     /// One poll: the roster (the one the core holds, else the roster cache, else resolved and cached),
     /// then everyone's presence in ceil(n/650) requests.
     pub async fn poll(&self, roster: Option<Arc<Roster>>) -> PollOutcome {

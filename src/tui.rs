@@ -52,14 +52,16 @@ pub fn require_terminal() -> Result<(), Failure> {
 /// Owns the terminal's modes while the board runs. Dropping it restores the terminal.
 #[derive(Debug)]
 pub struct Guard {
-    mouse: bool,
+    mouse: std::cell::Cell<bool>,
 }
 
 impl Guard {
     /// Raw mode, the alternate screen, bracketed paste, a hidden cursor, focus reporting, and mouse
     /// reporting when asked.
     pub fn enter(mouse: bool) -> io::Result<Self> {
-        let guard = Self { mouse };
+        let guard = Self {
+            mouse: std::cell::Cell::new(mouse),
+        };
         guard.turn_on()?;
         Ok(guard)
     }
@@ -74,9 +76,23 @@ impl Guard {
         out.write_all(PASTE_ON.as_bytes())?;
         out.write_all(CURSOR_HIDE.as_bytes())?;
         out.write_all(FOCUS_ON.as_bytes())?;
-        if self.mouse {
+        if self.mouse.get() {
             ACTIVE.fetch_or(MOUSE, Ordering::SeqCst);
             out.write_all(MOUSE_ON.as_bytes())?;
+        }
+        out.flush()
+    }
+
+    /// Mouse reporting on or off while the board runs (a reloaded `[ui] mouse`).
+    pub fn set_mouse(&self, on: bool) -> io::Result<()> {
+        self.mouse.set(on);
+        let mut out = io::stdout().lock();
+        if on {
+            ACTIVE.fetch_or(MOUSE, Ordering::SeqCst);
+            out.write_all(MOUSE_ON.as_bytes())?;
+        } else {
+            out.write_all(MOUSE_OFF.as_bytes())?;
+            ACTIVE.fetch_and(!MOUSE, Ordering::SeqCst);
         }
         out.flush()
     }

@@ -35,6 +35,7 @@ fn options(color: bool, symbols: Symbols, group_by: GroupBy) -> Options {
         collation: teamboard::collation::Collation::root(),
         seed: 7,
         sign_in: teamboard::app::SignInOffer::Fixed,
+        config: teamboard::config::Config::default(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::config::TeamConfig;
 use crate::roster::Roster;
 use crate::store::Snapshot;
 
@@ -23,6 +24,13 @@ pub enum Effect {
     Open(String),
     /// Clear the terminal and write every cell again (after Ctrl-z and `fg`, or Ctrl-l).
     Redraw,
+    /// Look whether the config file changed; if so, read it again and answer with
+    /// `Msg::ConfigChanged`.
+    CheckConfig,
+    /// Turn mouse reporting on or off (a reloaded `[ui] mouse`).
+    Mouse(bool),
+    /// Poll for this team from now on (a reloaded `[team]`): its own roster and cache files.
+    Team(Box<TeamConfig>),
     /// Restore the terminal and stop the process (Ctrl-z); the loop re-enters on return.
     Suspend,
     /// Leave normally (exit 0).

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
 
+use crate::config::{Config, ConfigError};
 pub use crate::exit::Signal;
 use crate::graph::model::Presence;
 use crate::graph::places::PlaceLookup;
@@ -69,6 +70,8 @@ pub enum Msg {
     FocusLost,
     /// The terminal reports it has focus again.
     FocusGained,
+    /// The config file changed and was read again through the loader (or could not be used).
+    ConfigChanged(Box<Result<Config, ConfigError>>),
     /// SIGHUP, SIGINT, SIGQUIT or SIGTERM: leave now.
     Terminate(Signal),
 }

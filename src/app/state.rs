@@ -56,6 +56,8 @@ pub struct Options {
     pub seed: u64,
     /// Whether a lost sign-in opens the sign-in panel.
     pub sign_in: super::signin::SignInOffer,
+    /// The config in force, which a reloaded file is compared with.
+    pub config: Config,
 }
 
 impl Options {
@@ -82,6 +84,7 @@ impl Options {
             collation: Collation::from_env(&crate::paths::ProcessEnv),
             seed,
             sign_in: super::signin::SignInOffer::Fixed,
+            config: config.clone(),
         }
     }
 }
@@ -111,6 +114,9 @@ pub struct Sync {
     pub warning: Option<SafeText>,
     /// A refresh asked for with `r` is under way (scheduled polls say nothing).
     pub refreshing: bool,
+    /// The config file was edited into something that could not be used, or into a change that needs
+    /// a restart: shown in the footer until the file is fine again.
+    pub config: Option<SafeText>,
 }
 
 impl Sync {
@@ -235,16 +241,20 @@ impl App {
                 self.area = Rect::new(0, 0, width, height);
                 self.follow_selection();
             }
-            Msg::Polled(outcome) => match *outcome {
-                Ok(data) => self.on_poll_data(data, &mut effects),
-                Err(failure) => {
-                    let signed_out = failure.kind == super::msg::FailureKind::SignedOut;
-                    self.on_poll_failure(failure);
-                    if signed_out {
-                        self.offer_sign_in(&mut effects);
+            Msg::Polled(outcome) => {
+                match *outcome {
+                    Ok(data) => self.on_poll_data(data, &mut effects),
+                    Err(failure) => {
+                        let signed_out = failure.kind == super::msg::FailureKind::SignedOut;
+                        self.on_poll_failure(failure);
+                        if signed_out {
+                            self.offer_sign_in(&mut effects);
+                        }
                     }
                 }
-            },
+                // The loop is awake anyway: a look at the config file costs no wake-up of its own.
+                effects.push(Effect::CheckConfig);
+            }
             Msg::SignIn(event) => self.on_sign_in(event, &mut effects),
             Msg::Places(answer) => self.on_places(*answer, &mut effects),
             Msg::Deadline => {
@@ -258,7 +268,11 @@ impl App {
                     self.schedule.unfocused(self.options.unfocused_interval);
                 }
             }
-            Msg::FocusGained => self.schedule.focused(now.instant, FOCUS_FRESH),
+            Msg::FocusGained => {
+                self.schedule.focused(now.instant, FOCUS_FRESH);
+                effects.push(Effect::CheckConfig);
+            }
+            Msg::ConfigChanged(loaded) => self.on_config(*loaded, &mut effects),
             Msg::Terminate(signal) => effects.push(Effect::Terminate(signal.exit_code())),
         }
         if self.schedule.is_due(now.instant) {

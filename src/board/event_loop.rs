@@ -11,6 +11,7 @@ use futures::stream::FuturesUnordered;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::config_watch::ConfigWatch;
 use super::screen::{Screen, Term};
 use crate::app::{App, Effect, Msg, Now};
 use crate::auth::session::Session;
@@ -23,14 +24,17 @@ use crate::tui::{self, Guard};
 /// Messages taken in one go before drawing once.
 const BATCH: usize = 64;
 
+// The loop takes ownership of each part it drives; a struct around them would only rename the list.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     mut app: App,
     mut terminal: Term,
     guard: &Guard,
     mut screen: Screen,
-    refresher: Refresher,
+    mut refresher: Refresher,
     store: Option<Store>,
     session: Option<Arc<Session>>,
+    mut watch: ConfigWatch,
 ) -> Result<(), Failure> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (signal_tx, resume_tx) = (tx.clone(), tx.clone());
@@ -46,7 +50,7 @@ pub async fn run(
 
     // Every task's handle is watched: a panic in one ends the process like a panic in render.
     let mut tasks: FuturesUnordered<JoinHandle<()>> = FuturesUnordered::new();
-    let (save_tx, save_rx) = mpsc::unbounded_channel::<Box<Snapshot>>();
+    let (mut save_tx, save_rx) = mpsc::unbounded_channel::<Box<Snapshot>>();
     if let Some(store) = store {
         tasks.push(tokio::spawn(store_task(store, save_rx)));
     }
@@ -140,6 +144,23 @@ pub async fn run(
                     }
                     Effect::Save(snapshot) => {
                         let _ = save_tx.send(snapshot);
+                    }
+                    Effect::CheckConfig => {
+                        if let Some(loaded) = watch.check() {
+                            let _ = tx.send(Msg::ConfigChanged(Box::new(loaded)));
+                        }
+                    }
+                    Effect::Mouse(on) => guard.set_mouse(on).map_err(|e| write_failure(&e))?,
+                    Effect::Team(team) => {
+                        // Another team, its own cache files: a new store task for them; the old
+                        // one ends when its queue is dropped.
+                        let store = watch.store_for(&team);
+                        refresher = refresher.with_team(*team, store.clone());
+                        let (new_tx, new_rx) = mpsc::unbounded_channel::<Box<Snapshot>>();
+                        save_tx = new_tx;
+                        if let Some(store) = store {
+                            tasks.push(tokio::spawn(store_task(store, new_rx)));
+                        }
                     }
                     Effect::Redraw => screen
                         .invalidate(&mut terminal)

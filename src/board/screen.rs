@@ -238,6 +238,7 @@ mod tests {
             collation: crate::collation::Collation::root(),
             seed: 1,
             sign_in: crate::app::SignInOffer::Fixed,
+            config: crate::config::Config::default(),
         };
         let now = Now {
             instant: Instant::now(),

@@ -145,6 +145,15 @@ pub fn render(
                 run(error.message.as_str(), theme.error()),
             ],
         );
+    } else if let Some(config) = &sync.config {
+        put(
+            buf,
+            left,
+            &[
+                run(" ! ", theme.warning()),
+                run(config.as_str(), theme.warning()),
+            ],
+        );
     } else if let Some(warning) = &sync.warning {
         put(
             buf,

@@ -39,6 +39,7 @@ pub(crate) fn options() -> Options {
         collation: crate::collation::Collation::root(),
         seed: 1,
         sign_in: crate::app::SignInOffer::Fixed,
+        config: crate::config::Config::default(),
     }
 }
 
