@@ -20,6 +20,14 @@ fn signed_out() -> Msg {
     })))
 }
 
+/// How many sign-ins these effects start.
+fn sign_ins(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::SignIn))
+        .count()
+}
+
 fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
@@ -39,10 +47,7 @@ fn a_lost_sign_in_opens_the_panel_and_starts_one_sign_in() {
     let mut app = board(SignInOffer::Available);
     app.update(Msg::Deadline, now);
     let effects = app.update(signed_out(), now);
-    assert!(
-        matches!(effects.as_slice(), [Effect::SignIn]),
-        "{effects:?}"
-    );
+    assert_eq!(sign_ins(&effects), 1, "{effects:?}");
     assert_eq!(app.sign_in_panel(), Some(&SignInPanel::Starting));
     // A second failure while one is under way starts nothing new.
     assert!(
@@ -62,7 +67,7 @@ fn a_lost_sign_in_opens_the_panel_and_starts_one_sign_in() {
 fn a_fixed_token_shows_no_panel_and_an_unusable_config_says_why() {
     let now = t0();
     let mut fixed = board(SignInOffer::Fixed);
-    assert!(fixed.update(signed_out(), now).is_empty());
+    assert_eq!(sign_ins(&fixed.update(signed_out(), now)), 0);
     assert!(fixed.sign_in_panel().is_none());
     let why = SafeText::line("[auth] client_id is the placeholder");
     let mut unusable = board(SignInOffer::Unusable(why.clone()));
@@ -158,7 +163,7 @@ fn an_ended_sign_in_mid_session_brings_the_panel_back_over_the_stale_board() {
     );
     assert!(app.sign_in_panel().is_none());
     let effects = app.update(signed_out(), now);
-    assert!(matches!(effects.as_slice(), [Effect::SignIn]));
+    assert_eq!(sign_ins(&effects), 1, "{effects:?}");
     assert!(app.sync().is_stale());
     assert_eq!(app.sign_in_panel(), Some(&SignInPanel::Starting));
 }
