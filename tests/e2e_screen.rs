@@ -225,7 +225,13 @@ fn popups_keep_their_borders_over_wide_characters() {
                     && s.lines().next().is_some_and(|l| l.contains("updated"))
             });
             pane.keys(&["Enter"]);
-            let screen = pane.wait_for("details", |s| popup_box(s).is_some() && s.contains('└'));
+            let screen = pane.wait_for(&format!("details at {width} columns, step {step}"), |s| {
+                s.contains("Availability") && s.contains('└')
+            });
+            assert!(
+                popup_box(&screen).is_some(),
+                "a popup without its corners:\n{screen}"
+            );
             let (top, bottom, left, right) = popup_box(&screen).unwrap_or_default();
             let board_lines: Vec<&str> = board.lines().collect();
             for (y, line) in screen.lines().enumerate().take(bottom + 1).skip(top) {
@@ -246,7 +252,8 @@ fn popups_keep_their_borders_over_wide_characters() {
             if let Some(problem) = problems(&pane) {
                 panic!("at {width} columns: {problem}");
             }
-            pane.keys(&["Escape"]);
+            // `q`, not Esc: an Esc read together with the next key is alt and that key.
+            pane.keys(&["q"]);
             pane.wait_for("details closed", |s| !s.contains('┌'));
             for _ in 0..=step {
                 pane.keys(&["j"]);
