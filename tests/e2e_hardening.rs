@@ -297,13 +297,19 @@ fn a_storm_of_window_size_changes_leaves_the_board_responsive_and_right() {
     eprintln!("{n} resizes and {n} bare SIGWINCHes in 5 s");
     assert!(!pane.exited(), "{}", pane.screen());
     pane.tmux(&["resize-window", "-t", "t", "-x", "100", "-y", "30"]);
-    let screen = pane.wait_for("cards at 100x30", |s| {
-        has_cards(s) && s.lines().next().unwrap_or_default().contains("teamboard")
+    let count = |line: &str, set: &[char]| line.chars().filter(|c| set.contains(c)).count();
+    let whole = |s: &str| {
+        s.lines()
+            .all(|l| count(l, &['╭', '┏']) == count(l, &['╮', '┓']))
+    };
+    // tmux cuts the old frame at once; the board's frame for this size follows: wait for it (a
+    // board that never lays out again times out here).
+    let screen = pane.wait_for("cards laid out at 100x30", |s| {
+        has_cards(s) && s.lines().next().unwrap_or_default().contains("teamboard") && whole(s)
     });
     assert_eq!(pane.format("#{pane_width}x#{pane_height}"), "100x30");
     // Laid out for this size, nothing left of an earlier one: every card whole on its row, the
     // footer's hints on the last line.
-    let count = |line: &str, set: &[char]| line.chars().filter(|c| set.contains(c)).count();
     for line in screen.lines() {
         assert_eq!(
             count(line, &['╭', '┏']),

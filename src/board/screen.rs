@@ -208,37 +208,22 @@ pub mod test_panic {
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
 
     use ratatui::TerminalOptions;
     use ratatui::Viewport;
 
     use super::*;
-    use crate::app::keymap::Keymap;
     use crate::app::{Now, Options};
-    use crate::config::{GroupBy, SortOrder, Symbols, ThemeName};
 
     const BEGIN: &[u8] = b"\x1b[?2026h";
     const END: &[u8] = b"\x1b[?2026l";
 
     fn app(area: Rect) -> App {
+        // The core's own test options; this screen never reports the mouse.
         let options = Options {
-            interval: Duration::from_secs(30),
-            unfocused_interval: Duration::from_secs(120),
-            roster_ttl: Duration::from_secs(86_400),
-            sort: SortOrder::Availability,
-            group_by: GroupBy::None,
-            symbols: Symbols::Unicode,
-            color: true,
-            theme: ThemeName::Dark,
             mouse: false,
-            keymap: Keymap::default(),
-            place_names: false,
-            tz: jiff::tz::TimeZone::UTC,
-            collation: crate::collation::Collation::root(),
-            seed: 1,
-            sign_in: crate::app::SignInOffer::Fixed,
-            config: crate::config::Config::default(),
+            ..crate::app::state::tests::options()
         };
         let now = Now {
             instant: Instant::now(),
