@@ -45,7 +45,7 @@ pub async fn run(mut config: Config, demo: Option<Demo>) -> Result<(), Failure> 
     let started = Instant::now();
     tui::require_terminal()?;
     let keymap = Keymap::with_overrides(&config.keys, config.source.as_deref())
-        .map_err(|e| Failure::new(Exit::Usage, SafeText::line(&e.to_string()).to_string()))?;
+        .map_err(|e| Failure::new(Exit::Usage, e.to_string()))?;
 
     let demo_run = demo.is_some();
     #[cfg(feature = "sim")]

@@ -110,7 +110,7 @@ mod tests {
         assert_eq!(options.identity.device_outcome, DeviceOutcome::BadCode);
         let bad = options_error(&args(1.5));
         assert_eq!(bad.exit, Exit::Usage);
-        assert!(bad.message.contains("--fail-rate"));
+        assert!(bad.message.as_str().contains("--fail-rate"));
     }
 
     fn options_error(args: &SimArgs) -> Failure {
