@@ -11,6 +11,7 @@ pub mod msg;
 pub mod person;
 pub mod places;
 mod reload;
+pub mod resolving;
 pub mod schedule;
 pub mod signin;
 pub mod sort;

@@ -149,7 +149,7 @@ impl App {
     }
 
     /// Places everyone's name in the locale's order, once per roster (names come with it).
-    fn order_names(&mut self) {
+    pub(super) fn order_names(&mut self) {
         self.name_order = self
             .options
             .collation

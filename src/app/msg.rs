@@ -56,6 +56,8 @@ pub enum Msg {
         width: u16,
         height: u16,
     },
+    /// The poll in flight is resolving the roster: more people are known.
+    Resolving(Box<crate::roster::Progress>),
     /// The one poll in flight finished.
     Polled(Box<PollOutcome>),
     /// The place-name lookup in flight finished (`None`: it failed; asked again after a later poll).

@@ -189,6 +189,8 @@ pub struct App {
     pub(super) flash_end: Option<Instant>,
     /// The sign-in panel, while open (modal).
     pub(super) signin: Option<super::signin::SignInPanel>,
+    /// A roster being resolved, and how far it has come (until the poll it belongs to ends).
+    pub(super) resolving: Option<super::resolving::Resolving>,
     pub(super) now: Now,
 }
 
@@ -225,6 +227,7 @@ impl App {
             popup_scroll: 0,
             flash_end: None,
             signin: None,
+            resolving: None,
             now,
         }
     }
@@ -241,7 +244,9 @@ impl App {
                 self.area = Rect::new(0, 0, width, height);
                 self.follow_selection();
             }
+            Msg::Resolving(progress) => self.on_resolving(*progress),
             Msg::Polled(outcome) => {
+                self.resolving = None;
                 match *outcome {
                     Ok(data) => self.on_poll_data(data, &mut effects),
                     Err(failure) => {

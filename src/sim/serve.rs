@@ -67,6 +67,7 @@ fn options(args: &SimArgs) -> Result<SimOptions, Failure> {
     options.faults.throttle_every = args.throttle_every;
     options.faults.retry_after = RetryAfter::parse(&args.retry_after);
     options.faults.latency = Duration::from_millis(args.latency_ms);
+    options.compress = !args.no_compression;
     let identity = &mut options.identity;
     identity.access_token_lifetime = Duration::from_secs(args.access_ttl);
     identity.strict_rotation = args.strict_rotation;
@@ -235,15 +236,17 @@ pub async fn run(args: &SimArgs) -> Result<(), Failure> {
 /// One line of what was served, written when `teamboard sim` stops.
 pub(crate) fn summary(c: &super::RequestCounts) -> String {
     format!(
-        "served {} requests: presence_batch={} presence_single={} me_presence={} me={} users={} batch={} \
-         groups={} places={} token={} throttled={} server_errors={} unauthorized={} device_code={} \
-         authorize={} discovery={}",
+        "served {} requests: presence_batch={} presence_single={} me_presence={} me={} users={} user_list={} \
+         directory_objects={} batch={} groups={} places={} token={} throttled={} server_errors={} unauthorized={} \
+         device_code={} authorize={} discovery={} body_bytes={} compressed={}",
         c.total,
         c.presence_batch,
         c.presence_single,
         c.me_presence,
         c.me,
         c.users,
+        c.user_list,
+        c.directory_objects,
         c.batch,
         c.groups,
         c.places,
@@ -253,7 +256,9 @@ pub(crate) fn summary(c: &super::RequestCounts) -> String {
         c.unauthorized,
         c.device_code,
         c.authorize,
-        c.discovery
+        c.discovery,
+        c.body_bytes,
+        c.compressed
     )
 }
 
@@ -273,6 +278,7 @@ mod tests {
             throttle_every: 4,
             retry_after: "1.5".into(),
             latency_ms: 20,
+            no_compression: true,
             access_ttl: 60,
             strict_rotation: true,
             client_secret: None,
@@ -288,6 +294,7 @@ mod tests {
         assert_eq!(options.faults.throttle_every, 4);
         assert_eq!(options.faults.retry_after, RetryAfter::Fractional(1.5));
         assert_eq!(options.faults.latency, Duration::from_millis(20));
+        assert!(!options.compress);
         assert_eq!(
             options.identity.access_token_lifetime,
             Duration::from_secs(60)

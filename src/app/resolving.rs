@@ -1,0 +1,70 @@
+//! A start without a roster: people appear as their names are looked up, and the header says how
+//! far it has come ("resolving 4,200 of 10,000"), so a large team's first start is never a blank board.
+
+use super::person::Person;
+use super::state::App;
+use crate::roster::Progress;
+
+/// How far the roster's resolution has come: members settled (found or not) of all configured.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Resolving {
+    pub resolved: usize,
+    pub total: usize,
+}
+
+impl Resolving {
+    /// "resolving 4,200 of 10,000".
+    pub fn line(self) -> String {
+        format!(
+            "resolving {} of {}",
+            grouped(self.resolved),
+            grouped(self.total)
+        )
+    }
+}
+
+/// A count with thousands separated by commas.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl App {
+    /// More of the roster is known: anyone new is shown at once (presence unknown until the poll that
+    /// follows the resolution); the poll's roster then puts everyone in order.
+    pub(super) fn on_resolving(&mut self, progress: Progress) {
+        let Progress {
+            users,
+            resolved,
+            total,
+        } = progress;
+        self.resolving = Some(Resolving { resolved, total });
+        let before = self.people.len();
+        for user in users {
+            if !self.index.contains_key(&user.id) {
+                self.index.insert(user.id.clone(), self.people.len());
+                self.people.push(Person::from_user(&user));
+            }
+        }
+        if self.people.len() > before {
+            self.order_names();
+            self.recount();
+            self.rearrange();
+        }
+    }
+
+    /// While the roster is being resolved: how far it has come.
+    pub fn resolving(&self) -> Option<Resolving> {
+        self.resolving
+    }
+}
+
+#[cfg(test)]
+mod tests;
