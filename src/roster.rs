@@ -43,13 +43,13 @@ pub struct Roster {
     pub by_ids_refused_at: Option<jiff::Timestamp>,
 }
 
-/// How far a resolution has come: the users just found, and how many of the configured members
-/// are settled (found or not) of all of them.
+/// How far a resolution has come: the users just found, and how many people are settled (found or
+/// not) of how many there are, when that is known (a group's size is not, until its last page).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
     pub users: Vec<User>,
     pub resolved: usize,
-    pub total: usize,
+    pub total: Option<usize>,
 }
 
 /// What a resolution may know from an earlier one, and whom to tell how it goes.
@@ -158,8 +158,20 @@ pub async fn resolve_with(
     if resolve_members(client, team, &mut roster, &mut seen, by_ids, how.progress).await? {
         roster.by_ids_refused_at = Some(now);
     }
+    // Group members come a page at a time, with no total known beforehand.
+    let mut found = roster.members.len();
+    let mut page_found = |users: &[User]| {
+        found += users.len();
+        if let Some(tell) = how.progress {
+            tell(Progress {
+                users: users.to_vec(),
+                resolved: found,
+                total: None,
+            });
+        }
+    };
     for group in dedup_names(&team.groups) {
-        match group_members(client, &group).await {
+        match group_members(client, &group, &mut page_found).await {
             Ok(users) => {
                 for user in users {
                     if seen.insert(user.id.clone()) {
@@ -202,7 +214,7 @@ async fn resolve_members(
                 tell(Progress {
                     users: users.to_vec(),
                     resolved,
-                    total,
+                    total: Some(total),
                 });
             }
         })
@@ -228,8 +240,13 @@ async fn resolve_members(
     Ok(lookup.by_ids_refused)
 }
 
-/// A group's user members, following `@odata.nextLink` only on the configured origin.
-async fn group_members(client: &GraphClient, group: &str) -> Result<Vec<User>, GraphError> {
+/// A group's user members, following `@odata.nextLink` only on the configured origin; each page's
+/// users are handed to `page_found` as they come.
+async fn group_members(
+    client: &GraphClient,
+    group: &str,
+    page_found: &mut impl FnMut(&[User]),
+) -> Result<Vec<User>, GraphError> {
     #[derive(Deserialize)]
     struct Page {
         #[serde(default)]
@@ -247,6 +264,7 @@ async fn group_members(client: &GraphClient, group: &str) -> Result<Vec<User>, G
     let mut users = Vec::new();
     let mut visited = HashSet::new();
     for _ in 0..MAX_PAGES {
+        let before = users.len();
         for item in page.value {
             let kind = item.get("@odata.type").and_then(serde_json::Value::as_str);
             // Without a type annotation, an element that reads as a user is taken as one.
@@ -260,6 +278,7 @@ async fn group_members(client: &GraphClient, group: &str) -> Result<Vec<User>, G
                 }
             }
         }
+        page_found(&users[before..]);
         let Some(next) = page.next_link else { break };
         if let Err(why) = client.inner.base.allows(&next) {
             warn!(why = %SafeText::line(&why), "not following a nextLink off the configured Graph origin");

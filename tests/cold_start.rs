@@ -118,7 +118,7 @@ async fn forty_a_thousand_and_ten_thousand_people_by_id() {
         let last = told.last().unwrap();
         assert_eq!(
             (last.resolved, last.total),
-            (people as usize - 1, people as usize - 1)
+            (people as usize - 1, Some(people as usize - 1))
         );
         let shown: usize = told.iter().map(|p| p.users.len()).sum();
         assert_eq!(shown, people as usize - 1);
@@ -247,4 +247,25 @@ async fn members_nobody_matches_are_reported_as_before() {
     assert_eq!(start.roster.members[699].id, UserId::new(sim.user_id(700)));
     // The name neither form can express was read on its own.
     assert_eq!(start.counts.users, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_group_is_shown_a_page_at_a_time() {
+    let sim = tenant(2_500, false);
+    let t = TeamConfig {
+        members: Vec::new(),
+        groups: vec![sim.team_group_id()],
+        include_me: false,
+        roster_ttl: Duration::from_secs(24 * 3600),
+    };
+    let (start, told) = cold_start_telling(&sim, &t).await;
+    assert_eq!(start.roster.members.len(), 2_500);
+    // Pages of 999: 999, 999, then 502 and the nested group, which is not a user.
+    let pages: Vec<usize> = told.iter().map(|p| p.users.len()).collect();
+    assert_eq!(pages, [999, 999, 502]);
+    assert!(
+        told.iter().all(|p| p.total.is_none()),
+        "a group's size is not known"
+    );
+    assert_eq!(told.last().unwrap().resolved, 2_500);
 }

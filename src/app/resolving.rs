@@ -5,21 +5,20 @@ use super::person::Person;
 use super::state::App;
 use crate::roster::Progress;
 
-/// How far the roster's resolution has come: members settled (found or not) of all configured.
+/// How far the roster's resolution has come: people settled (found or not), of how many when known.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Resolving {
     pub resolved: usize,
-    pub total: usize,
+    pub total: Option<usize>,
 }
 
 impl Resolving {
-    /// "resolving 4,200 of 10,000".
+    /// "resolving 4,200 of 10,000", or "resolving 4,200" while a group's size is not known.
     pub fn line(self) -> String {
-        format!(
-            "resolving {} of {}",
-            grouped(self.resolved),
-            grouped(self.total)
-        )
+        match self.total {
+            Some(total) => format!("resolving {} of {}", grouped(self.resolved), grouped(total)),
+            None => format!("resolving {}", grouped(self.resolved)),
+        }
     }
 }
 

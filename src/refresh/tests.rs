@@ -168,3 +168,48 @@ async fn a_board_throttled_without_retry_after_polls_at_most_once_per_interval()
         );
     }
 }
+
+/// A refresher for `members` (object ids), with a client of its own: a new process each time.
+fn by_id(sim: &Arc<Sim>, members: Vec<String>, store: &Store) -> Refresher {
+    let mut config = Config::default();
+    config.team.members = members;
+    let options = ClientOptions::new("http://127.0.0.1/v1.0", Duration::from_secs(5));
+    let client = GraphClient::new(
+        options,
+        Arc::new(RouterTransport::new(sim.router())),
+        Arc::new(StaticToken::new(Secret::new(sim.token()))),
+    )
+    .unwrap();
+    Refresher::new(client, Some(store.clone()), config.team)
+}
+
+#[tokio::test]
+async fn a_refused_get_by_ids_is_remembered_through_the_roster_cache() {
+    let sim = Sim::new(SimOptions::new(700, Scenario::Static));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().to_path_buf());
+    let ids = sim.user_ids();
+    let told = std::sync::Mutex::new(0usize);
+    let count = |_| *told.lock().unwrap() += 1;
+    let data = by_id(&sim, ids.clone(), &store)
+        .poll(None, &count)
+        .await
+        .unwrap();
+    assert_eq!(sim.counts().directory_objects, 1, "tried, refused");
+    assert!(data.roster.by_ids_refused_at.is_some());
+    assert!(*told.lock().unwrap() > 0, "progress was told");
+    for _ in 0..50 {
+        if store
+            .load_roster(Duration::MAX)
+            .is_some_and(|r| r.by_ids_refused_at.is_some())
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The next start, for a team edited since (the cached roster no longer fits): filters at once.
+    let edited = by_id(&sim, ids[1..].to_vec(), &store);
+    let data = edited.poll(None, &|_| {}).await.unwrap();
+    assert_eq!(data.roster.members.len(), 699);
+    assert_eq!(sim.counts().directory_objects, 1, "not asked again");
+}

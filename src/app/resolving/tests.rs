@@ -10,7 +10,7 @@ use crate::app::{FailureKind, Msg, PollData, PollFailure};
 use crate::roster::{Roster, RosterSource};
 use crate::text::SafeText;
 
-fn found(range: std::ops::Range<usize>, resolved: usize, total: usize) -> Msg {
+fn found(range: std::ops::Range<usize>, resolved: usize, total: Option<usize>) -> Msg {
     Msg::Resolving(Box::new(Progress {
         users: range
             .map(|i| user(&format!("u{i:05}"), &format!("Person {i:05}")))
@@ -39,7 +39,7 @@ fn people_appear_as_they_resolve_with_a_progress_line() {
     let now = t0();
     let mut app = App::new(options(), Rect::new(0, 0, 120, 40), now);
     assert_eq!(app.resolving(), None);
-    app.update(found(0..300, 300, 10_000), now);
+    app.update(found(0..300, 300, Some(10_000)), now);
     assert_eq!(
         app.resolving().map(Resolving::line).as_deref(),
         Some("resolving 300 of 10,000")
@@ -47,20 +47,27 @@ fn people_appear_as_they_resolve_with_a_progress_line() {
     assert_eq!(app.people().len(), 300);
     assert_eq!(app.visible().len(), 300, "shown at once, not held back");
     // A later answer may repeat someone (an id and a UPN naming one person): shown once.
-    app.update(found(250..4_200, 4_200, 10_000), now);
+    app.update(found(250..4_200, 4_200, Some(10_000)), now);
     assert_eq!(
         app.resolving().map(Resolving::line).as_deref(),
         Some("resolving 4,200 of 10,000")
     );
     assert_eq!(app.people().len(), 4_200);
     assert!(app.people().iter().all(|p| p.presence.is_none()));
+    // Then a group's pages, whose size is not known beforehand.
+    app.update(found(4_200..5_199, 5_199, None), now);
+    assert_eq!(
+        app.resolving().map(Resolving::line).as_deref(),
+        Some("resolving 5,199")
+    );
+    assert_eq!(app.people().len(), 5_199);
 }
 
 #[test]
 fn the_poll_that_ends_the_resolution_takes_over() {
     let now = t0();
     let mut app = App::new(options(), Rect::new(0, 0, 120, 40), now);
-    app.update(found(0..3, 3, 5), now);
+    app.update(found(0..3, 3, Some(5)), now);
     let roster = Arc::new(Roster {
         me: None,
         members: (0..5)
@@ -86,7 +93,7 @@ fn the_poll_that_ends_the_resolution_takes_over() {
 
     // A resolution that fails says so through the poll's error, not a frozen progress line.
     let mut app = App::new(options(), Rect::new(0, 0, 120, 40), now);
-    app.update(found(0..3, 3, 5), now);
+    app.update(found(0..3, 3, Some(5)), now);
     app.update(
         Msg::Polled(Box::new(Err(PollFailure {
             kind: FailureKind::Failed,
