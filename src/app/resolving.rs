@@ -1,7 +1,6 @@
 //! A start without a roster: people appear as their names are looked up, and the header says how
 //! far it has come ("resolving 4,200 of 10,000"), so a large team's first start is never a blank board.
 
-use super::person::Person;
 use super::state::App;
 use crate::roster::Progress;
 
@@ -45,16 +44,7 @@ impl App {
             total,
         } = progress;
         self.resolving = Some(Resolving { resolved, total });
-        let before = self.people.len();
-        for user in users {
-            if !self.index.contains_key(&user.id) {
-                self.index.insert(user.id.clone(), self.people.len());
-                self.people.push(Person::from_user(&user));
-            }
-        }
-        if self.people.len() > before {
-            self.order_names();
-            self.recount();
+        if self.team.add_found(users, &self.options.collation) {
             self.rearrange();
         }
     }
