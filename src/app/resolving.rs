@@ -49,6 +49,13 @@ impl App {
         }
     }
 
+    /// The poll the resolution belonged to has ended. True when the board should start from its first
+    /// card: while names came in, the first found by name was selected, a choice nobody made, and
+    /// following it would open the board scrolled to wherever that person sorts now.
+    pub(super) fn end_resolution(&mut self) -> bool {
+        self.resolving.take().is_some() && self.view.cursor() == 0
+    }
+
     /// While the roster is being resolved: how far it has come.
     pub fn resolving(&self) -> Option<Resolving> {
         self.resolving

@@ -200,7 +200,7 @@ impl App {
             Msg::FirstFrame => self.finish_loading(),
             Msg::Resolving(progress) => self.on_resolving(*progress),
             Msg::Polled(outcome) => {
-                self.resolving = None;
+                let from_the_top = self.end_resolution();
                 match *outcome {
                     Ok(data) => self.on_poll_data(data, &mut effects),
                     Err(failure) => {
@@ -210,6 +210,9 @@ impl App {
                             self.offer_sign_in(&mut effects);
                         }
                     }
+                }
+                if from_the_top {
+                    self.select(0);
                 }
                 // The loop is awake anyway: a look at the config file costs no wake-up of its own.
                 effects.push(Effect::CheckConfig);

@@ -104,3 +104,50 @@ fn the_poll_that_ends_the_resolution_takes_over() {
     assert_eq!(app.resolving(), None);
     assert_eq!(app.people().len(), 3, "who was found stays on the board");
 }
+
+#[test]
+fn the_board_opens_at_its_first_card_once_presence_sorts_it() {
+    let now = t0();
+    let mut app = App::new(options(), Rect::new(0, 0, 120, 12), now);
+    app.update(found(0..60, 60, Some(60)), now);
+    // Sorted by name while nobody has a presence: the first found by name is selected.
+    assert_eq!(app.selected().unwrap().id.as_str(), "u00000");
+    let roster = Arc::new(Roster {
+        me: None,
+        members: (0..60)
+            .map(|i| user(&format!("u{i:05}"), &format!("Person {i:05}")))
+            .collect(),
+        unresolved: Vec::new(),
+        source: RosterSource::default(),
+        resolved_at: None,
+        by_ids_refused_at: None,
+    });
+    // Everyone available but the first by name, who is offline and now sorts last.
+    let presences = (0..60)
+        .map(|i| {
+            let id = format!("u{i:05}");
+            let (a, b) = if i == 0 {
+                ("Offline", "OffWork")
+            } else {
+                ("Available", "Available")
+            };
+            Arc::new(crate::app::state::tests::presence(&id, a, b, None))
+        })
+        .collect();
+    app.update(
+        Msg::Polled(Box::new(Ok(PollData {
+            roster,
+            presences,
+            malformed: 0,
+            problem: None,
+            min_interval: std::time::Duration::ZERO,
+        }))),
+        now,
+    );
+    assert_eq!(
+        app.cursor(),
+        Some(0),
+        "from the top, not scrolled after u00000"
+    );
+    assert_ne!(app.selected().unwrap().id.as_str(), "u00000");
+}
