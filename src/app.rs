@@ -12,6 +12,7 @@ pub mod places;
 mod poll_answer;
 pub mod popup;
 mod reload;
+pub mod resolving;
 pub mod schedule;
 pub mod signin;
 mod snapshot;
