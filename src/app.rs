@@ -10,13 +10,16 @@ pub mod keymap;
 pub mod msg;
 pub mod person;
 pub mod places;
+pub mod reach;
 mod reload;
 pub mod schedule;
 pub mod signin;
 pub mod sort;
 pub mod state;
+pub mod watch;
+mod watching;
 
-pub use effect::Effect;
+pub use effect::{Effect, Outgoing};
 pub use msg::{FailureKind, Msg, Now, PollData, PollFailure, PollOutcome, Signal};
 pub use signin::{SignInEvent, SignInOffer, SignInPanel, SignInPrompt};
 pub use state::{App, Mode, Options};

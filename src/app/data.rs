@@ -65,6 +65,8 @@ impl App {
         }
         self.order_names();
         self.me = roster.me.as_ref().map(|u| u.id.clone());
+        self.profiles = Some(Arc::clone(&roster));
+        self.resolve_watches();
         self.sync.warning = unresolved_warning(&roster).or_else(|| self.lasting_warning());
         self.sync.cached_at = Some(saved_at);
         self.recount();
@@ -181,6 +183,9 @@ impl App {
             self.set_roster(&data.roster);
         }
         self.profiles = Some(Arc::clone(&data.roster));
+        if roster_changed {
+            self.resolve_watches();
+        }
         if self
             .roster
             .as_ref()
@@ -206,6 +211,7 @@ impl App {
                 self.flash_end = Some(now.instant + FLASH);
             }
         }
+        self.on_answers(&answered, effects);
         // Left out of the answer: keep what we knew, marked stale. Never seen: stays unknown.
         for (person, answered) in self.people.iter_mut().zip(answered) {
             if !answered && person.presence.is_some() && !person.stale {

@@ -58,6 +58,8 @@ pub struct Options {
     pub sign_in: super::signin::SignInOffer,
     /// The config in force, which a reloaded file is compared with.
     pub config: Config,
+    /// How the reach-out keys open links here.
+    pub reach: super::reach::Reach,
 }
 
 impl Options {
@@ -85,6 +87,10 @@ impl Options {
             seed,
             sign_in: super::signin::SignInOffer::Fixed,
             config: config.clone(),
+            reach: super::reach::Reach {
+                can_open: false,
+                teams: super::reach::teams_host(&config.graph.base_url),
+            },
         }
     }
 }
@@ -190,6 +196,10 @@ pub struct App {
     /// The sign-in panel, while open (modal).
     pub(super) signin: Option<super::signin::SignInPanel>,
     pub(super) now: Now,
+    /// Who is watched and when they alert.
+    pub(super) watch: super::watch::Watch,
+    /// Today's transitions seen by this board (details).
+    pub(super) history: super::watch::History,
 }
 
 impl App {
@@ -197,7 +207,12 @@ impl App {
     pub fn new(options: Options, area: Rect, now: Now) -> Self {
         let schedule = Schedule::new(options.interval, options.seed, now.instant);
         let places = Places::new(options.place_names);
+        let settings = &options.config.watch;
+        let watch =
+            super::watch::Watch::new(settings.rules.clone(), settings.people.clone(), Vec::new());
         Self {
+            watch,
+            history: super::watch::History::default(),
             places,
             options,
             people: Vec::new(),
@@ -282,10 +297,10 @@ impl App {
         effects
     }
 
-    /// Whether losing focus may stretch the refresh interval. Always, for now: something the user
-    /// waits for (a watched teammate) would need every poll and say no here.
+    /// Whether losing focus may stretch the refresh interval: not while anyone is watched (an
+    /// alert late by minutes is no alert).
     pub fn stretch_allowed(&self) -> bool {
-        true
+        !self.watch.is_active()
     }
 
     /// The roster to hand the refresher, while younger than `roster_ttl`.
@@ -348,6 +363,7 @@ impl App {
         if self.filter.is_active() {
             self.finish_loading();
         }
+        self.mark_watched();
         let people = &self.people;
         self.filter.engine.apply(
             &self.filter.query,

@@ -35,6 +35,7 @@ pub async fn run(
     store: Option<Store>,
     session: Option<Arc<Session>>,
     mut watch: ConfigWatch,
+    alerts: super::alerts::Alerts,
 ) -> Result<(), Failure> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (signal_tx, resume_tx) = (tx.clone(), tx.clone());
@@ -142,6 +143,11 @@ pub async fn run(
                             tracing::warn!(error = %SafeText::line(&why), "could not open a browser");
                         }
                     }
+                    Effect::Alert(alert) => alerts
+                        .ring(terminal.backend_mut(), *alert)
+                        .map_err(|e| write_failure(&e))?,
+                    Effect::SaveWatched(ids) => alerts.save(ids),
+                    Effect::Watched(people) => refresher = refresher.with_watched(people),
                     Effect::Save(snapshot) => {
                         let _ = save_tx.send(snapshot);
                     }

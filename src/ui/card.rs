@@ -25,6 +25,16 @@ pub struct CardContext {
     pub selected: bool,
     /// The card is your own: marked "(you)" after the name.
     pub me: bool,
+    /// The person is on the watch list: marked before the name.
+    pub watched: bool,
+}
+
+/// The mark of a watched person, before the name (and in the header's count).
+pub fn watch_mark(symbols: crate::config::Symbols) -> &'static str {
+    match symbols {
+        crate::config::Symbols::Unicode => "⚑",
+        crate::config::Symbols::Ascii => "*",
+    }
 }
 
 /// What follows your own name on your card and in the list.
@@ -156,9 +166,16 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
     // the name comes first.
     let top = Rect::new(area.x + 1, area.y, area.width - 2, 1);
     let you = if cx.me { YOU } else { "" };
+    let mark = if cx.watched {
+        watch_mark(theme.symbols)
+    } else {
+        ""
+    };
+    let mark_width = if cx.watched { width(mark) + 1 } else { 0 };
     let room = usize::from(top.width)
         .saturating_sub(2)
-        .saturating_sub(width(you));
+        .saturating_sub(width(you))
+        .saturating_sub(mark_width);
     let fits = |label: &str| person.name.width() + 3 + width(label) <= room;
     let age = match age_label(person, cx.now) {
         Some(label) if fits(&label) => Some(label),
@@ -178,6 +195,8 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
         top,
         &[
             run(" ", Style::new()),
+            run(mark, theme.watched()),
+            run(if cx.watched { " " } else { "" }, Style::new()),
             run(name, name_style),
             run(you, theme.muted()),
             run(" ", Style::new()),
@@ -294,6 +313,7 @@ mod tests {
             },
             selected: false,
             me: false,
+            watched: false,
         };
         for (n, p) in people.iter().enumerate() {
             render(p, Rect::new(0, 5 * n as u16, width, 5), &mut buf, cx);

@@ -38,6 +38,10 @@ pub struct Detail<'a> {
     pub now: Timestamp,
     /// First content row shown; clamped when drawn (see `Detail::max_scroll`).
     pub scroll: u16,
+    /// Today's transitions this board saw ("Available 09:12 · In a meeting 10:00").
+    pub today: Option<String>,
+    /// On the watch list.
+    pub watched: bool,
 }
 
 type Lines<'a> = Vec<Vec<Run<'a>>>;
@@ -51,6 +55,8 @@ impl<'a> Detail<'a> {
             tz,
             now,
             scroll: 0,
+            today: None,
+            watched: false,
         }
     }
 
@@ -120,6 +126,13 @@ impl<'a> Detail<'a> {
                 cols,
                 Style::new(),
             ));
+        }
+        if let Some(today) = &self.today {
+            out.extend(field("Today", today, cols, Style::new()));
+        }
+        if self.watched {
+            let mark = super::card::watch_mark(t.symbols);
+            out.extend(field("Watched", &format!("{mark} yes"), cols, t.watched()));
         }
         if let Some(l) = &p.location {
             let mut parts: Vec<Cow<'_, str>> = vec![location_word(l.kind, p.presence.as_deref())];

@@ -20,6 +20,8 @@ pub fn details(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let mut detail = Detail::new(person, theme, app.tz(), app.now().utc);
     detail.profile = app.profile(&person.id);
     detail.scroll = app.popup_scroll();
+    detail.today = app.history().line(&person.id, app.now().utc, app.tz());
+    detail.watched = app.watch().is_watched(&person.id);
     (&detail).render(area, buf);
 }
 
@@ -32,6 +34,8 @@ pub fn max_scroll(app: &App, area: Rect) -> u16 {
         crate::app::Mode::Details => app.selected().map_or(0, |p| {
             let mut detail = Detail::new(p, theme, app.tz(), app.now().utc);
             detail.profile = app.profile(&p.id);
+            detail.today = app.history().line(&p.id, app.now().utc, app.tz());
+            detail.watched = app.watch().is_watched(&p.id);
             detail.max_scroll(area)
         }),
         _ => 0,

@@ -24,6 +24,12 @@ pub enum Command {
     Redraw,
     Help,
     Quit,
+    Watch,
+    CopyMail,
+    CopyAddress,
+    Chat,
+    Call,
+    Mail,
 }
 
 /// The config name that removes a binding: `"g g" = "none"`.
@@ -104,6 +110,42 @@ const INFO: &[Info] = &[
         "Close the popup, or quit (ctrl-c always quits)",
         "quit",
     ),
+    info(
+        Command::Watch,
+        "watch",
+        "Watch the selected person (an alert when they become free), or stop",
+        "watch",
+    ),
+    info(
+        Command::CopyMail,
+        "copy_mail",
+        "Copy the selected person's mail address",
+        "copy mail",
+    ),
+    info(
+        Command::CopyAddress,
+        "copy_address",
+        "Copy \"Name <mail>\" of the selected person",
+        "copy name",
+    ),
+    info(
+        Command::Chat,
+        "chat",
+        "Open a Teams chat with the selected person",
+        "chat",
+    ),
+    info(
+        Command::Call,
+        "call",
+        "Open a Teams call with the selected person",
+        "call",
+    ),
+    info(
+        Command::Mail,
+        "mail",
+        "Write a mail to the selected person",
+        "mail",
+    ),
 ];
 
 /// Keys no `[keys]` entry can change, with what they do: help lists them after the commands.
@@ -128,7 +170,7 @@ const fn info(
 }
 
 impl Command {
-    pub const ALL: [Command; 20] = [
+    pub const ALL: [Command; 26] = [
         Command::Left,
         Command::Down,
         Command::Up,
@@ -149,6 +191,12 @@ impl Command {
         Command::Redraw,
         Command::Help,
         Command::Quit,
+        Command::Watch,
+        Command::CopyMail,
+        Command::CopyAddress,
+        Command::Chat,
+        Command::Call,
+        Command::Mail,
     ];
 
     fn info(self) -> &'static Info {
