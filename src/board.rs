@@ -98,7 +98,12 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     );
     app.warn_at_start(&config.warnings);
     let watch_file = crate::watch_file::WatchFile::default_place(&crate::paths::ProcessEnv);
-    app.load_watched(watch_file.as_ref().map(|f| f.load()).unwrap_or_default());
+    app.load_watched(
+        watch_file
+            .as_ref()
+            .map(crate::watch_file::WatchFile::load)
+            .unwrap_or_default(),
+    );
     let cached = snapshot.is_some();
     let before_build = started.elapsed();
     if let Some(snapshot) = snapshot {

@@ -103,7 +103,7 @@ pub struct WaitArgs {
     /// People to wait for: UPNs, object ids, or a unique part of a teammate's name
     #[arg(value_name = "PERSON", required = true)]
     pub people: Vec<String>,
-    /// The state to wait for: Available (the default), Busy, DoNotDisturb, Away, BeRightBack, Offline, ..., or back (out of office ended)
+    /// The state to wait for: Available (the default), Busy, Away, Offline, any other availability, or back (out of office ended)
     #[arg(long, value_name = "STATE", default_value = "Available")]
     pub until: String,
     /// Give up after this long and exit 5, e.g. 90s, 30m, 2h, 1h30m (default: no limit)

@@ -106,13 +106,11 @@ pub async fn resolve(
     let mut found: Vec<Option<User>> = Vec::with_capacity(names.len());
     let mut ask: Vec<(usize, String)> = Vec::new();
     for (i, name) in names.iter().enumerate() {
-        match in_roster(name, roster)? {
-            Some(user) => found.push(Some(user.clone())),
-            None => {
-                found.push(None);
-                ask.push((i, name.trim().to_owned()));
-            }
+        let user = in_roster(name, roster)?.cloned();
+        if user.is_none() {
+            ask.push((i, name.trim().to_owned()));
         }
+        found.push(user);
     }
     if !ask.is_empty() {
         let urls: Vec<String> = ask

@@ -144,7 +144,7 @@ fn timed_out(waiting: &Waiting) -> Failure {
         .collect();
     let what = match waiting.target {
         Target::Back => "back".to_owned(),
-        t => t.name().to_owned(),
+        t @ Target::Availability(_) => t.name().to_owned(),
     };
     Failure::new(
         Exit::TimedOut,

@@ -2,6 +2,8 @@
 //! alerts raised from poll answers (footer line, flash, and an `Effect::Alert` outside quiet
 //! hours), today's transitions for details, and the reach-out keys (copy, chat, call, mail).
 
+use std::fmt::Write as _;
+
 use super::effect::{Effect, Outgoing};
 use super::person::{Person, Profile};
 use super::reach;
@@ -115,7 +117,7 @@ impl App {
             self.clock(now.utc)
         );
         if more > 0 {
-            line.push_str(&format!(" (and {more} more)"));
+            let _ = write!(line, " (and {more} more)");
         }
         if quiet {
             line.push_str(" (quiet hours)");

@@ -33,14 +33,14 @@ impl Alerts {
 
     /// The bell (tmux marks the window; `monitor-bell` users see it from elsewhere), then the
     /// notification. The command is started detached and never waited for here.
-    pub fn ring(&self, out: &mut impl Write, alert: Outgoing) -> io::Result<()> {
+    pub fn ring(&self, out: &mut impl Write, alert: &Outgoing) -> io::Result<()> {
         out.write_all(b"\x07")?;
         if let Some(sequence) = self.sequence {
             out.write_all(sequence.build(&alert.text).as_bytes())?;
         }
         out.flush()?;
         if !alert.command.is_empty() {
-            command::spawn(alert.command);
+            command::spawn(&alert.command);
         }
         Ok(())
     }

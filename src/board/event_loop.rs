@@ -144,7 +144,7 @@ pub async fn run(
                         }
                     }
                     Effect::Alert(alert) => alerts
-                        .ring(terminal.backend_mut(), *alert)
+                        .ring(terminal.backend_mut(), &alert)
                         .map_err(|e| write_failure(&e))?,
                     Effect::SaveWatched(ids) => alerts.save(ids),
                     Effect::Watched(people) => refresher = refresher.with_watched(people),

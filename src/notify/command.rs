@@ -69,7 +69,7 @@ pub fn substitute(template: &[String], fields: &Fields) -> Vec<String> {
 
 /// Starts `argv` detached (no shell, no terminal: stdin, stdout and stderr go nowhere); a thread
 /// waits for it and logs a failure. Returns at once.
-pub fn spawn(argv: Vec<String>) {
+pub fn spawn(argv: &[String]) {
     let Some((program, args)) = argv.split_first() else {
         return;
     };
@@ -167,7 +167,7 @@ mod tests {
             ]),
             &fields("Ann $HOME; `id`"),
         );
-        spawn(argv);
+        spawn(&argv);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
             if let Ok(text) = std::fs::read_to_string(&out)
@@ -182,6 +182,6 @@ mod tests {
             );
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        spawn(vec!["/nonexistent/teamboard-test-program".into()]);
+        spawn(&["/nonexistent/teamboard-test-program".into()]);
     }
 }

@@ -1,5 +1,5 @@
-//! Desktop notifications written to the terminal: OSC 9 (iTerm2, kitty, WezTerm, ghostty) and OSC
-//! 777 `notify` (rxvt-unicode, foot, WezTerm, kitty, ghostty). The text in them is a colleague's name:
+//! Desktop notifications written to the terminal: OSC 9 (iTerm2, kitty, `WezTerm`, ghostty) and OSC
+//! 777 `notify` (rxvt-unicode, foot, `WezTerm`, kitty, ghostty). The text in them is a colleague's name:
 //! untrusted. It is sanitized, and then every character that could end the sequence or start another
 //! (ESC, BEL, C0, DEL, C1, and the field separator `;` of OSC 777) is dropped, so a hostile name can
 //! neither close the sequence early nor smuggle one of its own.

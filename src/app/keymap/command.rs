@@ -113,7 +113,7 @@ const INFO: &[Info] = &[
     info(
         Command::Watch,
         "watch",
-        "Watch the selected person (an alert when they become free), or stop",
+        "Watch the selected person (an alert when free), or stop",
         "watch",
     ),
     info(

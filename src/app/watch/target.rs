@@ -81,7 +81,7 @@ impl Target {
     pub fn entered(self, before: Seen, after: Seen) -> bool {
         match self {
             Target::Back => before.out_of_office && !after.out_of_office,
-            _ => !self.holds(before) && self.holds(after),
+            Target::Availability(_) => !self.holds(before) && self.holds(after),
         }
     }
 }
