@@ -193,3 +193,53 @@ pub fn polled_team(team: &TeamConfig, watched: &[String]) -> TeamConfig {
     }
     polled
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn watched_people_outside_the_team_are_polled_with_it_once() {
+        let mut team = Config::default().team;
+        team.members = vec!["Ann@contoso.com".into(), "bob@contoso.com".into()];
+        let polled = polled_team(
+            &team,
+            &["ann@contoso.com".into(), "carol@contoso.com".into()],
+        );
+        assert_eq!(
+            polled.members,
+            ["Ann@contoso.com", "bob@contoso.com", "carol@contoso.com"]
+        );
+        assert_eq!(polled_team(&team, &[]), team);
+    }
+
+    #[test]
+    fn every_key_is_read_and_checked() {
+        let c = Config::parse(
+            "[watch]\npeople = [\"a@b.c\"]\nalert_on = [\"busy\", \"BACK\", \"busy\"]\ncooldown_mins = 0\n\
+             desktop = \"osc9\"\ncommand = [\"x\", \"{name}\"]\nquiet = \"22:00-06:30\"\nquiet_days = [\"sat\"]\n",
+            "c.toml",
+        )
+        .unwrap();
+        let w = &c.watch;
+        assert_eq!(w.people, ["a@b.c"]);
+        assert_eq!(
+            w.rules.alert_on,
+            [
+                Target::Availability(crate::graph::model::AvailabilityKind::Busy),
+                Target::Back
+            ]
+        );
+        assert_eq!(w.rules.cooldown, Duration::ZERO);
+        assert_eq!(w.desktop, Desktop::Osc9);
+        assert_eq!(w.command, ["x", "{name}"]);
+        assert_eq!(w.quiet().span, Some((22 * 60, 6 * 60 + 30)));
+        assert_eq!(w.quiet().days, [jiff::civil::Weekday::Saturday]);
+        let e = Config::parse("[watch]\nalert_on = []\n", "c.toml").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("nothing would ever alert"), "{e}");
+        let e = Config::parse("[watch]\ncommand = [\"\"]\n", "c.toml").unwrap_err();
+        assert!(e.message.contains("empty program name"), "{e}");
+    }
+}
