@@ -331,6 +331,30 @@ mod tests {
         out
     }
 
+    #[test]
+    fn a_watched_card_carries_its_mark_before_the_name_in_both_symbol_sets() {
+        let people = people();
+        for (symbols, mark) in [(Symbols::Unicode, "⚑"), (Symbols::Ascii, "*")] {
+            let mut buf = Buffer::empty(Rect::new(0, 0, 26, 5));
+            let cx = CardContext {
+                theme: Theme::new(false, symbols),
+                now: Now {
+                    instant: Instant::now(),
+                    utc: jiff::Timestamp::from_second(NOW).unwrap(),
+                },
+                selected: false,
+                me: false,
+                watched: true,
+            };
+            render(&people[0], Rect::new(0, 0, 26, 5), &mut buf, cx);
+            let top: String = (0..26).map(|x| buf[(x, 0)].symbol().to_owned()).collect();
+            let name = people[0].name.as_str();
+            let shown: String = name.chars().take(8).collect();
+            assert!(top.contains(&format!(" {mark} {shown}")), "{top}");
+            assert_eq!(width(&top), 26, "the mark fits inside the border: {top}");
+        }
+    }
+
     fn width_of(symbol: &str) -> u16 {
         (width(symbol) as u16).max(1)
     }
