@@ -65,12 +65,14 @@ impl App {
         }
     }
 
-    /// Answers arrived for the people flagged in `answered`: today's transitions noted, and the
+    /// Answers arrived for the people flagged in `answered`: today's changes noted, and the
     /// watched ones checked for an alert.
     pub(super) fn on_answers(&mut self, answered: &[bool], effects: &mut Vec<Effect>) {
         let now = self.now;
+        // Only people whose availability or activity changed in this answer (the age restarts
+        // exactly then): nothing is kept for the many who never change.
         for (person, _) in self.people.iter().zip(answered).filter(|(_, a)| **a) {
-            if person.presence.is_some() {
+            if person.changed_at == Some(now.utc) {
                 self.history
                     .record(&person.id, &words(person), now.utc, &self.options.tz);
             }

@@ -17,15 +17,15 @@ pub struct History {
 }
 
 impl History {
-    /// `id` was seen in state `words` at `at` (its first answer, or a change). A repeat of the
-    /// last state is not a transition; entries of an earlier local day are dropped.
+    /// `id` was seen changing to `words` at `at`. A repeat of the last state is not a
+    /// transition; entries of an earlier local day are dropped.
     pub fn record(&mut self, id: &UserId, words: &SafeText, at: Timestamp, tz: &TimeZone) {
         let entries = self.seen.entry(id.clone()).or_default();
-        let today = at.to_zoned(tz.clone()).date();
-        entries.retain(|(t, _)| t.to_zoned(tz.clone()).date() == today);
         if entries.last().is_some_and(|(_, w)| w == words) {
             return;
         }
+        let today = at.to_zoned(tz.clone()).date();
+        entries.retain(|(t, _)| t.to_zoned(tz.clone()).date() == today);
         if entries.len() == MAX_PER_PERSON {
             entries.remove(0);
         }

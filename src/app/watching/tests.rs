@@ -237,7 +237,13 @@ fn details_show_todays_transitions() {
         .history()
         .line(&UserId::new("u01"), at(61).utc, app.tz())
         .unwrap();
-    assert_eq!(line, "Busy 12:00 · Available 12:12 · Busy 13:00");
+    assert_eq!(line, "Available 12:12 · Busy 13:00");
+    // Someone who never changed has no entry at all.
+    assert_eq!(
+        app.history()
+            .line(&UserId::new("u02"), at(61).utc, app.tz()),
+        None
+    );
 }
 
 #[test]
