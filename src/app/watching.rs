@@ -163,6 +163,17 @@ impl App {
         let line = match self.watch.toggle(&id) {
             Toggle::Added => {
                 self.people[i].search.set_watched(true);
+                // What the card shows now, if an answer of this session, is where they start: the
+                // next poll that finds them Available is an arrival.
+                let person = &self.people[i];
+                if let Some(presence) = person
+                    .presence
+                    .as_ref()
+                    .filter(|_| !person.stale && !person.from_cache)
+                {
+                    let seen = Seen::of(presence);
+                    self.watch.observe(&id, seen, self.now.instant);
+                }
                 effects.push(Effect::SaveWatched(self.watch.marked()));
                 let on: Vec<&str> = self
                     .watch

@@ -198,6 +198,27 @@ fn w_toggles_a_watch_saves_it_and_the_filter_finds_the_watched() {
 }
 
 #[test]
+fn a_person_watched_with_w_alerts_on_the_next_poll_that_finds_them_available() {
+    let now = t0();
+    let mut app = App::new(options(), Rect::new(0, 0, 100, 30), now);
+    let r = roster(4);
+    app.update(Msg::Deadline, now);
+    app.update(polled(&r, answer(&r, "Busy", 1)), now);
+    let at = app
+        .visible()
+        .iter()
+        .position(|&i| app.people()[i].id.as_str() == "u01")
+        .unwrap();
+    app.select(at);
+    app.update(key('w'), now);
+    let effects = app.update(
+        polled(&r, answer(&r, "Available", 2)),
+        now.after(Duration::from_secs(30)),
+    );
+    assert_eq!(alerts(&effects).len(), 1, "{effects:?}");
+}
+
+#[test]
 fn w_on_a_config_watch_says_it_lives_in_the_config() {
     let (mut app, _r, now) = watching(|_| {});
     // Select u01 (sorted by availability: the busy one comes after the available ones).
