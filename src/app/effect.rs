@@ -36,6 +36,8 @@ pub enum Effect {
     /// A watched person entered a state the user asked about: ring the bell, show a desktop
     /// notification where the terminal has one, run `[watch] command`.
     Alert(Box<Outgoing>),
+    /// Show desktop notifications this way from now on (a reloaded `[watch] desktop`).
+    Desktop(crate::notify::Desktop),
     /// Poll these `[watch] people` with the team from now on (a reloaded config).
     Watched(Vec<String>),
     /// Keep these ids as the people marked with `w` (the state file, written atomically).

@@ -73,6 +73,9 @@ impl App {
         if watched_changed {
             effects.push(Effect::Watched(config.watch.people.clone()));
         }
+        if config.watch.desktop != running.watch.desktop {
+            effects.push(Effect::Desktop(config.watch.desktop));
+        }
         if team_changed || watched_changed {
             self.roster = None;
             self.schedule.request_now(self.now.instant);

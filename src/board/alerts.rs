@@ -22,13 +22,15 @@ impl Alerts {
     /// Decided once at start: which notification (asking tmux whether it passes one through), and
     /// where the watch list is kept.
     pub fn for_config(config: &Config, file: Option<WatchFile>) -> Self {
-        let desktop = config.watch.desktop;
-        let env = &ProcessEnv;
-        let in_tmux = env.var("TMUX").is_some_and(|v| !v.is_empty());
-        let passthrough = in_tmux && desktop != Desktop::Off && tmux_allows_passthrough();
-        let sequence = Sequence::choose(desktop, env, passthrough);
-        tracing::info!(?sequence, in_tmux, "desktop notifications");
-        Self { sequence, file }
+        Self {
+            sequence: sequence_for(config.watch.desktop),
+            file,
+        }
+    }
+
+    /// A reloaded `[watch] desktop`.
+    pub fn set_desktop(&mut self, desktop: Desktop) {
+        self.sequence = sequence_for(desktop);
     }
 
     /// The bell (tmux marks the window; `monitor-bell` users see it from elsewhere), then the
@@ -56,6 +58,15 @@ impl Alerts {
             }
         });
     }
+}
+
+fn sequence_for(desktop: Desktop) -> Option<Sequence> {
+    let env = &ProcessEnv;
+    let in_tmux = env.var("TMUX").is_some_and(|v| !v.is_empty());
+    let passthrough = in_tmux && desktop != Desktop::Off && tmux_allows_passthrough();
+    let sequence = Sequence::choose(desktop, env, passthrough);
+    tracing::info!(?sequence, in_tmux, "desktop notifications");
+    sequence
 }
 
 /// Whether tmux passes escape sequences through to the terminal outside (`allow-passthrough`, tmux

@@ -35,7 +35,7 @@ pub async fn run(
     store: Option<Store>,
     session: Option<Arc<Session>>,
     mut watch: ConfigWatch,
-    alerts: super::alerts::Alerts,
+    mut alerts: super::alerts::Alerts,
 ) -> Result<(), Failure> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (signal_tx, resume_tx) = (tx.clone(), tx.clone());
@@ -148,6 +148,7 @@ pub async fn run(
                         .map_err(|e| write_failure(&e))?,
                     Effect::SaveWatched(ids) => alerts.save(ids),
                     Effect::Watched(people) => refresher = refresher.with_watched(people),
+                    Effect::Desktop(desktop) => alerts.set_desktop(desktop),
                     Effect::Save(snapshot) => {
                         let _ = save_tx.send(snapshot);
                     }

@@ -319,3 +319,29 @@ fn reach_out_keys_copy_or_open_and_say_what_they_did() {
             .any(|e| matches!(e, Effect::Open(t) if *t == format!("mailto:{mail}")))
     );
 }
+
+#[test]
+fn a_reloaded_watch_list_applies_at_once() {
+    let (mut app, _r, now) = watching(|_| {});
+    let mut config = app.options().config.clone();
+    config.watch.people = vec!["u02@example.com".into(), "outsider@example.com".into()];
+    config.watch.desktop = crate::notify::Desktop::Off;
+    let effects = app.update(Msg::ConfigChanged(Box::new(Ok(config))), now);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Watched(p) if p.len() == 2)),
+        "{effects:?}"
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Desktop(crate::notify::Desktop::Off)))
+    );
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Poll(None))),
+        "polled at once, the roster resolved again: {effects:?}"
+    );
+    assert!(app.watch().is_watched(&UserId::new("u02")));
+    assert!(!app.watch().is_watched(&UserId::new("u01")));
+}
