@@ -199,7 +199,7 @@ mod tests {
         let e = in_roster("ann", &roster).unwrap_err();
         assert_eq!(e.exit, Exit::Usage);
         assert_eq!(
-            e.message,
+            e.message.as_str(),
             "\"ann\" fits 2 people: Ann Lee (ann@contoso.com), Johanna Berg (johanna@contoso.com); \
              name one by more of the name, or by UPN"
         );

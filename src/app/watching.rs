@@ -44,12 +44,12 @@ impl App {
     /// Finds the config's watched people in the roster, and marks everyone watched for the filter.
     pub(super) fn resolve_watches(&mut self) {
         let previous: Vec<UserId> = self.watch.ids().cloned().collect();
-        if let Some(roster) = self.profiles.clone() {
+        if let Some(roster) = self.team.profiles().cloned() {
             self.watch.resolve(roster.everyone());
         }
         for id in previous {
-            if let Some(&i) = self.index.get(&id) {
-                self.people[i].search.set_watched(false);
+            if let Some(person) = self.team.get_mut(&id) {
+                person.search.set_watched(false);
             }
         }
         self.mark_watched();
@@ -59,8 +59,8 @@ impl App {
     /// without it). Costs the watch list's size, not the team's.
     pub(super) fn mark_watched(&mut self) {
         for id in self.watch.ids() {
-            if let Some(&i) = self.index.get(id) {
-                self.people[i].search.set_watched(true);
+            if let Some(person) = self.team.get_mut(id) {
+                person.search.set_watched(true);
             }
         }
     }
@@ -71,7 +71,7 @@ impl App {
         let now = self.now;
         // Only people whose availability or activity changed in this answer (the age restarts
         // exactly then): nothing is kept for the many who never change.
-        for (person, _) in self.people.iter().zip(answered).filter(|(_, a)| **a) {
+        for (person, _) in self.team.people().iter().zip(answered).filter(|(_, a)| **a) {
             if person.changed_at == Some(now.utc) {
                 self.history
                     .record(&person.id, &words(person), now.utc, &self.options.tz);
@@ -80,10 +80,11 @@ impl App {
         let mut alerts: Vec<(usize, Alert)> = Vec::new();
         let watched: Vec<UserId> = self.watch.ids().cloned().collect();
         for id in watched {
-            let Some(&i) = self.index.get(&id) else {
+            let Some(i) = self.team.position(&id) else {
                 continue;
             };
-            let Some(presence) = self.people[i].presence.as_ref().filter(|_| answered[i]) else {
+            let person = &self.team.people()[i];
+            let Some(presence) = person.presence.as_ref().filter(|_| answered[i]) else {
                 continue;
             };
             let seen = Seen::of(presence);
@@ -101,11 +102,10 @@ impl App {
             .quiet
             .holds(now.utc.to_zoned(self.options.tz.clone()).datetime());
         for (i, alert) in &alerts {
-            let person = &mut self.people[*i];
-            person.flash_until = Some(now.instant + FLASH);
+            self.team.people_mut()[*i].flash_until = Some(now.instant + FLASH);
             self.flash_end = Some(now.instant + FLASH);
             if !quiet {
-                let person = &self.people[*i];
+                let person = &self.team.people()[*i];
                 effects.push(Effect::Alert(Box::new(Outgoing {
                     text: sentence(person, alert.target),
                     command: self.command_for(person),
@@ -115,7 +115,7 @@ impl App {
         let more = alerts.len() - 1;
         let mut line = format!(
             "{} · {}",
-            sentence(&self.people[last], alerts[alerts.len() - 1].1.target),
+            sentence(&self.team.people()[last], alerts[alerts.len() - 1].1.target),
             self.clock(now.utc)
         );
         if more > 0 {
@@ -152,20 +152,20 @@ impl App {
 
     /// `w`: watch the selected person, or stop.
     pub(super) fn toggle_watch(&mut self, effects: &mut Vec<Effect>) {
-        let Some(id) = self.selected.clone() else {
+        let Some(id) = self.view.selected().cloned() else {
             self.notice = Some(SafeText::line("nobody is selected to watch"));
             return;
         };
-        let Some(&i) = self.index.get(&id) else {
+        let Some(i) = self.team.position(&id) else {
             return;
         };
-        let name = self.people[i].name.clone();
+        let name = self.team.people()[i].name.clone();
         let line = match self.watch.toggle(&id) {
             Toggle::Added => {
-                self.people[i].search.set_watched(true);
+                self.team.people_mut()[i].search.set_watched(true);
                 // What the card shows now, if an answer of this session, is where they start: the
                 // next poll that finds them Available is an arrival.
-                let person = &self.people[i];
+                let person = &self.team.people()[i];
                 if let Some(presence) = person
                     .presence
                     .as_ref()
@@ -185,7 +185,7 @@ impl App {
                 format!("watching {name}: an alert when {}", on.join(" or "))
             }
             Toggle::Removed => {
-                self.people[i].search.set_watched(false);
+                self.team.people_mut()[i].search.set_watched(false);
                 effects.push(Effect::SaveWatched(self.watch.marked()));
                 format!("no longer watching {name}")
             }

@@ -238,8 +238,11 @@ mod tests {
         assert_eq!(w.quiet().days, [jiff::civil::Weekday::Saturday]);
         let e = Config::parse("[watch]\nalert_on = []\n", "c.toml").unwrap_err();
         assert_eq!(e.line, Some(2));
-        assert!(e.message.contains("nothing would ever alert"), "{e}");
+        assert!(
+            e.message.as_str().contains("nothing would ever alert"),
+            "{e}"
+        );
         let e = Config::parse("[watch]\ncommand = [\"\"]\n", "c.toml").unwrap_err();
-        assert!(e.message.contains("empty program name"), "{e}");
+        assert!(e.message.as_str().contains("empty program name"), "{e}");
     }
 }

@@ -29,13 +29,7 @@ pub struct CardContext {
     pub watched: bool,
 }
 
-/// The mark of a watched person, before the name (and in the header's count).
-pub fn watch_mark(symbols: crate::config::Symbols) -> &'static str {
-    match symbols {
-        crate::config::Symbols::Unicode => "⚑",
-        crate::config::Symbols::Ascii => "*",
-    }
-}
+pub use crate::presence_style::watch_mark;
 
 /// What follows your own name on your card and in the list.
 pub const YOU: &str = " (you)";

@@ -147,7 +147,11 @@ async fn nobody_reaching_the_state_times_out_with_5_after_120_reads_an_hour() {
     .unwrap_err();
     assert_eq!(e.exit, Exit::TimedOut);
     assert_eq!(e.exit as u8, 5);
-    assert!(e.message.starts_with("timed out: "), "{}", e.message);
+    assert!(
+        e.message.as_str().starts_with("timed out: "),
+        "{}",
+        e.message
+    );
     assert_eq!(started.elapsed(), Duration::from_secs(3600));
     let after = sim.counts();
     // The figure in the report: one read every 30 s, nothing else.
@@ -203,5 +207,5 @@ fn durations_and_states_are_read_as_written() {
     assert_eq!(parse_target("BACK").unwrap(), Target::Back);
     let e = parse_target("free\x1b]0;x\x07").unwrap_err();
     assert_eq!(e.exit, Exit::Usage);
-    assert!(!e.message.contains('\x1b'), "{:?}", e.message);
+    assert!(!e.message.as_str().contains('\x1b'), "{:?}", e.message);
 }

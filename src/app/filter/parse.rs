@@ -1,6 +1,7 @@
 //! The filter query language: words, `"quoted phrases"`, `is:`/`at:` facets and `!` negation.
 
 use super::fuzzy::Pattern;
+use super::matcher::Needle;
 
 /// A facet: a fact about a person's presence, matched exactly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,7 +73,8 @@ pub struct Word {
     pub text: String,
     /// A quoted phrase is matched as a substring everywhere, never fuzzily.
     pub phrase: bool,
-    pub(crate) folded: String,
+    /// The folded word, searched for as a substring.
+    pub(crate) needle: Needle,
     /// For fuzzy matching; `None` for a phrase and a word too long to match fuzzily.
     pub(crate) pattern: Option<Pattern>,
     /// `char_mask` of `folded`.
@@ -87,12 +89,15 @@ impl Word {
             phrase,
             pattern: if phrase { None } else { Pattern::new(&folded) },
             chars: super::matcher::char_mask(&folded),
-            folded,
+            needle: Needle::new(&folded),
         }
     }
 }
 
 /// What one term tests.
+// A query holds a handful of terms, parsed once per keystroke: boxing the word would add an
+// allocation per term to save a few hundred bytes nobody keeps.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Atom {
     Word(Word),
