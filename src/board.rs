@@ -166,14 +166,16 @@ pub async fn run(mut config: Config, demo: Option<Demo>) -> Result<(), Failure> 
         .run_until(event_loop::run(
             app,
             startup,
-            terminal,
-            &guard,
-            screen,
-            refresher,
-            store,
-            tokens.session,
-            watch,
-            alerts,
+            event_loop::Parts {
+                terminal,
+                guard: &guard,
+                screen,
+                refresher,
+                store,
+                session: tokens.session,
+                watch,
+                alerts,
+            },
         ))
         .await;
     drop(guard);

@@ -266,14 +266,15 @@ fn initials_mask(text: &str) -> u64 {
 #[derive(Clone, Debug)]
 pub(crate) struct Needle {
     text: Box<str>,
-    finder: memchr::memmem::Finder<'static>,
+    /// Boxed: the searcher's tables are large beside the rest of a query term.
+    finder: Box<memchr::memmem::Finder<'static>>,
 }
 
 impl Needle {
     pub fn new(text: &str) -> Self {
         Self {
             text: text.into(),
-            finder: memchr::memmem::Finder::new(text.as_bytes()).into_owned(),
+            finder: Box::new(memchr::memmem::Finder::new(text.as_bytes()).into_owned()),
         }
     }
 

@@ -95,9 +95,6 @@ impl Word {
 }
 
 /// What one term tests.
-// A query holds a handful of terms, parsed once per keystroke: boxing the word would add an
-// allocation per term to save a few hundred bytes nobody keeps.
-#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Atom {
     Word(Word),
