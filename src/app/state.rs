@@ -243,6 +243,7 @@ impl App {
             }
             Msg::ConfigChanged(loaded) => self.on_config(*loaded, &mut effects),
             Msg::Terminate(signal) => effects.push(Effect::Terminate(signal.exit_code())),
+            Msg::OpenFailed(url) => self.open_failed(url, &mut effects),
         }
         if self.schedule.is_due(now.instant) {
             self.schedule.begin();

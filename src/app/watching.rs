@@ -264,6 +264,16 @@ impl App {
     }
 }
 
+impl App {
+    /// No browser could be started for `url`: it is copied instead, and the footer says so.
+    pub(super) fn open_failed(&mut self, url: String, effects: &mut Vec<Effect>) {
+        self.notice = Some(SafeText::line(&format!(
+            "no browser could be started (set BROWSER): copied the link {url}"
+        )));
+        effects.push(Effect::Copy(url));
+    }
+}
+
 /// The state a card shows in words: the activity when it says more than the availability.
 fn words(person: &Person) -> SafeText {
     if person.activity.is_visible() && person.activity != person.availability {

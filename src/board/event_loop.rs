@@ -158,6 +158,7 @@ pub async fn run(mut app: App, startup: Vec<Effect>, parts: Parts<'_>) -> Result
                 Effect::Open(url) => {
                     if let Err(why) = crate::auth::browser::open(&url, &crate::paths::ProcessEnv) {
                         tracing::warn!(error = %SafeText::line(&why), "could not open a browser");
+                        let _ = tx.send(Msg::OpenFailed(url));
                     }
                 }
                 Effect::Alert(alert) => alerts

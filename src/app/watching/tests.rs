@@ -345,3 +345,22 @@ fn a_reloaded_watch_list_applies_at_once() {
     assert!(app.watch().is_watched(&UserId::new("u02")));
     assert!(!app.watch().is_watched(&UserId::new("u01")));
 }
+
+#[test]
+fn a_link_no_browser_could_open_is_copied_instead() {
+    let (mut app, _r, now) = watching(|_| {});
+    let url = "https://teams.microsoft.com/l/chat/0/0?users=u01%40example.com".to_owned();
+    let effects = app.update(Msg::OpenFailed(url.clone()), now);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Copy(t) if *t == url)),
+        "{effects:?}"
+    );
+    assert!(
+        app.notice()
+            .unwrap()
+            .as_str()
+            .starts_with("no browser could be started (set BROWSER): copied the link https://")
+    );
+}
