@@ -61,6 +61,7 @@ fn options() -> Options {
         seed: 3,
         sign_in: teamboard::app::SignInOffer::Fixed,
         config: teamboard::config::Config::default(),
+        reach: teamboard::app::reach::Reach::default(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The board: start-up in the order that makes it instant (cache and first frame before any network), then
 //! one loop over one queue — terminal events, signals, poll results and the one deadline.
 
+mod alerts;
 mod config_watch;
 #[cfg(feature = "sim")]
 mod demo;
@@ -87,12 +88,22 @@ pub async fn run(mut config: Config, demo: Option<Demo>) -> Result<(), Failure> 
         }) => SignInOffer::Unusable(SafeText::line(&e.to_string())),
         _ => SignInOffer::Fixed,
     };
+    options.reach.can_open =
+        crate::auth::flow::Flow::choose(false, false, &crate::paths::ProcessEnv)
+            == crate::auth::flow::Flow::Browser;
     let mut app = App::new(
         options,
         Rect::new(0, 0, size.width, size.height),
         Now::read(),
     );
     app.warn_at_start(&config.warnings);
+    let watch_file = crate::watch_file::WatchFile::default_place(&crate::paths::ProcessEnv);
+    app.load_watched(
+        watch_file
+            .as_ref()
+            .map(crate::watch_file::WatchFile::load)
+            .unwrap_or_default(),
+    );
     let cached = snapshot.is_some();
     let before_build = started.elapsed();
     // What the start asks for (the first poll) waits for the loop, which has the network.
@@ -145,7 +156,9 @@ pub async fn run(mut config: Config, demo: Option<Demo>) -> Result<(), Failure> 
         tokens.source,
     )
     .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
-    let refresher = Refresher::new(client, store.clone(), config.team.clone());
+    let refresher = Refresher::new(client, store.clone(), config.team.clone())
+        .with_watched(config.watch.people.clone());
+    let alerts = alerts::Alerts::for_config(&config, watch_file);
     let watch = config_watch::ConfigWatch::new(&config, demo_run);
 
     let local = tokio::task::LocalSet::new();
@@ -161,6 +174,7 @@ pub async fn run(mut config: Config, demo: Option<Demo>) -> Result<(), Failure> 
                 store,
                 session: tokens.session,
                 watch,
+                alerts,
             },
         ))
         .await;

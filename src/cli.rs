@@ -45,6 +45,8 @@ pub struct Cli {
 pub enum Command {
     /// Print everyone's presence and exit (table, --json or --line)
     Status(StatusArgs),
+    /// Wait until one of these people is free (or another state), then print one line and exit 0
+    Wait(WaitArgs),
     /// Sign in with a Microsoft 365 work account (browser, or a device code)
     Login(LoginArgs),
     /// Forget the stored sign-in (keyring and file) and remove cached snapshots
@@ -101,7 +103,23 @@ pub struct InitArgs {
 pub use generate::{completions, man};
 
 #[derive(Debug, Clone, Args)]
+pub struct WaitArgs {
+    /// People to wait for: UPNs, object ids, or a unique part of a teammate's name
+    #[arg(value_name = "PERSON", required = true)]
+    pub people: Vec<String>,
+    /// The state to wait for: Available (the default), Busy, Away, Offline, any other availability, or back (out of office ended)
+    #[arg(long, value_name = "STATE", default_value = "Available")]
+    pub until: String,
+    /// Give up after this long and exit 5, e.g. 90s, 30m, 2h, 1h30m (default: no limit)
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct StatusArgs {
+    /// Only these people: UPNs, object ids, or a unique part of a teammate's name (anyone in the directory)
+    #[arg(value_name = "PERSON")]
+    pub people: Vec<String>,
     /// One JSON array, one object per teammate, Graph's field names
     #[arg(long, conflicts_with = "line")]
     pub json: bool,

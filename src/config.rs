@@ -9,6 +9,7 @@ mod spans;
 #[cfg(test)]
 mod tests;
 mod validate;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -16,6 +17,7 @@ use std::time::Duration;
 pub use error::ConfigError;
 pub use init::{InitValues, example_with, write_example};
 pub use load::{Location, Origin, locate};
+pub use watch::{WatchConfig, polled_team};
 
 /// The commented config `teamboard init` writes: every key with its default.
 pub const EXAMPLE: &str = include_str!("../config.example.toml");
@@ -27,6 +29,7 @@ pub struct Config {
     pub team: TeamConfig,
     pub refresh: RefreshConfig,
     pub ui: UiConfig,
+    pub watch: WatchConfig,
     /// `[keys]` overrides in file order, validated by `app::keymap`.
     pub keys: Vec<KeyOverride>,
     /// The file this came from, if any (for error messages).
@@ -186,6 +189,7 @@ impl Default for Config {
                 group_by: GroupBy::None,
                 mouse: false,
             },
+            watch: WatchConfig::default(),
             keys: Vec::new(),
             source: None,
             warnings: Vec::new(),

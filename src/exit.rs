@@ -5,7 +5,8 @@ use std::fmt;
 
 use crate::text::SafeText;
 
-/// Exit statuses: 0 success; 1 unexpected; 2 usage or config; 3 sign-in; 4 Graph or network; 101 panic;
+/// Exit statuses: 0 success; 1 unexpected; 2 usage or config; 3 sign-in; 4 Graph or network; 5 `wait`
+/// timed out; 101 panic;
 /// 128 + N when signal N ended the board (see `Signal`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
@@ -13,6 +14,7 @@ pub enum Exit {
     Usage = 2,
     SignIn = 3,
     Network = 4,
+    TimedOut = 5,
 }
 
 /// A signal that ends the board. Each takes the same path: the terminal is restored, then the process

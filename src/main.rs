@@ -83,6 +83,11 @@ fn run(cli: &Cli, log_refused: Option<SafeText>) -> Result<(), Failure> {
             say_warnings(&config);
             runtime()?.block_on(status::run(&config, args))
         }
+        Some(Command::Wait(args)) => {
+            let config = load_config(cli)?;
+            say_warnings(&config);
+            runtime()?.block_on(teamboard::wait::run(&config, args))
+        }
         Some(Command::Init(args)) => {
             let values = config::InitValues {
                 client_id: args.client_id.clone(),

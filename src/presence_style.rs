@@ -157,6 +157,14 @@ pub fn humanize(raw: &str) -> String {
     out
 }
 
+/// The mark of a watched person, before the name (and in the header's count).
+pub fn watch_mark(symbols: Symbols) -> &'static str {
+    match symbols {
+        Symbols::Unicode => "⚑",
+        Symbols::Ascii => "*",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

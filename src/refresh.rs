@@ -21,6 +21,8 @@ pub struct Refresher {
     client: GraphClient,
     store: Option<Store>,
     team: TeamConfig,
+    /// `[watch] people`: polled with the team.
+    watched: Vec<String>,
 }
 
 impl Refresher {
@@ -29,6 +31,16 @@ impl Refresher {
             client,
             store,
             team,
+            watched: Vec::new(),
+        }
+    }
+
+    /// The same, polling these watched people with the team.
+    #[must_use]
+    pub fn with_watched(&self, watched: Vec<String>) -> Self {
+        Self {
+            watched,
+            ..self.clone()
         }
     }
 
@@ -39,6 +51,7 @@ impl Refresher {
             client: self.client.clone(),
             store,
             team,
+            watched: self.watched.clone(),
         }
     }
 
@@ -89,7 +102,8 @@ impl Refresher {
         &self,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Arc<Roster>, GraphError> {
-        let ttl = self.team.roster_ttl;
+        let team = crate::config::polled_team(&self.team, &self.watched);
+        let ttl = team.roster_ttl;
         // Files are read and written on a blocking thread, but decoded and encoded here: the
         // megabytes a 10,000-person roster takes then stay in this thread's malloc arena instead of
         // staying resident in a second one.
@@ -103,7 +117,7 @@ impl Refresher {
             let cached = bytes
                 .as_deref()
                 .and_then(|b| store.decode_roster(b, ttl))
-                .filter(|r| r.matches(&self.team));
+                .filter(|r| r.matches(&team));
             if let Some(roster) = cached {
                 return Ok(Arc::new(roster));
             }
@@ -117,7 +131,7 @@ impl Refresher {
             by_ids_refused_at,
             progress: Some(progress),
         };
-        let roster = Arc::new(roster::resolve_with(&self.client, &self.team, how).await?);
+        let roster = Arc::new(roster::resolve_with(&self.client, &team, how).await?);
         if let Some(store) = self.store.clone() {
             match crate::store::encode_roster(&roster) {
                 Ok(bytes) => {

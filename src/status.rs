@@ -8,6 +8,7 @@
 mod fetch;
 pub mod json;
 pub mod line;
+mod people;
 pub mod rows;
 pub mod table;
 
@@ -21,7 +22,7 @@ use crate::exit::{Exit, Failure};
 use crate::store::{Snapshot, Store};
 use crate::text::SafeText;
 
-pub use fetch::{Fetched, fetch, merge};
+pub use fetch::{Fetched, client, fetch, merge, roster};
 pub use rows::{Row, rows};
 
 /// A snapshot saved this far in the future (another machine's clock, via a synced home) still counts.
@@ -48,8 +49,11 @@ impl Format {
 
 /// Runs `teamboard status`: prints to stdout, warnings to stderr.
 pub async fn run(config: &Config, args: &StatusArgs) -> Result<(), Failure> {
-    let store = crate::auth::sources::cache_store(config, &crate::paths::ProcessEnv);
     let format = Format::of(args);
+    if !args.people.is_empty() {
+        return people::run(config, args, format).await;
+    }
+    let store = crate::auth::sources::cache_store(config, &crate::paths::ProcessEnv);
     if let Some(max_age) = args.max_age.map(Duration::from_secs) {
         let now = jiff::Timestamp::now();
         let fresh = store

@@ -36,6 +36,7 @@ fn options(color: bool, symbols: Symbols, group_by: GroupBy) -> Options {
         seed: 7,
         sign_in: teamboard::app::SignInOffer::Fixed,
         config: teamboard::config::Config::default(),
+        reach: teamboard::app::reach::Reach::default(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! A cold start drawn: the people found so far on the board, and how far the resolution has come in
 //! the header, never a blank board.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use jiff::Timestamp;
 use ratatui::buffer::Buffer;
@@ -9,29 +9,23 @@ use ratatui::layout::Rect;
 
 use teamboard::app::keymap::Keymap;
 use teamboard::app::{App, Msg, Now, Options};
-use teamboard::config::{GroupBy, SortOrder, Symbols, ThemeName};
+use teamboard::config::SortOrder;
 use teamboard::graph::model::{User, UserId};
 use teamboard::roster::Progress;
 
 fn options() -> Options {
-    Options {
-        interval: Duration::from_secs(30),
-        unfocused_interval: Duration::from_secs(120),
-        roster_ttl: Duration::from_secs(86_400),
-        sort: SortOrder::Name,
-        group_by: GroupBy::None,
-        symbols: Symbols::Unicode,
-        color: false,
-        theme: ThemeName::Dark,
-        mouse: false,
-        keymap: Keymap::default(),
-        place_names: false,
-        tz: jiff::tz::TimeZone::UTC,
-        collation: teamboard::collation::Collation::root(),
-        seed: 7,
-        sign_in: teamboard::app::SignInOffer::Fixed,
-        config: teamboard::config::Config::default(),
-    }
+    // From the defaults, as the board builds them, so a new option needs no edit here.
+    let mut config = teamboard::config::Config::default();
+    config.ui.sort = SortOrder::Name;
+    let mut o = Options::from_config(
+        &config,
+        Keymap::default(),
+        jiff::tz::TimeZone::UTC,
+        false,
+        7,
+    );
+    o.collation = teamboard::collation::Collation::root();
+    o
 }
 
 fn now() -> Now {

@@ -384,4 +384,21 @@ fn each_valid_config_changes_exactly_what_it_sets() {
         key(&text, "ctrl-b", "page_up"),
     ];
     assert_eq!(config, expected, "full.toml");
+
+    let (config, _) = read("watch.toml");
+    let mut expected = defaults.clone();
+    let watch = &mut expected.watch;
+    watch.people = vec!["adele@contoso.com".into()];
+    watch.rules.alert_on = ["Available", "back", "BeRightBack"]
+        .iter()
+        .map(|t| teamboard::app::watch::Target::parse(t).unwrap())
+        .collect();
+    watch.rules.cooldown = Duration::ZERO;
+    watch.rules.quiet.span = Some((18 * 60, 8 * 60));
+    watch.rules.quiet.days = vec![jiff::civil::Weekday::Saturday, jiff::civil::Weekday::Sunday];
+    watch.desktop = teamboard::notify::Desktop::Osc777;
+    watch.command = ["notify-send", "teamboard", "{name} is {availability}"]
+        .map(str::to_owned)
+        .to_vec();
+    assert_eq!(config, expected, "watch.toml");
 }

@@ -33,8 +33,26 @@ pub enum Effect {
     Team(Box<TeamConfig>),
     /// Restore the terminal and stop the process (Ctrl-z); the loop re-enters on return.
     Suspend,
+    /// A watched person entered a state the user asked about: ring the bell, show a desktop
+    /// notification where the terminal has one, run `[watch] command`.
+    Alert(Box<Outgoing>),
+    /// Show desktop notifications this way from now on (a reloaded `[watch] desktop`).
+    Desktop(crate::notify::Desktop),
+    /// Poll these `[watch] people` with the team from now on (a reloaded config).
+    Watched(Vec<String>),
+    /// Keep these ids as the people marked with `w` (the state file, written atomically).
+    SaveWatched(Vec<crate::graph::model::UserId>),
     /// Leave normally (exit 0).
     Quit,
     /// Leave now because of a signal, with this exit status.
     Terminate(i32),
+}
+
+/// One alert on its way out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// "Ann Smith is Available": one sanitized line, for the notification.
+    pub text: String,
+    /// `[watch] command` with its placeholders filled; empty when there is none.
+    pub command: Vec<String>,
 }

@@ -11,6 +11,7 @@ use super::filter::Query;
 use super::keymap::{Command, Feed, is_interrupt};
 use super::sort;
 use super::state::{App, Mode};
+use super::watching::Reaching;
 use crate::text::SafeText;
 
 impl App {
@@ -118,6 +119,12 @@ impl App {
                 };
             }
             Command::Quit => effects.push(Effect::Quit),
+            Command::Watch => self.toggle_watch(effects),
+            Command::CopyMail => self.reach(Reaching::CopyMail, effects),
+            Command::CopyAddress => self.reach(Reaching::CopyNameAndMail, effects),
+            Command::Chat => self.reach(Reaching::Chat, effects),
+            Command::Call => self.reach(Reaching::Call, effects),
+            Command::Mail => self.reach(Reaching::Mail, effects),
         }
     }
 

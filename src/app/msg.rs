@@ -81,6 +81,8 @@ pub enum Msg {
     ConfigChanged(Box<Result<Config, ConfigError>>),
     /// SIGHUP, SIGINT, SIGQUIT or SIGTERM: leave now.
     Terminate(Signal),
+    /// No browser could be started for this link (`Effect::Open`).
+    OpenFailed(String),
 }
 
 /// What one poll brought back; owned, so the refresher keeps nothing.

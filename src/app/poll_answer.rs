@@ -17,6 +17,9 @@ impl App {
         self.schedule.stretch_to(data.min_interval);
         self.schedule.succeeded(now.instant);
         let roster_changed = self.team.set_roster(&data.roster, &self.options.collation);
+        if roster_changed {
+            self.resolve_watches();
+        }
         if self
             .roster
             .as_ref()
@@ -42,6 +45,7 @@ impl App {
                 self.flash_end = Some(now.instant + FLASH);
             }
         }
+        self.on_answers(&answered, effects);
         // Left out of the answer: keep what we knew, marked stale. Never seen: stays unknown.
         for (person, answered) in self.team.people_mut().iter_mut().zip(answered) {
             if !answered && person.presence.is_some() && !person.stale {

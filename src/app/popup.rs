@@ -24,6 +24,8 @@ pub enum Tone {
     Status(Status),
     OutOfOffice,
     StatusMessage,
+    /// The watch list's mark.
+    Watched,
 }
 
 /// A run of text in one tone.
@@ -79,6 +81,8 @@ pub fn max_scroll(app: &App, area: Rect) -> u16 {
                 tz: app.tz(),
                 now: app.now().utc,
                 symbols: app.options().symbols,
+                today: app.history().line(&person.id, app.now().utc, app.tz()),
+                watched: app.watch().is_watched(&person.id),
             };
             let (_, inner, lines) = detail.layout(area);
             scroll_room(lines.len(), inner)

@@ -53,6 +53,8 @@ impl App {
             effects.push(Effect::Mouse(config.ui.mouse));
         }
         let team_changed = config.team != running.team;
+        let watched_changed = config.watch.people != running.watch.people;
+        let desktop_changed = config.watch.desktop != running.watch.desktop;
         let interval_changed = config.refresh != running.refresh;
         let options = &mut self.options;
         options.keymap = keymap;
@@ -67,6 +69,18 @@ impl App {
         if interval_changed {
             self.schedule.set_interval(config.refresh.interval);
         }
+        self.watch
+            .reconfigure(config.watch.rules.clone(), config.watch.people.clone());
+        if watched_changed {
+            effects.push(Effect::Watched(config.watch.people.clone()));
+        }
+        if desktop_changed {
+            effects.push(Effect::Desktop(config.watch.desktop));
+        }
+        if team_changed || watched_changed {
+            self.roster = None;
+            self.schedule.request_now(self.now.instant);
+        }
         if team_changed {
             // Another team is another roster: resolved (or read from its own cache) by the next poll,
             // which starts now.
@@ -75,6 +89,7 @@ impl App {
             self.schedule.request_now(self.now.instant);
         }
         self.options.config = config;
+        self.resolve_watches();
         self.rearrange();
     }
 }

@@ -30,6 +30,7 @@ impl App {
             last_changed,
             &self.options.collation,
         );
+        self.resolve_watches();
         self.freshness.warning = unresolved_warning(&roster).or_else(|| self.lasting_warning());
         self.freshness.cached_at = Some(saved_at);
         self.rearrange();

@@ -61,6 +61,8 @@ pub struct Options {
     pub sign_in: super::signin::SignInOffer,
     /// The config in force, which a reloaded file is compared with.
     pub config: Config,
+    /// How the reach-out keys open links here.
+    pub reach: super::reach::Reach,
 }
 
 impl Options {
@@ -88,6 +90,10 @@ impl Options {
             seed,
             sign_in: super::signin::SignInOffer::Fixed,
             config: config.clone(),
+            reach: super::reach::Reach {
+                can_open: false,
+                teams: super::reach::teams_host(&config.graph.base_url),
+            },
         }
     }
 }
@@ -161,6 +167,10 @@ pub struct App {
     /// A roster being resolved, and how far it has come (until the poll it belongs to ends).
     pub(super) resolving: Option<super::resolving::Resolving>,
     pub(super) now: Now,
+    /// Who is watched and when they alert.
+    pub(super) watch: super::watch::Watch,
+    /// Today's transitions seen by this board (details).
+    pub(super) history: super::watch::History,
 }
 
 impl App {
@@ -168,7 +178,12 @@ impl App {
     pub fn new(options: Options, area: Rect, now: Now) -> Self {
         let schedule = Schedule::new(options.interval, options.seed, now.instant);
         let places = Places::new(options.place_names);
+        let settings = &options.config.watch;
+        let watch =
+            super::watch::Watch::new(settings.rules.clone(), settings.people.clone(), Vec::new());
         Self {
+            watch,
+            history: super::watch::History::default(),
             places,
             options,
             team: Team::default(),
@@ -236,6 +251,7 @@ impl App {
             }
             Msg::ConfigChanged(loaded) => self.on_config(*loaded, &mut effects),
             Msg::Terminate(signal) => effects.push(Effect::Terminate(signal.exit_code())),
+            Msg::OpenFailed(url) => self.open_failed(url, &mut effects),
         }
         if self.schedule.is_due(now.instant) {
             self.schedule.begin();
@@ -244,10 +260,10 @@ impl App {
         effects
     }
 
-    /// Whether losing focus may stretch the refresh interval. Always, for now: something the user
-    /// waits for (a watched teammate) would need every poll and say no here.
+    /// Whether losing focus may stretch the refresh interval: not while anyone is watched (an
+    /// alert late by minutes is no alert).
     pub fn stretch_allowed(&self) -> bool {
-        true
+        !self.watch.is_active()
     }
 
     /// The roster to hand the refresher, while younger than `roster_ttl`.
@@ -300,6 +316,7 @@ impl App {
         if self.filter.is_active() {
             self.finish_loading();
         }
+        self.mark_watched();
         self.view.arrange(
             &self.team,
             (&self.filter.engine, &self.filter.query),

@@ -34,6 +34,8 @@ pub struct Parts<'g> {
     pub store: Option<Store>,
     pub session: Option<Arc<Session>>,
     pub watch: ConfigWatch,
+    /// Rings, notifies and runs the command for alerts; keeps the watch list file.
+    pub alerts: super::alerts::Alerts,
 }
 
 /// Runs the board: `startup` holds what the start asked for before the loop existed.
@@ -46,6 +48,7 @@ pub async fn run(mut app: App, startup: Vec<Effect>, parts: Parts<'_>) -> Result
         store,
         session,
         mut watch,
+        mut alerts,
     } = parts;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (signal_tx, resume_tx) = (tx.clone(), tx.clone());
@@ -159,8 +162,15 @@ pub async fn run(mut app: App, startup: Vec<Effect>, parts: Parts<'_>) -> Result
                 Effect::Open(url) => {
                     if let Err(why) = crate::auth::browser::open(&url, &crate::paths::ProcessEnv) {
                         tracing::warn!(error = %SafeText::line(&why), "could not open a browser");
+                        let _ = tx.send(Msg::OpenFailed(url));
                     }
                 }
+                Effect::Alert(alert) => alerts
+                    .ring(terminal.backend_mut(), &alert)
+                    .map_err(|e| write_failure(&e))?,
+                Effect::SaveWatched(ids) => alerts.save(ids),
+                Effect::Watched(people) => refresher = refresher.with_watched(people),
+                Effect::Desktop(desktop) => alerts.set_desktop(desktop),
                 Effect::Save(snapshot) => {
                     let _ = save_tx.send(snapshot);
                 }

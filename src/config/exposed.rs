@@ -68,6 +68,15 @@ pub fn check(
             ),
         ));
     }
+    if !config.watch.command.is_empty() {
+        // A shared config must not be a way to run programs as this user.
+        config.watch.command.clear();
+        config.warnings.push(SafeText::line(&format!(
+            "[watch] command not run: the config {first_path} {}, so someone else could choose the program (run {})",
+            first.why(),
+            fixes.join(" and ")
+        )));
+    }
     for ((shown, e), fix) in exposed.iter().zip(&fixes) {
         config.warnings.push(SafeText::line(&format!(
             "the config {shown} {}: whoever can change it decides what teamboard does (run {fix})",
@@ -126,5 +135,21 @@ mod tests {
         let config = load(defaults, 0o666).unwrap();
         assert_eq!(config.warnings.len(), 1);
         assert!(config.warnings[0].as_str().contains("chmod go-w ~/c.toml"));
+    }
+
+    #[test]
+    fn a_command_in_a_config_others_could_change_is_never_run() {
+        let text = "[watch]\ncommand = [\"notify-send\", \"{name}\"]\n";
+        let shared = load(text, 0o664).unwrap();
+        assert!(shared.watch.command.is_empty());
+        let line = shared.warnings[0].as_str();
+        assert_eq!(
+            line,
+            "[watch] command not run: the config ~/c.toml is writable by its group (mode 0664), \
+             so someone else could choose the program (run chmod go-w ~/c.toml)"
+        );
+        let private = load(text, 0o600).unwrap();
+        assert_eq!(private.watch.command, ["notify-send", "{name}"]);
+        assert!(private.warnings.is_empty());
     }
 }

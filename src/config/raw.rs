@@ -18,6 +18,7 @@ pub struct RawConfig {
     pub team: Option<RawTeam>,
     pub refresh: Option<RawRefresh>,
     pub ui: Option<RawUi>,
+    pub watch: Option<RawWatch>,
     pub keys: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
@@ -64,6 +65,18 @@ pub struct RawUi {
     pub sort: S<String>,
     pub group_by: S<String>,
     pub mouse: S<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWatch {
+    pub people: S<Vec<Spanned<String>>>,
+    pub alert_on: S<Vec<Spanned<String>>>,
+    pub cooldown_mins: S<i64>,
+    pub desktop: S<String>,
+    pub command: S<Vec<Spanned<String>>>,
+    pub quiet: S<String>,
+    pub quiet_days: S<Vec<Spanned<String>>>,
 }
 
 /// Every table and key the file may hold, for "did you mean" and for naming what a value must be.
@@ -138,6 +151,27 @@ pub const SCHEMA: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     ("keys", &[]),
+    (
+        "watch",
+        &[
+            (
+                "people",
+                "a list of UPNs or object ids, e.g. [\"adele@contoso.com\"]",
+            ),
+            (
+                "alert_on",
+                "a list of availabilities or \"back\", e.g. [\"Available\"]",
+            ),
+            ("cooldown_mins", "a whole number of minutes, e.g. 5"),
+            ("desktop", "one of \"auto\", \"osc9\", \"osc777\", \"off\""),
+            (
+                "command",
+                "a program and its arguments, e.g. [\"notify-send\", \"teamboard\", \"{name} is {availability}\"]",
+            ),
+            ("quiet", "two times in quotes, e.g. \"18:00-08:00\""),
+            ("quiet_days", "a list of days, e.g. [\"Sat\", \"Sun\"]"),
+        ],
+    ),
 ];
 
 pub fn table_keys(table: &str) -> Option<&'static [(&'static str, &'static str)]> {

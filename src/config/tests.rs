@@ -114,7 +114,7 @@ fn unknown_tables_and_keys_outside_tables() {
     let e = err("[colours]\n");
     assert!(
         e.ends_with(
-            ":1: unknown table [colours] (tables are: graph, auth, team, refresh, ui, keys)"
+            ":1: unknown table [colours] (tables are: graph, auth, team, refresh, ui, keys, watch)"
         ),
         "{e}"
     );

@@ -363,6 +363,13 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
             "app-only mode has no signed-in user, so [team] include_me is ignored",
         ));
     }
+    if let Some(watch) = raw.watch {
+        let fail = |span: std::ops::Range<usize>, message| Invalid {
+            line: line_of(text, span.start),
+            message,
+        };
+        config.watch = super::watch::validate(watch, &fail)?;
+    }
     if let Some(keys) = raw.keys {
         let mut overrides: Vec<(usize, KeyOverride)> = keys
             .into_iter()

@@ -213,3 +213,31 @@ async fn a_refused_get_by_ids_is_remembered_through_the_roster_cache() {
     assert_eq!(data.roster.members.len(), 699);
     assert_eq!(sim.counts().directory_objects, 1, "not asked again");
 }
+
+#[tokio::test]
+async fn watched_people_outside_the_team_are_read_in_the_same_request() {
+    let sim = Sim::new(SimOptions::new(24, Scenario::Static));
+    let tokens = Arc::new(StaticToken::new(Secret::new(sim.token())));
+    let options = ClientOptions::new("http://127.0.0.1/v1.0", Duration::from_secs(5));
+    let client = GraphClient::new(
+        options,
+        Arc::new(RouterTransport::new(sim.router())),
+        tokens,
+    )
+    .unwrap();
+    let mut team = Config::default().team;
+    team.members = vec![sim.upn(1), sim.upn(2)];
+    team.include_me = false;
+    let outsider = sim.upn(20);
+    let r = Refresher::new(client, None, team).with_watched(vec![outsider.clone(), sim.upn(1)]);
+    let data = r.poll(None, &|_| {}).await.unwrap();
+    let ids = data.roster.ids();
+    assert_eq!(ids.len(), 3, "the team and the one outsider, each once");
+    assert!(ids.iter().any(|id| id.as_str() == sim.user_id(20)));
+    assert_eq!(data.presences.len(), 3);
+    assert_eq!(
+        sim.counts().presence_batch,
+        1,
+        "one presence request for all"
+    );
+}

@@ -31,21 +31,7 @@ pub fn graph_failure(e: &GraphError) -> Failure {
 /// Fetches everyone's presence now, with the stored sign-in (renewed if due), app-only
 /// credentials or `TEAMBOARD_ACCESS_TOKEN`. Never prompts: without a sign-in it says how to get one.
 pub async fn fetch(config: &Config, store: Option<&Store>) -> Result<Fetched, Failure> {
-    let tokens = sources::for_config(config, &crate::paths::ProcessEnv);
-    if let Some(e) = tokens.unusable {
-        return Err(Failure::new(
-            Exit::SignIn,
-            format!("not signed in: {e}; or set TEAMBOARD_ACCESS_TOKEN to a Graph token"),
-        ));
-    }
-    let transport = HttpTransport::new(&config.graph.base_url).map_err(|e| graph_failure(&e))?;
-    let client = GraphClient::new(
-        ClientOptions::from_config(&config.graph),
-        Arc::new(transport),
-        tokens.source,
-    )
-    .map_err(|e| graph_failure(&e))?;
-
+    let client = client(config)?;
     let roster = roster(config, store, &client).await?;
     let read = client
         .presences(&roster.ids())
@@ -68,9 +54,28 @@ pub async fn fetch(config: &Config, store: Option<&Store>) -> Result<Fetched, Fa
     })
 }
 
+/// A Graph client with the stored sign-in (renewed if due), app-only credentials or
+/// `TEAMBOARD_ACCESS_TOKEN`. Never prompts: without a sign-in it says how to get one (exit 3).
+pub fn client(config: &Config) -> Result<GraphClient, Failure> {
+    let tokens = sources::for_config(config, &crate::paths::ProcessEnv);
+    if let Some(e) = tokens.unusable {
+        return Err(Failure::new(
+            Exit::SignIn,
+            format!("not signed in: {e}; or set TEAMBOARD_ACCESS_TOKEN to a Graph token"),
+        ));
+    }
+    let transport = HttpTransport::new(&config.graph.base_url).map_err(|e| graph_failure(&e))?;
+    GraphClient::new(
+        ClientOptions::from_config(&config.graph),
+        Arc::new(transport),
+        tokens.source,
+    )
+    .map_err(|e| graph_failure(&e))
+}
+
 /// The cached roster while it is younger than `roster_ttl` and was resolved from this `[team]`;
 /// otherwise resolved now (and cached).
-async fn roster(
+pub async fn roster(
     config: &Config,
     store: Option<&Store>,
     client: &GraphClient,

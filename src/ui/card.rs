@@ -25,7 +25,11 @@ pub struct CardContext {
     pub selected: bool,
     /// The card is your own: marked "(you)" after the name.
     pub me: bool,
+    /// The person is on the watch list: marked before the name.
+    pub watched: bool,
 }
+
+pub use crate::presence_style::watch_mark;
 
 /// What follows your own name on your card and in the list.
 pub const YOU: &str = " (you)";
@@ -156,9 +160,16 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
     // the name comes first.
     let top = Rect::new(area.x + 1, area.y, area.width - 2, 1);
     let you = if cx.me { YOU } else { "" };
+    let mark = if cx.watched {
+        watch_mark(theme.symbols)
+    } else {
+        ""
+    };
+    let mark_width = if cx.watched { width(mark) + 1 } else { 0 };
     let room = usize::from(top.width)
         .saturating_sub(2)
-        .saturating_sub(width(you));
+        .saturating_sub(width(you))
+        .saturating_sub(mark_width);
     let fits = |label: &str| person.name.width() + 3 + width(label) <= room;
     let age = match age_label(person, cx.now) {
         Some(label) if fits(&label) => Some(label),
@@ -178,6 +189,8 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
         top,
         &[
             run(" ", Style::new()),
+            run(mark, theme.watched()),
+            run(if cx.watched { " " } else { "" }, Style::new()),
             run(name, name_style),
             run(you, theme.muted()),
             run(" ", Style::new()),
@@ -294,6 +307,7 @@ mod tests {
             },
             selected: false,
             me: false,
+            watched: false,
         };
         for (n, p) in people.iter().enumerate() {
             render(p, Rect::new(0, 5 * n as u16, width, 5), &mut buf, cx);
@@ -309,6 +323,30 @@ mod tests {
             out.push('\n');
         }
         out
+    }
+
+    #[test]
+    fn a_watched_card_carries_its_mark_before_the_name_in_both_symbol_sets() {
+        let people = people();
+        for (symbols, mark) in [(Symbols::Unicode, "⚑"), (Symbols::Ascii, "*")] {
+            let mut buf = Buffer::empty(Rect::new(0, 0, 26, 5));
+            let cx = CardContext {
+                theme: Theme::new(false, symbols),
+                now: Now {
+                    instant: Instant::now(),
+                    utc: jiff::Timestamp::from_second(NOW).unwrap(),
+                },
+                selected: false,
+                me: false,
+                watched: true,
+            };
+            render(&people[0], Rect::new(0, 0, 26, 5), &mut buf, cx);
+            let top: String = (0..26).map(|x| buf[(x, 0)].symbol().to_owned()).collect();
+            let name = people[0].name.as_str();
+            let shown: String = name.chars().take(8).collect();
+            assert!(top.contains(&format!(" {mark} {shown}")), "{top}");
+            assert_eq!(width(&top), 26, "the mark fits inside the border: {top}");
+        }
     }
 
     fn width_of(symbol: &str) -> u16 {

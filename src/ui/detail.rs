@@ -24,6 +24,10 @@ pub struct Detail<'a> {
     pub now: Timestamp,
     /// First content row shown; clamped when drawn (see `app::popup::max_scroll`).
     pub scroll: u16,
+    /// Today's transitions this board saw.
+    pub today: Option<String>,
+    /// On the watch list.
+    pub watched: bool,
 }
 
 impl<'a> Detail<'a> {
@@ -35,6 +39,8 @@ impl<'a> Detail<'a> {
             tz,
             now,
             scroll: 0,
+            today: None,
+            watched: false,
         }
     }
 
@@ -58,6 +64,8 @@ impl<'a> Detail<'a> {
             tz: self.tz,
             now: self.now,
             symbols: self.theme.symbols,
+            today: self.today.clone(),
+            watched: self.watched,
         }
     }
 }

@@ -55,6 +55,7 @@ pub fn render(app: &App, g: &Geometry, buf: &mut Buffer, theme: Theme) {
                     now: app.now(),
                     selected,
                     me: is_me,
+                    watched: app.watch().is_watched(&person.id),
                 },
             );
         }

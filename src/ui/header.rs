@@ -91,5 +91,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
         ));
         runs.push(run(format!("{out_of_office} "), Style::new()));
     }
+    let watched = app.watch().count();
+    if watched > 0 {
+        runs.push(run(super::card::watch_mark(theme.symbols), theme.watched()));
+        runs.push(run(format!("{watched} "), Style::new()));
+    }
     put(buf, Rect::new(area.x, area.y, left_room, 1), &runs);
 }

@@ -26,6 +26,8 @@ pub fn details(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let mut detail = Detail::new(person, theme, app.tz(), app.now().utc);
     detail.profile = app.profile(&person.id);
     detail.scroll = app.popup_scroll();
+    detail.today = app.history().line(&person.id, app.now().utc, app.tz());
+    detail.watched = app.watch().is_watched(&person.id);
     (&detail).render(area, buf);
 }
 
@@ -41,6 +43,7 @@ fn style(tone: Tone, theme: Theme) -> Style {
         Tone::Status(status) => theme.status(status),
         Tone::OutOfOffice => theme.out_of_office(),
         Tone::StatusMessage => theme.status_message(),
+        Tone::Watched => theme.watched(),
     }
 }
 

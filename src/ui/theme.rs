@@ -102,6 +102,15 @@ impl Theme {
     }
 
     /// A card that just changed: its name is drawn reversed for a moment.
+    /// The watch list's mark: it must stand out from the name beside it, in any theme.
+    pub fn watched(self) -> Style {
+        match (self.color, self.light) {
+            (false, _) => Style::new().add_modifier(Modifier::BOLD),
+            (true, false) => Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            (true, true) => Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+        }
+    }
+
     pub fn flash(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
     }

@@ -93,8 +93,17 @@ impl SearchEntry {
         Self {
             text_chars: char_mask(folded.get(mail_end + 1..).unwrap_or_default()),
             folded: folded.into_boxed_str(),
-            facets: facets(f),
+            facets: facets(f) | (self.facets & Facet::Watched.bit()),
             ..*self
+        }
+    }
+
+    /// Marks this person as on the watch list or not (`is:watched`).
+    pub fn set_watched(&mut self, watched: bool) {
+        if watched {
+            self.facets |= Facet::Watched.bit();
+        } else {
+            self.facets &= !Facet::Watched.bit();
         }
     }
 

@@ -17,11 +17,13 @@ pub enum Facet {
     Office,
     Remote,
     TimeOff,
+    /// On the watch list: set by the App (`SearchEntry::set_watched`), not derived from presence.
+    Watched,
 }
 
 impl Facet {
     /// Every facet with the text that selects it (lowercase; typed in any case).
-    pub const ALL: [(Facet, &'static str); 10] = [
+    pub const ALL: [(Facet, &'static str); 11] = [
         (Facet::Available, "is:available"),
         (Facet::Busy, "is:busy"),
         (Facet::DoNotDisturb, "is:dnd"),
@@ -32,6 +34,7 @@ impl Facet {
         (Facet::Office, "at:office"),
         (Facet::Remote, "at:remote"),
         (Facet::TimeOff, "at:timeoff"),
+        (Facet::Watched, "is:watched"),
     ];
 
     pub fn text(self) -> &'static str {

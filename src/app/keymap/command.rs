@@ -123,6 +123,42 @@ pub enum Command {
         )
     )]
     Quit,
+    #[strum(
+        serialize = "watch",
+        props(
+            help = "Watch the selected person (an alert when free), or stop",
+            label = "watch"
+        )
+    )]
+    Watch,
+    #[strum(
+        serialize = "copy_mail",
+        props(help = "Copy the selected person's mail address", label = "copy mail")
+    )]
+    CopyMail,
+    #[strum(
+        serialize = "copy_address",
+        props(
+            help = "Copy \"Name <mail>\" of the selected person",
+            label = "copy name"
+        )
+    )]
+    CopyAddress,
+    #[strum(
+        serialize = "chat",
+        props(help = "Open a Teams chat with the selected person", label = "chat")
+    )]
+    Chat,
+    #[strum(
+        serialize = "call",
+        props(help = "Open a Teams call with the selected person", label = "call")
+    )]
+    Call,
+    #[strum(
+        serialize = "mail",
+        props(help = "Write a mail to the selected person", label = "mail")
+    )]
+    Mail,
 }
 
 /// The config name that removes a binding: `"g g" = "none"`.

@@ -31,6 +31,10 @@ pub struct Detail<'a> {
     pub tz: &'a TimeZone,
     pub now: Timestamp,
     pub symbols: Symbols,
+    /// Today's transitions this board saw ("Available 09:12 · In a meeting 10:00").
+    pub today: Option<String>,
+    /// On the watch list.
+    pub watched: bool,
 }
 
 impl<'a> Detail<'a> {
@@ -92,6 +96,18 @@ impl<'a> Detail<'a> {
                 &local_time(at, self.now, self.tz),
                 cols,
                 Tone::Plain,
+            ));
+        }
+        if let Some(today) = &self.today {
+            out.extend(field("Today", today, cols, Tone::Plain));
+        }
+        if self.watched {
+            let mark = crate::presence_style::watch_mark(self.symbols);
+            out.extend(field(
+                "Watched",
+                &format!("{mark} yes"),
+                cols,
+                Tone::Watched,
             ));
         }
         if let Some(l) = &p.location {

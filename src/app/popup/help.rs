@@ -12,7 +12,10 @@ use crate::app::keymap::{Command, Keymap, display_sequence};
 const FILTER_ROWS: [(&str, &str); 5] = [
     ("word", "name or mail (fuzzy), title, department, status"),
     ("\"a phrase\"", "this exact text"),
-    ("is:busy", "also available dnd away offline unknown ooo"),
+    (
+        "is:busy",
+        "also available dnd away offline unknown ooo watched",
+    ),
     ("at:office", "also remote timeoff"),
     ("!term", "not; all terms must match"),
 ];

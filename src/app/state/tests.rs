@@ -40,6 +40,7 @@ pub(crate) fn options() -> Options {
         seed: 1,
         sign_in: crate::app::SignInOffer::Fixed,
         config: crate::config::Config::default(),
+        reach: crate::app::reach::Reach::default(),
     }
 }
 

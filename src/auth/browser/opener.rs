@@ -11,7 +11,8 @@ use crate::paths::Env;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Opened(pub String);
 
-/// Whether a URL may be handed to a browser: https, or plain http on loopback (the simulated tenant).
+/// Whether a URL may be handed to a browser: https, plain http on loopback (the simulated tenant), or
+/// a `mailto:` address (the board's mail key).
 pub fn is_openable(url: &str) -> bool {
     let Ok(parsed) = oauth2::url::Url::parse(url) else {
         return false;
@@ -24,6 +25,7 @@ pub fn is_openable(url: &str) -> bool {
             Some(oauth2::url::Host::Ipv6(ip)) => ip.is_loopback(),
             None => false,
         },
+        "mailto" => !parsed.path().is_empty(),
         _ => false,
     }
 }
