@@ -141,6 +141,7 @@ fn snapshot(n: usize) -> Snapshot {
             unresolved: Vec::new(),
             source: RosterSource::default(),
             resolved_at: None,
+            by_ids_refused_at: None,
         }),
         presences,
     }

@@ -42,6 +42,7 @@ fn snapshot(n: usize) -> Snapshot {
             unresolved: Vec::new(),
             source: RosterSource::default(),
             resolved_at: None,
+            by_ids_refused_at: None,
         }),
         presences: presences.into_iter().map(std::sync::Arc::new).collect(),
     }

@@ -3,8 +3,12 @@
 #   - first frame from the cached snapshot (measured inside the process, TEAMBOARD_TIMINGS) at 40 and N people
 #   - resident memory watching N people (default 10,000)
 #   - idle CPU over IDLE_SECS (default 60) with the default 30 s refresh, and wake-ups (context switches)
-#   - bytes written to the terminal while nothing changes (tmux pipe-pane)
-# Usage: scripts/measure-board.sh [N]      env: TEAMBOARD_BIN, IDLE_SECS, SIZES, FIRST_RUNS
+#   - bytes written to the terminal while nothing changes (tmux pipe-pane), and bytes read (the polls)
+#   - the same idle figures with the tenant answering uncompressed (--no-compression), unless COMPARE=0
+#   - a cold start (no cache, members by object id) of `teamboard status` at each of COLD_SIZES against a
+#     tenant with 50 ms latency: wall time and the requests it took
+# Usage: scripts/measure-board.sh [N]
+# env: TEAMBOARD_BIN, IDLE_SECS, SIZES, FIRST_RUNS, COMPARE, COLD_SIZES (default "40 1000 N")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,10 +33,13 @@ trap cleanup EXIT
 
 CLK_TCK="$(getconf CLK_TCK)"
 
-# Starts `teamboard sim` with $1 people; sets SIM_PID, CONFIG and TOKEN.
+# Starts `teamboard sim` with $1 people (and any further arguments for it); sets SIM_PID, SIM_OUT,
+# CONFIG and TOKEN.
 start_sim() {
   local people="$1" out="$WORK/sim-$1.out"
-  "$BIN" sim --scenario static --team-size "$people" --port 0 >"$out" 2>&1 &
+  shift
+  SIM_OUT="$out"
+  "$BIN" sim --scenario static --team-size "$people" --port 0 "$@" >"$out" 2>&1 &
   SIM_PID=$!
   for _ in $(seq 100); do grep -q '^export TEAMBOARD_ACCESS_TOKEN=' "$out" && break; sleep 0.05; done
   CONFIG="$WORK/sim-$people.toml"
@@ -102,41 +109,81 @@ for people in ${SIZES:-40 $N}; do
   stop_sim
 done
 
-# Memory, idle CPU, wake-ups and terminal writes watching N people with the default 30 s refresh.
-start_sim "$N"
-home="$WORK/idle"
-start_board "$home"
-wait_for_screen "updated "
-PID="$(board_pid)"
-sleep 5
-PIPE="$WORK/pane-bytes"
-: >"$PIPE"
-tmux -L "$SOCK" pipe-pane -t b -o "cat >> $PIPE"
-t0="$(cpu_ticks "$PID")"
-ns0="$(cpu_ns "$PID")"
-thread_switches "$PID" >"$WORK/sw0"
-sleep "$IDLE_SECS"
-t1="$(cpu_ticks "$PID")"
-ns1="$(cpu_ns "$PID")"
-thread_switches "$PID" >"$WORK/sw1"
-tmux -L "$SOCK" pipe-pane -t b
-rss_kb="$(awk '/^VmRSS/ {print $2}' "/proc/$PID/status")"
-hwm_kb="$(awk '/^VmHWM/ {print $2}' "/proc/$PID/status")"
-threads="$(ls /proc/"$PID"/task | wc -l)"
-ticks=$((t1 - t0))
-cpu_pct="$(awk -v t="$ticks" -v hz="$CLK_TCK" -v s="$IDLE_SECS" 'BEGIN {printf "%.4f", 100 * t / hz / s}')"
-echo "watching $N people (static scenario, refresh 30 s, 200x60):"
-awk -v r="$rss_kb" -v h="$hwm_kb" -v t="$threads" 'BEGIN {printf "  resident memory: %.1f MB (peak %.1f MB), %d threads\n", r / 1024, h / 1024, t}'
-echo "  idle CPU over ${IDLE_SECS} s: $ticks ticks of 1/$CLK_TCK s = ${cpu_pct} % of one core"
-awk -v a="$ns0" -v b="$ns1" -v s="$IDLE_SECS" 'BEGIN {printf "  idle CPU over %d s (schedstat): %.1f ms = %.4f %% of one core\n", s, (b - a) / 1e6, 100 * (b - a) / 1e9 / s}'
-# Wake-ups: context switches per thread over the window (threads that ended during it are not counted;
-# a thread that started during it counts from zero). The main thread runs the event loop.
-echo "  wake-ups over ${IDLE_SECS} s (voluntary+involuntary context switches per thread; $PID is the event loop):"
-awk 'NR == FNR {v[$1] = $2; n[$1] = $3; next} {printf "    thread %s: %d\n", $1, ($2 - v[$1]) + ($3 - n[$1])}' "$WORK/sw0" "$WORK/sw1"
-echo "  terminal writes over ${IDLE_SECS} s while nothing changes: $(wc -c <"$PIPE") bytes"
-if [[ -s "$PIPE" ]]; then
-  echo "    (what was written, control characters shown as ^X:)"
-  cat -v "$PIPE" | fold -w 160 | sed 's/^/    /' | head -5
+# Memory, idle CPU, wake-ups, terminal writes and bytes read watching N people with the default 30 s
+# refresh; $1 names the run, the rest goes to the tenant.
+idle_run() {
+  local label="$1"
+  shift
+  start_sim "$N" "$@"
+  home="$WORK/idle-$label"
+  start_board "$home"
+  wait_for_screen "updated "
+  PID="$(board_pid)"
+  sleep 5
+  PIPE="$WORK/pane-bytes-$label"
+  : >"$PIPE"
+  tmux -L "$SOCK" pipe-pane -t b -o "cat >> $PIPE"
+  t0="$(cpu_ticks "$PID")"
+  ns0="$(cpu_ns "$PID")"
+  r0="$(awk '/^rchar/ {print $2}' "/proc/$PID/io")"
+  thread_switches "$PID" >"$WORK/sw0"
+  sleep "$IDLE_SECS"
+  t1="$(cpu_ticks "$PID")"
+  ns1="$(cpu_ns "$PID")"
+  r1="$(awk '/^rchar/ {print $2}' "/proc/$PID/io")"
+  thread_switches "$PID" >"$WORK/sw1"
+  tmux -L "$SOCK" pipe-pane -t b
+  rss_kb="$(awk '/^VmRSS/ {print $2}' "/proc/$PID/status")"
+  hwm_kb="$(awk '/^VmHWM/ {print $2}' "/proc/$PID/status")"
+  threads="$(ls /proc/"$PID"/task | wc -l)"
+  ticks=$((t1 - t0))
+  cpu_pct="$(awk -v t="$ticks" -v hz="$CLK_TCK" -v s="$IDLE_SECS" 'BEGIN {printf "%.4f", 100 * t / hz / s}')"
+  echo "watching $N people ($label; static scenario, refresh 30 s, 200x60; load: $(cut -d' ' -f1-3 /proc/loadavg)):"
+  awk -v r="$rss_kb" -v h="$hwm_kb" -v t="$threads" 'BEGIN {printf "  resident memory: %.1f MB (peak %.1f MB), %d threads\n", r / 1024, h / 1024, t}'
+  echo "  idle CPU over ${IDLE_SECS} s: $ticks ticks of 1/$CLK_TCK s = ${cpu_pct} % of one core"
+  awk -v a="$ns0" -v b="$ns1" -v s="$IDLE_SECS" 'BEGIN {printf "  idle CPU over %d s (schedstat): %.1f ms = %.4f %% of one core\n", s, (b - a) / 1e6, 100 * (b - a) / 1e9 / s}'
+  # Everything the board read: in an idle board, that is the polls' answers off the socket.
+  echo "  bytes read over ${IDLE_SECS} s (the polls' answers as they came off the wire): $((r1 - r0))"
+  # Wake-ups: context switches per thread over the window (threads that ended during it are not counted;
+  # a thread that started during it counts from zero). The main thread runs the event loop.
+  echo "  wake-ups over ${IDLE_SECS} s (voluntary+involuntary context switches per thread; $PID is the event loop):"
+  awk 'NR == FNR {v[$1] = $2; n[$1] = $3; next} {printf "    thread %s: %d\n", $1, ($2 - v[$1]) + ($3 - n[$1])}' "$WORK/sw0" "$WORK/sw1"
+  echo "  terminal writes over ${IDLE_SECS} s while nothing changes: $(wc -c <"$PIPE") bytes"
+  if [[ -s "$PIPE" ]]; then
+    echo "    (what was written, control characters shown as ^X:)"
+    cat -v "$PIPE" | fold -w 160 | sed 's/^/    /' | head -5
+  fi
+  quit_board
+  stop_sim
+}
+
+idle_run "gzip, as Graph answers when asked"
+if [[ "${COMPARE:-1}" != 0 ]]; then
+  idle_run "uncompressed" --no-compression
 fi
-quit_board
-stop_sim
+
+# Cold starts: `teamboard status` with no cache and every member named by object id, against a tenant
+# answering each request 50 ms late (inner $batch requests are not delayed, as in Graph).
+for people in ${COLD_SIZES:-40 1000 $N}; do
+  start_sim "$people"
+  home="$WORK/cold-$people"
+  mkdir -p "$home"
+  # Everyone's id, from a status run through the tenant's everyone-group.
+  env XDG_CACHE_HOME="$home/ids-cache" XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
+    XDG_DATA_HOME="$home/data" TEAMBOARD_ACCESS_TOKEN="$TOKEN" \
+    "$BIN" status --json --config "$CONFIG" | jq -r '.[].id' >"$home/ids"
+  stop_sim
+  start_sim "$people" --latency-ms 50
+  members="$(sed 's/.*/"&"/' "$home/ids" | paste -sd, -)"
+  sed -e '/^\[team\]/,$d' "$CONFIG" >"$home/members.toml"
+  printf '[team]\nmembers = [%s]\n' "$members" >>"$home/members.toml"
+  started="$(date +%s%N)"
+  env XDG_CACHE_HOME="$home/cache" XDG_CONFIG_HOME="$home/config" XDG_STATE_HOME="$home/state" \
+    XDG_DATA_HOME="$home/data" TEAMBOARD_ACCESS_TOKEN="$TOKEN" \
+    "$BIN" status --line --config "$home/members.toml" >/dev/null
+  ended="$(date +%s%N)"
+  stop_sim
+  served="$(grep '^served ' "$SIM_OUT" || true)"
+  echo "cold start, $people people by id, 50 ms latency (load: $(cut -d' ' -f1-3 /proc/loadavg)): $(( (ended - started) / 1000000 )) ms"
+  echo "  $served"
+done

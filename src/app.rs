@@ -13,6 +13,7 @@ mod poll_answer;
 pub mod popup;
 pub mod reach;
 mod reload;
+pub mod resolving;
 pub mod schedule;
 pub mod signin;
 mod snapshot;

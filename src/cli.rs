@@ -151,6 +151,9 @@ pub struct SimArgs {
     /// Added latency per request
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency_ms: u64,
+    /// Answer uncompressed even when the client asks for gzip (as a proxy that strips it would)
+    #[arg(long)]
+    pub no_compression: bool,
     /// Lifetime of issued access tokens
     #[arg(long, value_name = "SECS", default_value_t = 3_599, value_parser = clap::value_parser!(u64).range(1..))]
     pub access_ttl: u64,

@@ -6,6 +6,7 @@ pub mod client;
 pub mod elements;
 pub mod error;
 pub mod http_transport;
+pub mod lookup;
 pub mod model;
 pub mod origin;
 pub mod places;

@@ -11,7 +11,7 @@ use crate::config::TeamConfig;
 use crate::graph::client::GraphClient;
 use crate::graph::error::GraphError;
 use crate::graph::places::PlaceLookup;
-use crate::roster::{self, Roster};
+use crate::roster::{self, Progress, Resolve, Roster};
 use crate::store::Store;
 use crate::text::SafeText;
 
@@ -55,12 +55,17 @@ impl Refresher {
         }
     }
 
-    /// One poll: the roster (the one the core holds, else the roster cache, else resolved and cached),
-    /// then everyone's presence in ceil(n/650) requests.
-    pub async fn poll(&self, roster: Option<Arc<Roster>>) -> PollOutcome {
+    /// One poll: the roster (the one the core holds, else the roster cache, else resolved and cached,
+    /// telling `progress` about the people as they are found), then everyone's presence in
+    /// ceil(n/650) requests.
+    pub async fn poll(
+        &self,
+        roster: Option<Arc<Roster>>,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> PollOutcome {
         let roster = match roster {
             Some(r) => r,
-            None => self.roster().await.map_err(|e| failure(&e))?,
+            None => self.roster(progress).await.map_err(|e| failure(&e))?,
         };
         let ids = roster.ids();
         let read = self.client.presences(&ids).await.map_err(|e| failure(&e))?;
@@ -93,12 +98,16 @@ impl Refresher {
         }
     }
 
-    async fn roster(&self) -> Result<Arc<Roster>, GraphError> {
+    async fn roster(
+        &self,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<Arc<Roster>, GraphError> {
         let team = crate::config::polled_team(&self.team, &self.watched);
         let ttl = team.roster_ttl;
         // Files are read and written on a blocking thread, but decoded and encoded here: the
         // megabytes a 10,000-person roster takes then stay in this thread's malloc arena instead of
         // staying resident in a second one.
+        let mut by_ids_refused_at = None;
         if let Some(store) = self.store.clone() {
             let reader = store.clone();
             let bytes = tokio::task::spawn_blocking(move || reader.read_roster())
@@ -106,13 +115,23 @@ impl Refresher {
                 .ok()
                 .flatten();
             let cached = bytes
-                .and_then(|b| store.decode_roster(&b, ttl))
+                .as_deref()
+                .and_then(|b| store.decode_roster(b, ttl))
                 .filter(|r| r.matches(&team));
             if let Some(roster) = cached {
                 return Ok(Arc::new(roster));
             }
+            // An outdated roster still says whether getByIds was refused.
+            by_ids_refused_at = bytes
+                .as_deref()
+                .and_then(|b| store.decode_roster(b, std::time::Duration::MAX))
+                .and_then(|r| r.by_ids_refused_at);
         }
-        let roster = Arc::new(roster::resolve(&self.client, &team).await?);
+        let how = Resolve {
+            by_ids_refused_at,
+            progress: Some(progress),
+        };
+        let roster = Arc::new(roster::resolve_with(&self.client, &team, how).await?);
         if let Some(store) = self.store.clone() {
             match crate::store::encode_roster(&roster) {
                 Ok(bytes) => {

@@ -1,6 +1,7 @@
-//! Who the teammates are: `[team]` members (object ids or UPNs) resolved through `$batch`, groups
-//! expanded to their user members, and yourself. The result is cached by the store (serde), keyed by
-//! the config it came from, so a warm start makes no resolution requests.
+//! Who the teammates are: `[team]` members (object ids or UPNs) looked up in the fewest requests the
+//! permissions allow (see `graph::lookup`), groups expanded to their user members, and yourself. The
+//! result is cached by the store (serde), keyed by the config it came from, so a warm start makes no
+//! resolution requests.
 
 use std::collections::HashSet;
 
@@ -10,12 +11,15 @@ use tracing::{info, warn};
 use crate::config::TeamConfig;
 use crate::graph::client::{Calls, GraphClient, USER_SELECT, decode};
 use crate::graph::error::GraphError;
+use crate::graph::lookup::{ByIds, Found};
 use crate::graph::model::{User, UserId};
 use crate::graph::origin::segment;
 use crate::text::SafeText;
 
 /// Pages of a group's members followed at most (999 each), in case a server links in circles.
 pub const MAX_PAGES: usize = 200;
+/// How long a refused `getByIds` is remembered: an administrator may grant Directory.Read.All since.
+pub const BY_IDS_REFUSAL_KEPT: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Roster {
@@ -32,6 +36,28 @@ pub struct Roster {
     /// roster's age without reading the roster file as well.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<jiff::Timestamp>,
+    /// When `directoryObjects/getByIds` was refused (403: no Directory.Read.All), so resolutions
+    /// within `BY_IDS_REFUSAL_KEPT` use filters without asking again. Kept with the roster cache,
+    /// and forgotten with it (`teamboard logout`) or once that time has passed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_ids_refused_at: Option<jiff::Timestamp>,
+}
+
+/// How far a resolution has come: the users just found, and how many people are settled (found or
+/// not) of how many there are, when that is known (a group's size is not, until its last page).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub users: Vec<User>,
+    pub resolved: usize,
+    pub total: Option<usize>,
+}
+
+/// What a resolution may know from an earlier one, and whom to tell how it goes.
+#[derive(Clone, Copy, Default)]
+pub struct Resolve<'a> {
+    /// An earlier roster's `by_ids_refused_at` (from the cache, however old the roster).
+    pub by_ids_refused_at: Option<jiff::Timestamp>,
+    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -85,16 +111,33 @@ impl Roster {
     }
 }
 
-/// Resolves `team`: `$batch` for members (20 per request), one paged read per group, `/me` when
-/// `include_me`. What cannot be found goes to `unresolved`; auth, throttling and network failures fail
-/// the whole resolution (the caller keeps its cached roster).
+/// Resolves `team` with nothing known beforehand and no one to tell how it goes.
 pub async fn resolve(client: &GraphClient, team: &TeamConfig) -> Result<Roster, GraphError> {
+    resolve_with(client, team, Resolve::default()).await
+}
+
+/// Resolves `team`: members looked up in bulk (`getByIds` or filters, 300 or more people a request),
+/// one paged read per group, `/me` when `include_me`. What cannot be found goes to `unresolved`;
+/// auth, throttling and network failures fail the whole resolution (the caller keeps its cached
+/// roster).
+pub async fn resolve_with(
+    client: &GraphClient,
+    team: &TeamConfig,
+    how: Resolve<'_>,
+) -> Result<Roster, GraphError> {
+    let now = jiff::Timestamp::now();
+    let remembered = how.by_ids_refused_at.filter(|at| {
+        now.duration_since(*at)
+            .try_into()
+            .is_ok_and(|age: std::time::Duration| age < BY_IDS_REFUSAL_KEPT)
+    });
     let mut roster = Roster {
         me: None,
         members: Vec::new(),
         unresolved: Vec::new(),
         source: RosterSource::of(team),
-        resolved_at: Some(jiff::Timestamp::now()),
+        resolved_at: Some(now),
+        by_ids_refused_at: remembered,
     };
     if team.include_me {
         match client.me().await {
@@ -107,9 +150,28 @@ pub async fn resolve(client: &GraphClient, team: &TeamConfig) -> Result<Roster, 
         }
     }
     let mut seen: HashSet<UserId> = HashSet::new();
-    resolve_members(client, team, &mut roster, &mut seen).await?;
+    let by_ids = if remembered.is_some() {
+        ByIds::Skip
+    } else {
+        ByIds::Try
+    };
+    if resolve_members(client, team, &mut roster, &mut seen, by_ids, how.progress).await? {
+        roster.by_ids_refused_at = Some(now);
+    }
+    // Group members come a page at a time, with no total known beforehand.
+    let mut found = roster.members.len();
+    let mut page_found = |users: &[User]| {
+        found += users.len();
+        if let Some(tell) = how.progress {
+            tell(Progress {
+                users: users.to_vec(),
+                resolved: found,
+                total: None,
+            });
+        }
+    };
     for group in dedup_names(&team.groups) {
-        match group_members(client, &group).await {
+        match group_members(client, &group, &mut page_found).await {
             Ok(users) => {
                 for user in users {
                     if seen.insert(user.id.clone()) {
@@ -132,42 +194,59 @@ pub async fn resolve(client: &GraphClient, team: &TeamConfig) -> Result<Roster, 
     Ok(roster)
 }
 
+/// Returns whether `getByIds` was refused on the way.
 async fn resolve_members(
     client: &GraphClient,
     team: &TeamConfig,
     roster: &mut Roster,
     seen: &mut HashSet<UserId>,
-) -> Result<(), GraphError> {
+    by_ids: ByIds,
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+) -> Result<bool, GraphError> {
     let names = dedup_names(&team.members);
-    let urls: Vec<String> = names
-        .iter()
-        .map(|m| format!("/users/{}?$select={USER_SELECT}", segment(m.trim())))
-        .collect();
-    if urls.is_empty() {
-        return Ok(());
+    if names.is_empty() {
+        return Ok(false);
     }
-    let answers = client.batch_get(&urls).await?;
-    for (name, answer) in names.into_iter().zip(answers) {
-        match answer.and_then(|v| {
-            serde_json::from_value::<User>(v).map_err(|e| GraphError::Malformed(e.to_string()))
-        }) {
-            Ok(user) => {
+    let total = names.len();
+    let lookup = client
+        .find_users(&names, by_ids, |users, resolved| {
+            if let Some(tell) = progress {
+                tell(Progress {
+                    users: users.to_vec(),
+                    resolved,
+                    total: Some(total),
+                });
+            }
+        })
+        .await?;
+    for (name, found) in names.into_iter().zip(lookup.found) {
+        match found {
+            Found::User(user) => {
                 if seen.insert(user.id.clone()) {
                     roster.members.push(user);
                 }
             }
-            Err(e) if is_local(&e) => roster.unresolved.push(Unresolved {
+            Found::Missing => roster.unresolved.push(Unresolved {
+                configured: name,
+                reason: "not found in the directory".into(),
+            }),
+            Found::Failed(e) if is_local(&e) => roster.unresolved.push(Unresolved {
                 configured: name,
                 reason: reason(&e),
             }),
-            Err(e) => return Err(e),
+            Found::Failed(e) => return Err(e),
         }
     }
-    Ok(())
+    Ok(lookup.by_ids_refused)
 }
 
-/// A group's user members, following `@odata.nextLink` only on the configured origin.
-async fn group_members(client: &GraphClient, group: &str) -> Result<Vec<User>, GraphError> {
+/// A group's user members, following `@odata.nextLink` only on the configured origin; each page's
+/// users are handed to `page_found` as they come.
+async fn group_members(
+    client: &GraphClient,
+    group: &str,
+    page_found: &mut impl FnMut(&[User]),
+) -> Result<Vec<User>, GraphError> {
     #[derive(Deserialize)]
     struct Page {
         #[serde(default)]
@@ -185,6 +264,7 @@ async fn group_members(client: &GraphClient, group: &str) -> Result<Vec<User>, G
     let mut users = Vec::new();
     let mut visited = HashSet::new();
     for _ in 0..MAX_PAGES {
+        let before = users.len();
         for item in page.value {
             let kind = item.get("@odata.type").and_then(serde_json::Value::as_str);
             // Without a type annotation, an element that reads as a user is taken as one.
@@ -198,6 +278,7 @@ async fn group_members(client: &GraphClient, group: &str) -> Result<Vec<User>, G
                 }
             }
         }
+        page_found(&users[before..]);
         let Some(next) = page.next_link else { break };
         if let Err(why) = client.inner.base.allows(&next) {
             warn!(why = %SafeText::line(&why), "not following a nextLink off the configured Graph origin");
@@ -280,6 +361,7 @@ mod unit {
             unresolved: vec![],
             source: RosterSource::default(),
             resolved_at: None,
+            by_ids_refused_at: None,
         };
         assert_eq!(
             r.ids(),
@@ -303,6 +385,7 @@ mod unit {
             }],
             source: RosterSource::of(&t),
             resolved_at: None,
+            by_ids_refused_at: None,
         };
         let back: Roster = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(back, r);

@@ -14,6 +14,7 @@ mod dynamics;
 mod errors;
 mod faults;
 mod gate;
+mod get_by_ids;
 mod graph_routes;
 mod hostile;
 mod identity;
@@ -26,6 +27,9 @@ mod query;
 mod serve;
 mod tenant;
 mod transport;
+mod user_filter;
+mod users;
+mod wire;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -75,6 +79,12 @@ pub struct SimOptions {
     pub presence_limit: Option<RateLimit>,
     /// `GET /places/{id}` answers 403, as when Place.Read.All is not granted.
     pub places_denied: bool,
+    /// Answers are gzip-compressed when the client asks, as Graph's are; off, as behind a proxy that
+    /// strips compression.
+    pub compress: bool,
+    /// Every token the tenant accepts also holds Directory.Read.All, as when an administrator
+    /// consented to it for the app (`directoryObjects/getByIds` then answers).
+    pub directory_read_all: bool,
 }
 
 impl SimOptions {
@@ -89,6 +99,8 @@ impl SimOptions {
             identity: IdentityOptions::default(),
             presence_limit: Some(RateLimit::GRAPH_PRESENCE),
             places_denied: false,
+            compress: true,
+            directory_read_all: false,
         }
     }
 }
@@ -141,9 +153,17 @@ impl Sim {
 
     /// Graph under `/v1.0/...`, sign-in under `/{tenant}/oauth2/v2.0/...`.
     pub fn router(self: &Arc<Self>) -> Router {
+        let mut graph = graph_routes::routes(self);
+        if self.options.compress {
+            graph = graph.layer(wire::compression());
+        }
+        let graph = graph.layer(axum::middleware::from_fn_with_state(
+            self.clone(),
+            wire::count,
+        ));
         Router::new()
             .merge(identity::routes(self))
-            .nest("/v1.0", graph_routes::routes(self))
+            .nest("/v1.0", graph)
     }
 
     /// The bearer token every Graph call accepts (besides tokens issued by the sign-in endpoints).

@@ -232,6 +232,7 @@ mod tests {
                 unresolved: Vec::new(),
                 source: crate::roster::RosterSource::default(),
                 resolved_at: None,
+                by_ids_refused_at: None,
             }),
             ..empty_at(jiff::Timestamp::UNIX_EPOCH)
         };

@@ -116,6 +116,7 @@ fn team() -> (Arc<Roster>, Vec<Presence>) {
         unresolved: Vec::new(),
         source: RosterSource::default(),
         resolved_at: None,
+        by_ids_refused_at: None,
     };
     let mut ooo = presence("johanna", "Away", "OutOfOffice");
     ooo.out_of_office_settings = Some(OutOfOfficeSettings {
@@ -323,6 +324,7 @@ fn big_board(area: Rect, n: usize) -> App {
         unresolved: Vec::new(),
         source: RosterSource::default(),
         resolved_at: None,
+        by_ids_refused_at: None,
     });
     let presences = std::iter::once("me".to_owned())
         .chain((0..n).map(|i| format!("u{i:04}")))

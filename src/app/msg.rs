@@ -61,6 +61,8 @@ pub enum Msg {
     Cached(Box<Snapshot>),
     /// The first frame is on screen: the rest of what the cache load left for later is done now.
     FirstFrame,
+    /// The poll in flight is resolving the roster: more people are known.
+    Resolving(Box<crate::roster::Progress>),
     /// The one poll in flight finished.
     Polled(Box<PollOutcome>),
     /// The place-name lookup in flight finished (`None`: it failed; asked again after a later poll).

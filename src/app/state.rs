@@ -164,6 +164,8 @@ pub struct App {
     pub(super) flash_end: Option<Instant>,
     /// The sign-in panel, while open (modal).
     pub(super) signin: Option<super::signin::SignInPanel>,
+    /// A roster being resolved, and how far it has come (until the poll it belongs to ends).
+    pub(super) resolving: Option<super::resolving::Resolving>,
     pub(super) now: Now,
     /// Who is watched and when they alert.
     pub(super) watch: super::watch::Watch,
@@ -195,6 +197,7 @@ impl App {
             start_warning: None,
             flash_end: None,
             signin: None,
+            resolving: None,
             now,
         }
     }
@@ -210,7 +213,9 @@ impl App {
             Msg::Resize { width, height } => self.view.resize(width, height),
             Msg::Cached(snapshot) => self.load_snapshot(*snapshot),
             Msg::FirstFrame => self.finish_loading(),
+            Msg::Resolving(progress) => self.on_resolving(*progress),
             Msg::Polled(outcome) => {
+                let from_the_top = self.end_resolution();
                 match *outcome {
                     Ok(data) => self.on_poll_data(data, &mut effects),
                     Err(failure) => {
@@ -220,6 +225,9 @@ impl App {
                             self.offer_sign_in(&mut effects);
                         }
                     }
+                }
+                if from_the_top {
+                    self.select(0);
                 }
                 // The loop is awake anyway: a look at the config file costs no wake-up of its own.
                 effects.push(Effect::CheckConfig);

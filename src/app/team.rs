@@ -290,6 +290,8 @@ impl<T, F: Fn(&T) -> &UserId> InOrder<T, F> {
     }
 }
 
+mod found;
+
 #[cfg(test)]
 mod tests {
     use super::*;

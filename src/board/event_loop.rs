@@ -122,7 +122,11 @@ pub async fn run(mut app: App, startup: Vec<Effect>, parts: Parts<'_>) -> Result
                     tasks.push(tokio::task::spawn_local(async move {
                         #[cfg(debug_assertions)]
                         super::screen::test_panic::maybe_panic_in_task();
-                        let outcome = refresher.poll(roster).await;
+                        let told = tx.clone();
+                        let progress = move |p| {
+                            let _ = told.send(Msg::Resolving(Box::new(p)));
+                        };
+                        let outcome = refresher.poll(roster, &progress).await;
                         let _ = tx.send(Msg::Polled(Box::new(outcome)));
                     }));
                 }

@@ -36,6 +36,7 @@ fn options(args: &SimArgs) -> Result<SimOptions, Failure> {
     options.faults.throttle_every = args.throttle_every;
     options.faults.retry_after = RetryAfter::parse(&args.retry_after);
     options.faults.latency = Duration::from_millis(args.latency_ms);
+    options.compress = !args.no_compression;
     let identity = &mut options.identity;
     identity.access_token_lifetime = Duration::from_secs(args.access_ttl);
     identity.strict_rotation = args.strict_rotation;
@@ -83,6 +84,7 @@ mod tests {
             throttle_every: 4,
             retry_after: "1.5".into(),
             latency_ms: 20,
+            no_compression: true,
             access_ttl: 60,
             strict_rotation: true,
             client_secret: None,
@@ -98,6 +100,7 @@ mod tests {
         assert_eq!(options.faults.throttle_every, 4);
         assert_eq!(options.faults.retry_after, RetryAfter::Fractional(1.5));
         assert_eq!(options.faults.latency, Duration::from_millis(20));
+        assert!(!options.compress);
         assert_eq!(
             options.identity.access_token_lifetime,
             Duration::from_secs(60)

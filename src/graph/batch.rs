@@ -11,14 +11,12 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 use tracing::warn;
 
-use crate::graph::client::{Calls, GraphClient, decode};
+use crate::graph::client::{BATCH_CONCURRENCY, Calls, GraphClient, decode};
 use crate::graph::error::GraphError;
 use crate::graph::retry::parse_retry_after;
 
 /// Graph's limit on inner requests per `$batch`.
 pub const BATCH_LIMIT: usize = 20;
-/// `$batch` requests in flight at once.
-pub const BATCH_CONCURRENCY: usize = 4;
 
 #[derive(Serialize, Debug)]
 pub struct BatchRequest<'a> {
@@ -84,12 +82,29 @@ impl GraphClient {
         &self,
         urls: &[String],
     ) -> Result<Vec<Result<serde_json::Value, GraphError>>, GraphError> {
-        self.check_fresh()?;
-        let calls = Calls::default();
         let mut results: Vec<Option<Result<serde_json::Value, GraphError>>> =
             vec![None; urls.len()];
+        self.batch_get_as_answered(urls, |offset, answers| {
+            for (i, r) in answers.into_iter().enumerate() {
+                results[offset + i] = Some(r);
+            }
+        })
+        .await?;
+        Ok(unanswered_as_errors(results))
+    }
+
+    /// `batch_get`, handing each `$batch`'s answers to `each` as they come (with the position of the
+    /// first of them in `urls`), so a caller can show what is known before the last answer.
+    pub async fn batch_get_as_answered(
+        &self,
+        urls: &[String],
+        mut each: impl FnMut(usize, Vec<Result<serde_json::Value, GraphError>>),
+    ) -> Result<(), GraphError> {
+        self.check_fresh()?;
+        let calls = Calls::default();
         let calls = &calls;
-        // Over indices, not borrowed chunks, so the future stays `Send` (rustc #64552).
+        // Over indices, not borrowed chunks: with a closure over borrowed chunks the compiler cannot
+        // prove the future `Send`, and callers spawn it.
         let mut stream = futures::stream::iter(0..urls.len().div_ceil(BATCH_LIMIT))
             .map(|k| {
                 let offset = k * BATCH_LIMIT;
@@ -101,11 +116,9 @@ impl GraphClient {
             })
             .buffer_unordered(BATCH_CONCURRENCY);
         while let Some((offset, outcome)) = stream.next().await {
-            for (i, r) in outcome?.into_iter().enumerate() {
-                results[offset + i] = Some(r);
-            }
+            each(offset, outcome?);
         }
-        Ok(unanswered_as_errors(results))
+        Ok(())
     }
 
     async fn tagged_chunk<'a>(

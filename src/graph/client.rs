@@ -40,6 +40,10 @@ use crate::text::SafeText;
 pub(crate) use answer::{decode, malformed};
 use answer::{error_of, retry_after_of};
 
+/// Requests of one logical read in flight at once (`$batch` chunks, presence batches, user lookups):
+/// enough to hide latency, few enough to stay polite to a tenant's shared rate budget.
+pub const BATCH_CONCURRENCY: usize = 4;
+
 /// The `$select` for every user read: what the board shows, nothing more.
 pub const USER_SELECT: &str = "id,displayName,userPrincipalName,mail,jobTitle,department";
 
@@ -113,6 +117,8 @@ pub(crate) struct Inner {
     pub(crate) pacer: crate::graph::presence::Pacer,
     /// Presence elements the last read parsed, so identical ones are not parsed again.
     pub(crate) known: crate::graph::presence::known::Known,
+    /// `directoryObjects/getByIds` answered 403 (no Directory.Read.All): not asked again.
+    pub(crate) by_ids_refused: AtomicBool,
 }
 
 impl std::fmt::Debug for GraphClient {
@@ -152,6 +158,7 @@ impl GraphClient {
                 fallback: AtomicBool::new(false),
                 pacer: crate::graph::presence::Pacer::default(),
                 known: crate::graph::presence::known::Known::default(),
+                by_ids_refused: AtomicBool::new(false),
             }),
         })
     }

@@ -12,14 +12,12 @@ use http::Method;
 use tokio::time::Instant;
 use tracing::{debug, warn};
 
-use crate::graph::client::{Calls, GraphClient, malformed};
+use crate::graph::client::{BATCH_CONCURRENCY, Calls, GraphClient, malformed};
 use crate::graph::error::GraphError;
 use crate::graph::model::{BadElement, IdHasher, Presence, UserId};
 
 /// getPresencesByUserId takes at most this many ids.
 pub const BATCH_MAX: usize = 650;
-/// Batch requests in flight at once within one read.
-pub const BATCH_CONCURRENCY: usize = 4;
 /// Per-person reads in flight at once in the fallback.
 pub const FALLBACK_CONCURRENCY: usize = 8;
 /// Graph's presence budget: 1,500 requests per 30 s, per app per tenant, shared by every user of the

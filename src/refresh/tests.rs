@@ -35,7 +35,7 @@ async fn a_poll_resolves_the_roster_once_then_reuses_it() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::new(dir.path().to_path_buf());
     let r = refresher(&sim, tokens, Some(store.clone()));
-    let data = r.poll(None).await.unwrap();
+    let data = r.poll(None, &|_| {}).await.unwrap();
     assert!(data.roster.me.is_some());
     let ids = data.roster.ids();
     assert!(ids.len() >= 24, "{}", ids.len());
@@ -45,7 +45,10 @@ async fn a_poll_resolves_the_roster_once_then_reuses_it() {
 
     // The core hands the roster back: no resolution, one presence request.
     let before = sim.counts();
-    let again = r.poll(Some(Arc::clone(&data.roster))).await.unwrap();
+    let again = r
+        .poll(Some(Arc::clone(&data.roster)), &|_| {})
+        .await
+        .unwrap();
     assert_eq!(again.presences.len(), ids.len());
     let after = sim.counts();
     assert_eq!(after.me + after.groups, before.me + before.groups);
@@ -59,7 +62,7 @@ async fn a_poll_resolves_the_roster_once_then_reuses_it() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let before = sim.counts();
-    r.poll(None).await.unwrap();
+    r.poll(None, &|_| {}).await.unwrap();
     let after = sim.counts();
     assert_eq!(
         after.me + after.groups + after.users + after.batch,
@@ -71,7 +74,7 @@ async fn a_poll_resolves_the_roster_once_then_reuses_it() {
 async fn without_a_token_the_poll_says_sign_in() {
     let sim = Sim::new(SimOptions::new(4, Scenario::Static));
     let r = refresher(&sim, Arc::new(NoToken), None);
-    let failed = r.poll(None).await.unwrap_err();
+    let failed = r.poll(None, &|_| {}).await.unwrap_err();
     assert_eq!(failed.kind, FailureKind::SignedOut);
     assert!(
         failed.message.as_str().contains("TEAMBOARD_ACCESS_TOKEN"),
@@ -142,7 +145,7 @@ async fn a_board_throttled_without_retry_after_polls_at_most_once_per_interval()
             });
             if let Some(roster) = poll {
                 polls.push(now.instant);
-                msg = Msg::Polled(Box::new(r.poll(roster).await));
+                msg = Msg::Polled(Box::new(r.poll(roster, &|_| {}).await));
                 continue;
             }
             let Some(at) = app.next_deadline() else { break };
@@ -166,6 +169,51 @@ async fn a_board_throttled_without_retry_after_polls_at_most_once_per_interval()
     }
 }
 
+/// A refresher for `members` (object ids), with a client of its own: a new process each time.
+fn by_id(sim: &Arc<Sim>, members: Vec<String>, store: &Store) -> Refresher {
+    let mut config = Config::default();
+    config.team.members = members;
+    let options = ClientOptions::new("http://127.0.0.1/v1.0", Duration::from_secs(5));
+    let client = GraphClient::new(
+        options,
+        Arc::new(RouterTransport::new(sim.router())),
+        Arc::new(StaticToken::new(Secret::new(sim.token()))),
+    )
+    .unwrap();
+    Refresher::new(client, Some(store.clone()), config.team)
+}
+
+#[tokio::test]
+async fn a_refused_get_by_ids_is_remembered_through_the_roster_cache() {
+    let sim = Sim::new(SimOptions::new(700, Scenario::Static));
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path().to_path_buf());
+    let ids = sim.user_ids();
+    let told = std::sync::Mutex::new(0usize);
+    let count = |_| *told.lock().unwrap() += 1;
+    let data = by_id(&sim, ids.clone(), &store)
+        .poll(None, &count)
+        .await
+        .unwrap();
+    assert_eq!(sim.counts().directory_objects, 1, "tried, refused");
+    assert!(data.roster.by_ids_refused_at.is_some());
+    assert!(*told.lock().unwrap() > 0, "progress was told");
+    for _ in 0..50 {
+        if store
+            .load_roster(Duration::MAX)
+            .is_some_and(|r| r.by_ids_refused_at.is_some())
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The next start, for a team edited since (the cached roster no longer fits): filters at once.
+    let edited = by_id(&sim, ids[1..].to_vec(), &store);
+    let data = edited.poll(None, &|_| {}).await.unwrap();
+    assert_eq!(data.roster.members.len(), 699);
+    assert_eq!(sim.counts().directory_objects, 1, "not asked again");
+}
+
 #[tokio::test]
 async fn watched_people_outside_the_team_are_read_in_the_same_request() {
     let sim = Sim::new(SimOptions::new(24, Scenario::Static));
@@ -182,7 +230,7 @@ async fn watched_people_outside_the_team_are_read_in_the_same_request() {
     team.include_me = false;
     let outsider = sim.upn(20);
     let r = Refresher::new(client, None, team).with_watched(vec![outsider.clone(), sim.upn(1)]);
-    let data = r.poll(None).await.unwrap();
+    let data = r.poll(None, &|_| {}).await.unwrap();
     let ids = data.roster.ids();
     assert_eq!(ids.len(), 3, "the team and the one outsider, each once");
     assert!(ids.iter().any(|id| id.as_str() == sim.user_id(20)));

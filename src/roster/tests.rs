@@ -22,17 +22,45 @@ fn user_json(id: &str) -> serde_json::Value {
     serde_json::json!({"id": id, "displayName": format!("Name {id}"), "mail": format!("{id}@contoso.com")})
 }
 
-/// Answers `$batch` in reverse order: `gone...` is 404, others resolve to `id-<name before @>`.
+/// The names a `userPrincipalName in (...)` filter URL asks for, decoded.
+fn filter_names(url: &str) -> Vec<String> {
+    let list = url
+        .split_once("in%20(")
+        .and_then(|(_, rest)| rest.split_once(")&"))
+        .unwrap_or_else(|| panic!("not an in filter: {url}"))
+        .0;
+    list.split(',')
+        .map(|v| {
+            let v = v.trim_matches('\'').replace("''", "'");
+            let mut out = Vec::new();
+            let bytes = v.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                if bytes[i] == b'%' {
+                    out.push(u8::from_str_radix(&v[i + 1..i + 3], 16).unwrap());
+                    i += 3;
+                } else {
+                    out.push(bytes[i]);
+                    i += 1;
+                }
+            }
+            String::from_utf8(out).unwrap()
+        })
+        .collect()
+}
+
+/// Answers `$batch` in reverse order: each filter with the users it names (`gone...` is nobody),
+/// each resolving to `id-<name before @>`.
 fn answer_batch(body: &[u8], throttle_first: Option<&AtomicUsize>) -> String {
     let req: serde_json::Value = serde_json::from_slice(body).unwrap();
     let mut responses = Vec::new();
     for r in req["requests"].as_array().unwrap().iter().rev() {
         let url = r["url"].as_str().unwrap();
         assert!(
-            url.starts_with("/users/") && url.contains("$select=id,displayName"),
+            url.starts_with("/users?$filter=userPrincipalName%20in%20(")
+                && url.contains("$select=id,displayName"),
             "{url}"
         );
-        let name = url.trim_start_matches("/users/").split('?').next().unwrap();
         let id = r["id"].clone();
         if let Some(left) = throttle_first
             && left.load(Ordering::SeqCst) > 0
@@ -41,12 +69,17 @@ fn answer_batch(body: &[u8], throttle_first: Option<&AtomicUsize>) -> String {
             responses.push(serde_json::json!({"id": id, "status": 429, "headers": {"Retry-After": "2"}, "body": {"error": {"code": "TooManyRequests"}}}));
             continue;
         }
-        if name.starts_with("gone") {
-            responses.push(serde_json::json!({"id": id, "status": 404, "body": {"error": {"code": "Request_ResourceNotFound", "message": "gone"}}}));
-        } else {
-            let short = name.split('@').next().unwrap();
-            responses.push(serde_json::json!({"id": id, "status": 200, "body": user_json(&format!("id-{short}"))}));
-        }
+        let users: Vec<serde_json::Value> = filter_names(url)
+            .into_iter()
+            .filter(|name| !name.starts_with("gone"))
+            .map(|name| {
+                let short = name.split('@').next().unwrap().to_lowercase();
+                let mut user = user_json(&format!("id-{short}"));
+                user["userPrincipalName"] = name.into();
+                user
+            })
+            .collect();
+        responses.push(serde_json::json!({"id": id, "status": 200, "body": {"value": users}}));
     }
     serde_json::json!({ "responses": responses }).to_string()
 }
@@ -73,8 +106,8 @@ async fn members_resolve_through_batches_of_20_matched_by_inner_id() {
     assert_eq!(roster.unresolved.len(), 1);
     assert_eq!(roster.unresolved[0].configured, "gone@contoso.com");
     assert_eq!(roster.unresolved[0].reason, "not found in the directory");
-    // 26 distinct names: two $batch requests (20 + 6), one /me.
-    assert_eq!(script.count(), 3);
+    // 26 distinct names: two filters of at most 15, in one $batch; one /me.
+    assert_eq!(script.count(), 2);
     assert_eq!(roster.ids()[0].as_str(), "me-id");
 }
 
@@ -85,13 +118,11 @@ async fn inner_429s_are_retried_after_their_own_retry_after() {
     let script = Script::new(move |seen, _| reply(200, &answer_batch(&seen.body, Some(&t))));
     let c = client(&script, Tokens::new(false));
     let started = Instant::now();
-    let roster = resolve(
-        &c,
-        &team(&["a@x.com", "b@x.com", "c@x.com", "d@x.com"], &[], false),
-    )
-    .await
-    .unwrap();
-    assert_eq!(roster.members.len(), 4);
+    // Four filters of 15 in one $batch; three of them throttled.
+    let names: Vec<String> = (0..60).map(|i| format!("p{i}@x.com")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let roster = resolve(&c, &team(&names, &[], false)).await.unwrap();
+    assert_eq!(roster.members.len(), 60);
     assert!(roster.unresolved.is_empty());
     assert_eq!(script.count(), 2);
     assert!(started.elapsed() >= Duration::from_secs(2));
@@ -116,7 +147,7 @@ async fn guest_upns_are_sent_with_their_hash_encoded() {
     .unwrap();
     let body = String::from_utf8(script.seen()[0].body.to_vec()).unwrap();
     assert!(
-        body.contains("/users/guest_fabrikam.com%23EXT%23@contoso.onmicrosoft.com?"),
+        body.contains("('guest_fabrikam.com%23EXT%23@contoso.onmicrosoft.com')"),
         "{body}"
     );
 }

@@ -15,6 +15,10 @@ pub enum EndpointKind {
     Me,
     /// `GET /users/{id or UPN}`
     Users,
+    /// `GET /users` (listed or filtered)
+    UserList,
+    /// `POST /directoryObjects/getByIds`
+    DirectoryObjects,
     /// `POST /$batch`
     Batch,
     /// `GET /groups/{id}/members`
@@ -35,7 +39,7 @@ pub enum EndpointKind {
     Other,
 }
 
-const KINDS: usize = 14;
+const KINDS: usize = 16;
 
 impl EndpointKind {
     pub fn is_graph(self) -> bool {
@@ -60,7 +64,9 @@ impl EndpointKind {
             ["me"] => Self::Me,
             ["me", "presence"] => Self::MePresence,
             ["me" | "users", .., "presence", _] if post => Self::SetPresence,
+            ["users"] => Self::UserList,
             ["users", _] => Self::Users,
+            ["directoryObjects", "getByIds"] if post => Self::DirectoryObjects,
             ["users", _, "presence"] | ["communications", "presences", _] => Self::PresenceSingle,
             ["communications", "getPresencesByUserId"] => Self::PresenceBatch,
             ["$batch"] => Self::Batch,
@@ -72,7 +78,8 @@ impl EndpointKind {
 }
 
 /// Requests served so far. `total` counts HTTP requests received; the per-kind counts include the
-/// inner requests of `$batch` calls. `throttled`, `server_errors` and `unauthorized` count answers.
+/// inner requests of `$batch` calls. `throttled`, `server_errors` and `unauthorized` count answers;
+/// `body_bytes` and `compressed` count Graph's answers as they went on the wire.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RequestCounts {
     pub total: u64,
@@ -81,6 +88,8 @@ pub struct RequestCounts {
     pub me_presence: u64,
     pub me: u64,
     pub users: u64,
+    pub user_list: u64,
+    pub directory_objects: u64,
     pub batch: u64,
     pub groups: u64,
     pub places: u64,
@@ -93,6 +102,10 @@ pub struct RequestCounts {
     pub throttled: u64,
     pub server_errors: u64,
     pub unauthorized: u64,
+    /// Bytes of Graph answer bodies sent, after compression.
+    pub body_bytes: u64,
+    /// Graph answers sent gzip-compressed (the client asked for it).
+    pub compressed: u64,
 }
 
 #[derive(Default)]
@@ -102,9 +115,19 @@ pub(crate) struct Counters {
     throttled: AtomicU64,
     server_errors: AtomicU64,
     unauthorized: AtomicU64,
+    body_bytes: AtomicU64,
+    compressed: AtomicU64,
 }
 
 impl Counters {
+    pub(crate) fn body_bytes(&self, n: usize) {
+        self.body_bytes.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    pub(crate) fn compressed(&self) {
+        self.compressed.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn request(&self, kind: EndpointKind, inner: bool) {
         if !inner {
             self.total.fetch_add(1, Ordering::Relaxed);
@@ -131,6 +154,8 @@ impl Counters {
             me_presence: k(EndpointKind::MePresence),
             me: k(EndpointKind::Me),
             users: k(EndpointKind::Users),
+            user_list: k(EndpointKind::UserList),
+            directory_objects: k(EndpointKind::DirectoryObjects),
             batch: k(EndpointKind::Batch),
             groups: k(EndpointKind::Groups),
             places: k(EndpointKind::Places),
@@ -143,6 +168,8 @@ impl Counters {
             throttled: self.throttled.load(Ordering::Relaxed),
             server_errors: self.server_errors.load(Ordering::Relaxed),
             unauthorized: self.unauthorized.load(Ordering::Relaxed),
+            body_bytes: self.body_bytes.load(Ordering::Relaxed),
+            compressed: self.compressed.load(Ordering::Relaxed),
         }
     }
 }

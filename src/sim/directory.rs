@@ -16,7 +16,7 @@ use super::names::PLACES;
 use super::tenant::{GroupKind, Person, Tenant};
 use super::{Sim, hostile, query};
 
-const GRAPH: &str = "https://graph.microsoft.com/v1.0";
+pub(crate) const GRAPH: &str = "https://graph.microsoft.com/v1.0";
 
 /// Properties Graph returns for a user when no `$select` is given.
 const DEFAULT_USER: &[&str] = &[
@@ -116,14 +116,14 @@ pub(crate) fn user_object(p: &Person, select: Option<&[&'static str]>) -> Map<St
         .collect()
 }
 
-fn context(entity: &str, select: Option<&[&str]>, suffix: &str) -> Value {
+pub(crate) fn context(entity: &str, select: Option<&[&str]>, suffix: &str) -> Value {
     match select {
         Some(s) => format!("{GRAPH}/$metadata#{entity}({}){suffix}", s.join(",")).into(),
         None => format!("{GRAPH}/$metadata#{entity}{suffix}").into(),
     }
 }
 
-fn query_pairs(request: &Request) -> Vec<(String, String)> {
+pub(crate) fn query_pairs(request: &Request) -> Vec<(String, String)> {
     query::pairs(request.uri().query().unwrap_or(""), false)
 }
 
@@ -173,23 +173,23 @@ fn user_answer(sim: &Sim, index: u32, request: &Request) -> Result<Response, Gra
     Ok(odata_json(StatusCode::OK, &Value::Object(body)))
 }
 
-const PAGE_DEFAULT: usize = 100;
-const PAGE_MAX: usize = 999;
+pub(crate) const PAGE_DEFAULT: usize = 100;
+pub(crate) const PAGE_MAX: usize = 999;
 const TOKEN_PREFIX: &str = "RFNwdAIAAQAAAB";
 
-fn skip_token(sim: &Sim, position: u32) -> String {
+pub(crate) fn skip_token(sim: &Sim, position: u32) -> String {
     format!(
         "{TOKEN_PREFIX}{:08x}",
         position ^ (sim.tenant.seed() as u32)
     )
 }
 
-fn skip_position(sim: &Sim, token: &str) -> Option<u32> {
+pub(crate) fn skip_position(sim: &Sim, token: &str) -> Option<u32> {
     let hex = token.strip_prefix(TOKEN_PREFIX)?;
     Some(u32::from_str_radix(hex, 16).ok()? ^ (sim.tenant.seed() as u32))
 }
 
-fn group_object(sim: &Sim, index: u32, select: Option<&[&str]>) -> Map<String, Value> {
+pub(crate) fn group_object(sim: &Sim, index: u32, select: Option<&[&str]>) -> Map<String, Value> {
     let kind = Tenant::group_kind(index).unwrap_or(GroupKind::Everyone);
     let (name, nickname) = Tenant::group_name(kind);
     let all = [

@@ -153,9 +153,12 @@ async fn before(
             "https://graph.microsoft.com.redirect.example/v1.0{target}"
         )));
     }
-    let grant = sim
+    let mut grant = sim
         .identity
         .check_bearer(headers, &sim.token, sim.faults.expired_before())?;
+    if sim.options.directory_read_all && !grant.permissions.contains(&"Directory.Read.All") {
+        grant.permissions.push("Directory.Read.All");
+    }
     let me = target.trim_start_matches('/').split(['/', '?']).next() == Some("me");
     permissions::check(kind, me, &grant)?;
     match &plan.status {

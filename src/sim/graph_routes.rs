@@ -18,7 +18,7 @@ use super::errors::{GraphError, ODATA_JSON, odata_json};
 use super::faults::{MalformedElement, Plan, lock};
 use super::ids::is_guid;
 use super::presence::Reader;
-use super::{Sim, batch, gate};
+use super::{Sim, batch, gate, get_by_ids, users};
 
 /// Graph's documented limit for getPresencesByUserId.
 pub(crate) const MAX_PRESENCE_IDS: usize = 650;
@@ -28,6 +28,7 @@ pub(crate) fn routes(sim: &Arc<Sim>) -> Router {
         .route("/me", get(directory::me))
         .route("/me/presence", get(me_presence))
         .route("/me/presence/{action}", post(set_presence))
+        .route("/users", get(users::list))
         .route("/users/{id}", get(directory::user))
         .route("/users/{id}/presence", get(user_presence))
         .route("/users/{id}/presence/{action}", post(set_presence))
@@ -39,6 +40,7 @@ pub(crate) fn routes(sim: &Arc<Sim>) -> Router {
             "/communications/getPresencesByUserId",
             post(presences_by_user_id),
         )
+        .route("/directoryObjects/getByIds", post(get_by_ids::get_by_ids))
         .route("/$batch", post(batch::batch))
         .route("/groups/{id}/members", get(directory::members))
         .route("/groups/{id}/members/{cast}", get(directory::members))

@@ -63,7 +63,14 @@ fn needs(kind: EndpointKind) -> Option<Needs> {
             &[],
             Workload::Directory,
         ),
-        EndpointKind::Users => (USER_READERS, &USER_READERS[1..], Workload::Directory),
+        EndpointKind::Users | EndpointKind::UserList => {
+            (USER_READERS, &USER_READERS[1..], Workload::Directory)
+        }
+        EndpointKind::DirectoryObjects => (
+            &["Directory.Read.All"],
+            &["Directory.Read.All"],
+            Workload::Directory,
+        ),
         EndpointKind::Groups => (GROUP_READERS, GROUP_READERS, Workload::Directory),
         EndpointKind::Places => (&["Place.Read.All"], &["Place.Read.All"], Workload::Exchange),
         EndpointKind::Batch

@@ -178,15 +178,17 @@ pub async fn run(options: SimOptions, port: u16) -> Result<(), Failure> {
 /// One line of what was served, written when `teamboard sim` stops.
 pub(crate) fn summary(c: &super::RequestCounts) -> String {
     format!(
-        "served {} requests: presence_batch={} presence_single={} me_presence={} me={} users={} batch={} \
-         groups={} places={} token={} throttled={} server_errors={} unauthorized={} device_code={} \
-         authorize={} discovery={}",
+        "served {} requests: presence_batch={} presence_single={} me_presence={} me={} users={} user_list={} \
+         directory_objects={} batch={} groups={} places={} token={} throttled={} server_errors={} unauthorized={} \
+         device_code={} authorize={} discovery={} body_bytes={} compressed={}",
         c.total,
         c.presence_batch,
         c.presence_single,
         c.me_presence,
         c.me,
         c.users,
+        c.user_list,
+        c.directory_objects,
         c.batch,
         c.groups,
         c.places,
@@ -196,7 +198,9 @@ pub(crate) fn summary(c: &super::RequestCounts) -> String {
         c.unauthorized,
         c.device_code,
         c.authorize,
-        c.discovery
+        c.discovery,
+        c.body_bytes,
+        c.compressed
     )
 }
 

@@ -86,7 +86,14 @@ pub async fn roster(
     if let Some(roster) = cached {
         return Ok(roster);
     }
-    let roster = roster::resolve(client, &config.team)
+    // An outdated roster still says whether getByIds was refused.
+    let how = roster::Resolve {
+        by_ids_refused_at: store
+            .and_then(|s| s.load_roster(std::time::Duration::MAX))
+            .and_then(|r| r.by_ids_refused_at),
+        progress: None,
+    };
+    let roster = roster::resolve_with(client, &config.team, how)
         .await
         .map_err(|e| graph_failure(&e))?;
     if let Err(e) = store.map_or(Ok(()), |s| s.save_roster(&roster)) {
@@ -167,6 +174,7 @@ mod tests {
             unresolved: Vec::new(),
             source: RosterSource::default(),
             resolved_at: None,
+            by_ids_refused_at: None,
         }
     }
 

@@ -63,6 +63,7 @@ fn named(users: Vec<User>) -> Roster {
         unresolved: Vec::new(),
         source: RosterSource::default(),
         resolved_at: None,
+        by_ids_refused_at: None,
     }
 }
 

@@ -138,6 +138,7 @@ mod tests {
                 ],
                 source: RosterSource::default(),
                 resolved_at: None,
+                by_ids_refused_at: None,
             }),
             presences: vec![busy.clone().into()],
             last_changed: Vec::new(),

@@ -30,6 +30,7 @@ fn roster() -> Roster {
         }],
         source: RosterSource::default(),
         resolved_at: None,
+        by_ids_refused_at: None,
     }
 }
 

@@ -22,6 +22,9 @@ pub fn freshness(app: &App, theme: Theme) -> Run<'static> {
     if sync.signed_out {
         return run("signed out", theme.error());
     }
+    if let Some(resolving) = app.resolving() {
+        return run(resolving.line(), theme.muted());
+    }
     let throttled = sync
         .error
         .as_ref()

@@ -72,6 +72,7 @@ pub(crate) fn roster(n: usize) -> Arc<Roster> {
         unresolved: Vec::new(),
         source: RosterSource::default(),
         resolved_at: None,
+        by_ids_refused_at: None,
     })
 }
 
