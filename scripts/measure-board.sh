@@ -3,7 +3,7 @@
 #   - first frame from the cached snapshot (measured inside the process, TEAMBOARD_TIMINGS) at 40 and N people
 #   - resident memory watching N people (default 10,000)
 #   - idle CPU over IDLE_SECS (default 60) with the default 30 s refresh, and wake-ups (context switches)
-#   - bytes written to the terminal while nothing changes (tmux pipe-pane), and bytes read (the polls)
+#   - bytes written to the terminal while nothing changes (tmux pipe-pane)
 #   - the same idle figures with the tenant answering uncompressed (--no-compression), unless COMPARE=0
 #   - a cold start (no cache, members by object id) of `teamboard status` at each of COLD_SIZES against a
 #     tenant with 50 ms latency: wall time and the requests it took
@@ -109,28 +109,26 @@ for people in ${SIZES:-40 $N}; do
   stop_sim
 done
 
-# Memory, idle CPU, wake-ups, terminal writes and bytes read watching N people with the default 30 s
-# refresh; $1 names the run, the rest goes to the tenant.
+# Memory, idle CPU, wake-ups and terminal writes watching N people with the default 30 s
+# refresh; $1 names the run's directory, $2 describes it, the rest goes to the tenant.
 idle_run() {
-  local label="$1"
-  shift
+  local slug="$1" label="$2"
+  shift 2
   start_sim "$N" "$@"
-  home="$WORK/idle-$label"
+  home="$WORK/idle-$slug"
   start_board "$home"
   wait_for_screen "updated "
   PID="$(board_pid)"
   sleep 5
-  PIPE="$WORK/pane-bytes-$label"
+  PIPE="$WORK/pane-bytes-$slug"
   : >"$PIPE"
   tmux -L "$SOCK" pipe-pane -t b -o "cat >> $PIPE"
   t0="$(cpu_ticks "$PID")"
   ns0="$(cpu_ns "$PID")"
-  r0="$(awk '/^rchar/ {print $2}' "/proc/$PID/io")"
   thread_switches "$PID" >"$WORK/sw0"
   sleep "$IDLE_SECS"
   t1="$(cpu_ticks "$PID")"
   ns1="$(cpu_ns "$PID")"
-  r1="$(awk '/^rchar/ {print $2}' "/proc/$PID/io")"
   thread_switches "$PID" >"$WORK/sw1"
   tmux -L "$SOCK" pipe-pane -t b
   rss_kb="$(awk '/^VmRSS/ {print $2}' "/proc/$PID/status")"
@@ -142,8 +140,6 @@ idle_run() {
   awk -v r="$rss_kb" -v h="$hwm_kb" -v t="$threads" 'BEGIN {printf "  resident memory: %.1f MB (peak %.1f MB), %d threads\n", r / 1024, h / 1024, t}'
   echo "  idle CPU over ${IDLE_SECS} s: $ticks ticks of 1/$CLK_TCK s = ${cpu_pct} % of one core"
   awk -v a="$ns0" -v b="$ns1" -v s="$IDLE_SECS" 'BEGIN {printf "  idle CPU over %d s (schedstat): %.1f ms = %.4f %% of one core\n", s, (b - a) / 1e6, 100 * (b - a) / 1e9 / s}'
-  # Everything the board read: in an idle board, that is the polls' answers off the socket.
-  echo "  bytes read over ${IDLE_SECS} s (the polls' answers as they came off the wire): $((r1 - r0))"
   # Wake-ups: context switches per thread over the window (threads that ended during it are not counted;
   # a thread that started during it counts from zero). The main thread runs the event loop.
   echo "  wake-ups over ${IDLE_SECS} s (voluntary+involuntary context switches per thread; $PID is the event loop):"
@@ -157,9 +153,9 @@ idle_run() {
   stop_sim
 }
 
-idle_run "gzip, as Graph answers when asked"
+idle_run gzip "gzip, as Graph answers when asked"
 if [[ "${COMPARE:-1}" != 0 ]]; then
-  idle_run "uncompressed" --no-compression
+  idle_run plain "uncompressed" --no-compression
 fi
 
 # Cold starts: `teamboard status` with no cache and every member named by object id, against a tenant

@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use teamboard::auth::{Secret, StaticToken};
+use teamboard::config::TeamConfig;
 use teamboard::graph::model::UserId;
 use teamboard::graph::{ClientOptions, GraphClient, HttpTransport};
+use teamboard::roster;
 use teamboard::sim::{Scenario, Sim, SimOptions, serve};
 
 fn tenant(size: u32, compress: bool) -> Arc<Sim> {
@@ -64,14 +66,36 @@ async fn gzip_is_sent_only_when_asked_and_decodes_to_the_same_answer() {
     );
     assert_eq!(sim.counts().compressed, 1);
 
-    // The production client asks for gzip and hands up the decoded body.
+    // The production client asks for gzip and hands up the decoded body: a resolution comes
+    // compressed and reads right.
     let c = client(&sim, &running.base_url);
+    let team = TeamConfig {
+        members: sim.user_ids()[1..].to_vec(),
+        groups: Vec::new(),
+        include_me: true,
+        roster_ttl: Duration::from_secs(3600),
+    };
+    let before = sim.counts();
+    let roster = roster::resolve(&c, &team).await.unwrap();
+    assert_eq!(roster.members.len(), 999);
+    assert!(roster.members.iter().all(|u| u.display_name.is_some()));
+    let after = sim.counts();
+    assert_eq!(
+        after.compressed - before.compressed,
+        after.total - before.total,
+        "every answer of the resolution came compressed: {after:?}"
+    );
+    // Presence polls are asked for plain: inflating every poll would cost the idle board more CPU
+    // than reading the bytes.
     let everyone: Vec<UserId> = sim.user_ids().into_iter().map(UserId::new).collect();
     let read = c.presences(&everyone).await.unwrap();
     assert_eq!(read.presences.len(), 1_000);
     assert!(read.bad.is_empty());
-    assert_eq!(sim.counts().compressed, 3, "both batches came compressed");
-    // Decoded, an element reads as the plain answer's does.
+    assert_eq!(
+        sim.counts().compressed,
+        after.compressed,
+        "polls came plain"
+    );
     let first = &plain["value"][0];
     let same = read
         .presences
@@ -87,17 +111,25 @@ async fn gzip_is_sent_only_when_asked_and_decodes_to_the_same_answer() {
 #[tokio::test]
 async fn bytes_per_poll_with_and_without_compression() {
     for people in [40u32, 1_000, 10_000] {
-        let mut sent = [0u64; 2];
-        for (k, compress) in [true, false].into_iter().enumerate() {
-            let sim = tenant(people, compress);
-            let running = serve(sim.clone(), 0).await.unwrap();
-            let c = client(&sim, &running.base_url);
-            let everyone: Vec<UserId> = sim.user_ids().into_iter().map(UserId::new).collect();
-            let read = c.presences(&everyone).await.unwrap();
-            assert_eq!(read.presences.len(), people as usize);
-            let counts = sim.counts();
-            assert_eq!(counts.compressed > 0, compress);
-            sent[k] = counts.body_bytes;
+        let sim = tenant(people, true);
+        let running = serve(sim.clone(), 0).await.unwrap();
+        let url = format!("{}/communications/getPresencesByUserId", running.base_url);
+        let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+        let ids = sim.user_ids();
+        let mut sent = [0usize; 2];
+        for (k, encoding) in ["gzip", "identity"].into_iter().enumerate() {
+            for chunk in ids.chunks(650) {
+                let answer = raw
+                    .post(&url)
+                    .bearer_auth(sim.token())
+                    .header("accept-encoding", encoding)
+                    .json(&json!({ "ids": chunk }))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(answer.status(), 200);
+                sent[k] += answer.bytes().await.unwrap().len();
+            }
         }
         let [gzip, plain] = sent;
         eprintln!(

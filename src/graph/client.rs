@@ -81,9 +81,21 @@ pub(crate) struct Calls {
     sent: AtomicU32,
     /// The read's one retry after a 429 without a usable Retry-After is used up.
     untimed_retry_used: AtomicBool,
+    /// Ask for the answers uncompressed (see `Calls::uncompressed`).
+    uncompressed: bool,
 }
 
 impl Calls {
+    /// A read whose answers are asked for uncompressed. Presence polls: inflating 3 MB of a
+    /// 10,000-person answer every 30 s cost the idle board more CPU (about 12 ms a poll) than
+    /// reading the plain bytes, which kept it out of its idle budget; everything else comes gzipped.
+    pub(crate) fn uncompressed() -> Self {
+        Self {
+            uncompressed: true,
+            ..Self::default()
+        }
+    }
+
     /// Requests this read handed to the transport, retries included.
     pub(crate) fn sent(&self) -> u32 {
         self.sent.load(Ordering::Relaxed)
@@ -298,6 +310,11 @@ impl GraphClient {
         loop {
             self.wait_gate().await?;
             let request = self.build(&method, &uri, body.clone(), &token, retries)?;
+            let request = if calls.uncompressed {
+                identity_encoding(request)
+            } else {
+                request
+            };
             inner.requests.fetch_add(1, Ordering::Relaxed);
             calls.sent.fetch_add(1, Ordering::Relaxed);
             let started = Instant::now();
@@ -422,6 +439,15 @@ impl GraphClient {
             .body(body.unwrap_or_default())
             .map_err(|_| GraphError::Refused("a request that cannot be built".into()))
     }
+}
+
+/// Asks for the answer as it is: no `Accept-Encoding: gzip` added below, nothing to inflate.
+fn identity_encoding(mut request: http::Request<Bytes>) -> http::Request<Bytes> {
+    request.headers_mut().insert(
+        http::header::ACCEPT_ENCODING,
+        HeaderValue::from_static("identity"),
+    );
+    request
 }
 
 mod answer;

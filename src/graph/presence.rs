@@ -105,7 +105,7 @@ impl GraphClient {
         self.check_fresh()?;
         let asked = dedup(ids);
         self.inner.known.begin();
-        let calls = Calls::default();
+        let calls = Calls::uncompressed();
         let mut read = PresenceRead::default();
         if asked.is_empty() {
             return Ok(read);
