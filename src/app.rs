@@ -8,6 +8,7 @@ pub mod geometry;
 mod input;
 pub mod keymap;
 pub mod msg;
+pub mod own;
 pub mod person;
 pub mod places;
 mod reload;
@@ -18,5 +19,6 @@ pub mod state;
 
 pub use effect::Effect;
 pub use msg::{FailureKind, Msg, Now, PollData, PollFailure, PollOutcome, Signal};
+pub use own::{OwnOutcome, OwnRequest};
 pub use signin::{SignInEvent, SignInOffer, SignInPanel, SignInPrompt};
 pub use state::{App, Mode, Options};

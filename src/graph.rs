@@ -8,6 +8,7 @@ pub mod error;
 pub mod http_transport;
 pub mod model;
 pub mod origin;
+pub mod own;
 pub mod places;
 pub mod presence;
 pub mod retry;

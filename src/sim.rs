@@ -20,6 +20,7 @@ mod identity;
 mod ids;
 mod limits;
 mod names;
+mod own_presence;
 mod permissions;
 mod presence;
 mod query;
@@ -65,6 +66,9 @@ pub struct SimOptions {
     pub presence_limit: Option<RateLimit>,
     /// `GET /places/{id}` answers 403, as when Place.Read.All is not granted.
     pub places_denied: bool,
+    /// The signed-in user (person 0) is signed in to Teams somewhere. Without that presence
+    /// session Graph shows them Offline, whatever they set.
+    pub presence_session: bool,
 }
 
 impl SimOptions {
@@ -79,6 +83,7 @@ impl SimOptions {
             identity: IdentityOptions::default(),
             presence_limit: Some(RateLimit::GRAPH_PRESENCE),
             places_denied: false,
+            presence_session: true,
         }
     }
 }

@@ -189,6 +189,8 @@ pub struct App {
     pub(super) flash_end: Option<Instant>,
     /// The sign-in panel, while open (modal).
     pub(super) signin: Option<super::signin::SignInPanel>,
+    /// Your own presence, message and location: the open picker or editor, the change under way.
+    pub(super) own: super::own::Own,
     pub(super) now: Now,
 }
 
@@ -225,6 +227,7 @@ impl App {
             popup_scroll: 0,
             flash_end: None,
             signin: None,
+            own: super::own::Own::default(),
             now,
         }
     }
@@ -273,6 +276,7 @@ impl App {
                 effects.push(Effect::CheckConfig);
             }
             Msg::ConfigChanged(loaded) => self.on_config(*loaded, &mut effects),
+            Msg::Own(outcome) => self.on_own(*outcome, &mut effects),
             Msg::Terminate(signal) => effects.push(Effect::Terminate(signal.exit_code())),
         }
         if self.schedule.is_due(now.instant) {

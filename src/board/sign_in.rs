@@ -12,13 +12,15 @@ use crate::auth::session::Session;
 use crate::paths::ProcessEnv;
 use crate::text::SafeText;
 
-pub async fn run(session: Arc<Session>, tx: UnboundedSender<Msg>) {
+/// Signs in asking for `scopes` (the config's; with the write permission when the panel opened
+/// for it).
+pub async fn run(session: Arc<Session>, scopes: Vec<String>, tx: UnboundedSender<Msg>) {
     let send = |event| {
         let _ = tx.send(Msg::SignIn(event));
     };
     let flow = Flow::choose(false, false, &ProcessEnv);
     let entra = session.entra();
-    let pending = match flow::start(flow, entra, session.scopes()).await {
+    let pending = match flow::start(flow, entra, &scopes).await {
         Ok(pending) => pending,
         Err(e) => return send(SignInEvent::Failed(SafeText::line(&e.to_string()))),
     };

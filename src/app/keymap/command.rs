@@ -24,6 +24,9 @@ pub enum Command {
     Redraw,
     Help,
     Quit,
+    SetPresence,
+    SetMessage,
+    SetLocation,
 }
 
 /// The config name that removes a binding: `"g g" = "none"`.
@@ -104,6 +107,24 @@ const INFO: &[Info] = &[
         "Close the popup, or quit (ctrl-c always quits)",
         "quit",
     ),
+    info(
+        Command::SetPresence,
+        "set_presence",
+        "Set your availability, and for how long",
+        "presence",
+    ),
+    info(
+        Command::SetMessage,
+        "set_message",
+        "Set your status message (empty clears it), and until when",
+        "message",
+    ),
+    info(
+        Command::SetLocation,
+        "set_location",
+        "Set your work location: office, remote, time off, or clear",
+        "location",
+    ),
 ];
 
 /// Keys no `[keys]` entry can change, with what they do: help lists them after the commands.
@@ -128,7 +149,7 @@ const fn info(
 }
 
 impl Command {
-    pub const ALL: [Command; 20] = [
+    pub const ALL: [Command; 23] = [
         Command::Left,
         Command::Down,
         Command::Up,
@@ -149,6 +170,9 @@ impl Command {
         Command::Redraw,
         Command::Help,
         Command::Quit,
+        Command::SetPresence,
+        Command::SetMessage,
+        Command::SetLocation,
     ];
 
     fn info(self) -> &'static Info {
