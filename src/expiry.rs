@@ -5,7 +5,7 @@
 //! day it chose. Local times come from the zone handed in (the user's), so daylight-saving changes
 //! fall where the wall clock says: a time the clock skips is read as the same time after the jump.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use jiff::civil::{Date, DateTime, Time};
@@ -32,7 +32,7 @@ pub enum Day {
 }
 
 impl Ends {
-    fn at(at: Zoned, now: &Zoned) -> Self {
+    fn at(at: &Zoned, now: &Zoned) -> Self {
         let date = at.date();
         let day = if date == now.date() {
             Day::Today
@@ -50,7 +50,7 @@ impl Ends {
 
     /// A moment Graph reported, in the user's words ("17:30 today").
     pub fn from_timestamp(at: Timestamp, tz: &jiff::tz::TimeZone, now: Timestamp) -> Ends {
-        Ends::at(at.to_zoned(tz.clone()), &now.to_zoned(tz.clone()))
+        Ends::at(&at.to_zoned(tz.clone()), &now.to_zoned(tz.clone()))
     }
 
     /// How long from `now` until this moment (zero when it has passed).
@@ -84,7 +84,7 @@ pub fn parse_for(text: &str, now: &Zoned) -> Result<Ends, ExpiryError> {
     let length = parse_length(text)?;
     let span = SignedDuration::try_from(length).map_err(|_| too_long())?;
     let at = now.checked_add(span).map_err(|_| too_long())?;
-    Ok(Ends::at(at, now))
+    Ok(Ends::at(&at, now))
 }
 
 /// A moment (`--until`): `17:30`, `5pm`, `5:30pm`, `today 17:30`, `tomorrow 09:00`,
@@ -123,27 +123,24 @@ pub fn parse_until(text: &str, now: &Zoned) -> Result<Ends, ExpiryError> {
             .to_zoned(now.time_zone().clone())
             .map_err(|_| unreadable())
     };
-    let at = match day {
-        Some(date) => {
-            let at = on(date)?;
-            if at.timestamp() <= now.timestamp() {
-                return Err(ExpiryError(format!(
-                    "{} has already passed; give a time still to come",
-                    Ends::at(at, now)
-                )));
-            }
-            at
+    let at = if let Some(date) = day {
+        let at = on(date)?;
+        if at.timestamp() <= now.timestamp() {
+            return Err(ExpiryError(format!(
+                "{} has already passed; give a time still to come",
+                Ends::at(&at, now)
+            )));
         }
-        None => {
-            let at = on(today)?;
-            if at.timestamp() > now.timestamp() {
-                at
-            } else {
-                on(today.tomorrow().map_err(|_| too_long())?)?
-            }
+        at
+    } else {
+        let at = on(today)?;
+        if at.timestamp() > now.timestamp() {
+            at
+        } else {
+            on(today.tomorrow().map_err(|_| too_long())?)?
         }
     };
-    let ends = Ends::at(at, now);
+    let ends = Ends::at(&at, now);
     if ends.left(now.timestamp()) > LONGEST {
         return Err(too_long());
     }
@@ -203,13 +200,13 @@ pub fn iso_duration(length: Duration) -> String {
     let (h, m, s) = (secs / 3_600, secs % 3_600 / 60, secs % 60);
     let mut out = String::from("PT");
     if h > 0 {
-        out.push_str(&format!("{h}H"));
+        let _ = write!(out, "{h}H");
     }
     if m > 0 {
-        out.push_str(&format!("{m}M"));
+        let _ = write!(out, "{m}M");
     }
     if s > 0 || (h == 0 && m == 0) {
-        out.push_str(&format!("{s}S"));
+        let _ = write!(out, "{s}S");
     }
     out
 }
@@ -275,9 +272,8 @@ fn parse_clock(text: &str) -> Option<Time> {
     };
     let (hour, minute) = match text.split_once([':', '.']) {
         Some((h, m)) if m.len() == 2 => (h, m),
-        Some(_) => return None,
         None if meridiem.is_some() || text.len() <= 2 => (text, "00"),
-        None => return None,
+        Some(_) | None => return None,
     };
     if hour.is_empty()
         || hour.len() > 2

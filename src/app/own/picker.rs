@@ -238,15 +238,14 @@ impl Picker {
                         return Outcome::Open;
                     }
                 };
-                match until {
-                    Some(ends) => Outcome::Chosen(Change::Presence {
+                if let Some(ends) = until {
+                    Outcome::Chosen(Change::Presence {
                         preferred,
                         until: Some(ends),
-                    }),
-                    None => {
-                        self.error = Some("that time cannot be written here".to_owned());
-                        Outcome::Open
-                    }
+                    })
+                } else {
+                    self.error = Some("that time cannot be written here".to_owned());
+                    Outcome::Open
                 }
             }
             Step::Location => {
