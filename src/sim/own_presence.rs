@@ -42,6 +42,10 @@ pub(crate) struct ManualLocation {
 
 /// ISO 8601 duration to milliseconds ("PT8H", "P1D"); `None` when unreadable or negative.
 fn duration_ms(text: &str) -> Option<i64> {
+    // ISO 8601 only (jiff would also read "1 hour").
+    if !text.trim_start_matches(['-', '+']).starts_with(['P', 'p']) {
+        return None;
+    }
     let span: jiff::Span = text.parse().ok()?;
     let secs = span
         .total((
