@@ -237,7 +237,11 @@ async fn app_only_mode_has_no_you() {
     let err = text(&out.stderr);
     assert!(err.contains("app-only") && err.contains("\"you\""), "{err}");
     // One line says it (besides the config's own warning about include_me).
-    assert_eq!(err.lines().filter(|l| !l.contains("warning:")).count(), 1, "{err}");
+    assert_eq!(
+        err.lines().filter(|l| !l.contains("warning:")).count(),
+        1,
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

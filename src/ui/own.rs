@@ -102,8 +102,9 @@ fn editor_popup(
         Vec::new(),
         Vec::new(),
         vec![preview],
+        vec![run("An empty message clears it.", theme.muted())],
         vec![run(
-            "An empty message clears it. Ends: for 2h, until 17:00, tomorrow 09:00, or empty for never.",
+            "Ends: for 2h, until 17:00, tomorrow 09:00; empty: never.",
             theme.muted(),
         )],
     ];

@@ -116,13 +116,13 @@ const INFO: &[Info] = &[
     info(
         Command::SetMessage,
         "set_message",
-        "Set your status message (empty clears it), and until when",
+        "Set your status message, and until when",
         "message",
     ),
     info(
         Command::SetLocation,
         "set_location",
-        "Set your work location: office, remote, time off, or clear",
+        "Set your work location: office, remote, time off",
         "location",
     ),
 ];

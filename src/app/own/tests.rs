@@ -294,7 +294,11 @@ fn the_read_after_a_write_shows_on_your_card_at_once() {
     );
     assert_eq!(app.own().pending(), None);
     assert_eq!(
-        app.me().unwrap().location.as_ref().and_then(crate::app::person::Location::word),
+        app.me()
+            .unwrap()
+            .location
+            .as_ref()
+            .and_then(crate::app::person::Location::word),
         Some("Office")
     );
     assert!(effects.iter().any(|e| matches!(e, Effect::Save(_))));
