@@ -192,7 +192,11 @@ pub fn header_runs(app: &App, theme: Theme) -> Vec<Run<'static>> {
     let mut runs = Vec::new();
     if let Some(message) = me.status_line() {
         runs.push(run(
-            format!(" · {}", crate::text::fit(message.as_str(), HEADER_MESSAGE)),
+            format!(
+                "{}{}",
+                theme.separator(),
+                crate::text::fit(message.as_str(), HEADER_MESSAGE)
+            ),
             theme.status_message(),
         ));
     }
@@ -202,7 +206,10 @@ pub fn header_runs(app: &App, theme: Theme) -> Vec<Run<'static>> {
         let symbol = presence_style::location_symbol(location.kind, theme.symbols)
             .map(|s| format!("{s} "))
             .unwrap_or_default();
-        runs.push(run(format!(" · {symbol}{word}"), theme.muted()));
+        runs.push(run(
+            format!("{}{symbol}{word}", theme.separator()),
+            theme.muted(),
+        ));
     }
     runs
 }
