@@ -216,6 +216,9 @@ pub struct SimArgs {
     /// What the device-code flow ends with
     #[arg(long, value_name = "OUTCOME", default_value = "approve", value_parser = ["approve", "decline", "expire", "bad-code"])]
     pub device_outcome: String,
+    /// The signed-in user has no Teams client signed in: Graph shows them Offline whatever they set
+    #[arg(long)]
+    pub no_teams_session: bool,
 }
 
 #[cfg(test)]

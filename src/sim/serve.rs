@@ -67,6 +67,7 @@ fn options(args: &SimArgs) -> Result<SimOptions, Failure> {
     options.faults.throttle_every = args.throttle_every;
     options.faults.retry_after = RetryAfter::parse(&args.retry_after);
     options.faults.latency = Duration::from_millis(args.latency_ms);
+    options.presence_session = !args.no_teams_session;
     let identity = &mut options.identity;
     identity.access_token_lifetime = Duration::from_secs(args.access_ttl);
     identity.strict_rotation = args.strict_rotation;
@@ -278,6 +279,7 @@ mod tests {
             client_secret: None,
             sign_in_error: Some("53003".into()),
             device_outcome: "bad-code".into(),
+            no_teams_session: true,
         }
     }
 
@@ -293,6 +295,7 @@ mod tests {
             Duration::from_secs(60)
         );
         assert!(options.identity.strict_rotation);
+        assert!(!options.presence_session);
         assert_eq!(
             options.identity.sign_in_error,
             Some(SignInError::ConditionalAccess)
