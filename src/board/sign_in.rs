@@ -8,6 +8,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Msg, SignInEvent, SignInPrompt};
 use crate::auth::flow::{self, Flow, Pending};
+use crate::auth::AuthError;
 use crate::auth::session::Session;
 use crate::paths::ProcessEnv;
 use crate::text::SafeText;
@@ -56,6 +57,13 @@ pub async fn run(session: Arc<Session>, scopes: Vec<String>, tx: UnboundedSender
                 account: SafeText::line(&signin.account.username),
                 warning: saved.warning,
             });
+        }
+        // Asked for more than the config's permissions (to change your presence) and still
+        // refused: only an administrator can grant it; the board itself stays signed in.
+        Err(AuthError::ConsentNeeded(_)) if scopes.len() > session.scopes().len() => {
+            send(SignInEvent::Failed(SafeText::line(
+                "only an administrator can grant Presence.ReadWrite in your tenant (App registrations, your app, API permissions, Grant admin consent); Esc leaves your presence as it is",
+            )));
         }
         Err(e) => send(SignInEvent::Failed(SafeText::line(&e.to_string()))),
     }

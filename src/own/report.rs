@@ -30,7 +30,7 @@ pub fn report(change: &Change, presence: &Presence, tz: &TimeZone, now: Timestam
                 .as_ref()
                 .map(|e| format!(" (until {e})"))
                 .unwrap_or_default();
-            format!("set {}{until}; {NO_SESSION}", change_words(change))
+            format!("set {}{until}; {NO_SESSION}", change.summary())
         }
         Change::Presence { until, preferred } if shown => {
             let until = match until {
@@ -92,12 +92,8 @@ pub fn report(change: &Change, presence: &Presence, tz: &TimeZone, now: Timestam
                 location.map_or_else(String::new, |w| SafeText::line(w.source.raw()).to_string()),
             )
         }
-        _ => format!("set {}; {later}", change_words(change)),
+        _ => format!("set {}; {later}", change.summary()),
     }
-}
-
-fn change_words(change: &Change) -> String {
-    change.summary()
 }
 
 #[cfg(test)]

@@ -420,3 +420,27 @@ fn app_only_mode_has_no_you_and_says_so_in_one_line() {
         assert!(said.contains("app-only") && !said.contains('\n'), "{said}");
     }
 }
+
+#[test]
+fn the_keys_are_commands_a_user_can_rebind() {
+    let now = t0();
+    let mut o = options();
+    let rebind = |key: &str, command: &str| crate::config::KeyOverride {
+        key: key.into(),
+        command: command.into(),
+        line: 1,
+    };
+    o.keymap = crate::app::keymap::Keymap::with_overrides(
+        &[rebind("ctrl-s", "set_message"), rebind("m", "none")],
+        None,
+    )
+    .unwrap();
+    let mut app = App::new(o, Rect::new(0, 0, 80, 24), now);
+    app.update(key('m'), now);
+    assert!(app.own().dialog().is_none(), "m no longer bound");
+    app.update(
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        now,
+    );
+    assert!(matches!(app.own().dialog(), Some(Dialog::Message(_))));
+}
