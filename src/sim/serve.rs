@@ -238,7 +238,7 @@ pub(crate) fn summary(c: &super::RequestCounts) -> String {
     format!(
         "served {} requests: presence_batch={} presence_single={} me_presence={} me={} users={} batch={} \
          groups={} places={} token={} throttled={} server_errors={} unauthorized={} device_code={} \
-         authorize={} discovery={}",
+         authorize={} discovery={} set_presence={}",
         c.total,
         c.presence_batch,
         c.presence_single,
@@ -254,7 +254,8 @@ pub(crate) fn summary(c: &super::RequestCounts) -> String {
         c.unauthorized,
         c.device_code,
         c.authorize,
-        c.discovery
+        c.discovery,
+        c.set_presence
     )
 }
 
