@@ -235,6 +235,6 @@ mod tests {
             &now,
         )
         .unwrap_err();
-        assert!(empty.message.contains("--clear"));
+        assert!(empty.message.as_str().contains("--clear"));
     }
 }

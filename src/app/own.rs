@@ -177,7 +177,7 @@ impl App {
         self.own.written = false;
         effects.push(Effect::Own(Box::new(OwnRequest {
             change,
-            me: self.me.clone(),
+            me: self.team.me().cloned(),
         })));
     }
 
@@ -256,23 +256,27 @@ impl App {
     /// Your presence as Graph reported it right after a write: on your card and in the header at
     /// once (an older answer, by sequence number, changes nothing), then the pending check.
     fn take_own_read(&mut self, presence: Arc<Presence>, effects: &mut Vec<Effect>) {
-        let Some(&i) = self.me.as_ref().and_then(|id| self.index.get(id)) else {
+        let Some(me) = self.team.me().cloned() else {
             self.own_after_read(Some(&presence));
             return;
         };
         let now = self.now;
-        let change = self.people[i].apply(presence, now.utc);
+        let Some(person) = self.team.get_mut(&me) else {
+            self.own_after_read(Some(&presence));
+            return;
+        };
+        let change = person.apply(presence, now.utc);
+        if matches!(change, PersonChange::Presence | PersonChange::Details) {
+            person.flash_until = Some(now.instant + FLASH);
+            self.flash_end = Some(now.instant + FLASH);
+        }
+        let read = person.presence.clone();
         if change != PersonChange::None {
-            if matches!(change, PersonChange::Presence | PersonChange::Details) {
-                self.people[i].flash_until = Some(now.instant + FLASH);
-                self.flash_end = Some(now.instant + FLASH);
-            }
-            self.places.fill(&mut self.people);
-            self.recount();
+            self.places.fill(self.team.people_mut());
+            self.team.recount();
             self.rearrange();
             effects.push(Effect::Save(Box::new(self.snapshot())));
         }
-        let read = self.people[i].presence.clone();
         self.own_after_read(read.as_deref());
     }
 

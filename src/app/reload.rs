@@ -18,7 +18,7 @@ impl App {
         let mut config = match loaded {
             Ok(config) => config,
             Err(e) => {
-                self.sync.config = Some(broken(&e.to_string()));
+                self.freshness.config = Some(broken(&e.to_string()));
                 return;
             }
         };
@@ -26,7 +26,7 @@ impl App {
         let keymap = match Keymap::with_overrides(&config.keys, config.source.as_deref()) {
             Ok(keymap) => keymap,
             Err(e) => {
-                self.sync.config = Some(broken(&e.to_string()));
+                self.freshness.config = Some(broken(&e.to_string()));
                 return;
             }
         };
@@ -42,7 +42,7 @@ impl App {
         .collect();
         config.graph = running.graph.clone();
         config.auth = running.auth.clone();
-        self.sync.config = (!waiting.is_empty()).then(|| {
+        self.freshness.config = (!waiting.is_empty()).then(|| {
             SafeText::line(&format!(
                 "{} changed in the config: restart teamboard to apply",
                 waiting.join(" and ")
@@ -160,7 +160,7 @@ mod tests {
         );
         assert!(effects.iter().any(|e| matches!(e, Effect::Mouse(true))));
         assert!(!effects.iter().any(|e| matches!(e, Effect::Team(_))));
-        assert_eq!(app.sync().config, None);
+        assert_eq!(app.freshness().config, None);
         let now = app.now();
         let quit = app.update(
             Msg::Key(crossterm::event::KeyEvent::new(
@@ -183,7 +183,7 @@ mod tests {
             &mut app,
             file("[ui]\nsort = \"name\"\nsymbols = \"emoji\"\n"),
         );
-        let shown = app.sync().config.clone().unwrap();
+        let shown = app.freshness().config.clone().unwrap();
         assert!(
             shown
                 .as_str()
@@ -198,7 +198,7 @@ mod tests {
         assert_eq!(app.options().symbols, Symbols::Unicode);
         // Fixed: applied, and the footer clears.
         reload(&mut app, file("[ui]\nsymbols = \"ascii\"\n"));
-        assert_eq!(app.sync().config, None);
+        assert_eq!(app.freshness().config, None);
         assert_eq!(app.options().symbols, Symbols::Ascii);
         assert_eq!(app.options().sort, SortOrder::Availability);
     }
@@ -212,7 +212,7 @@ mod tests {
                 "[graph]\ntimeout_secs = 60\n[auth]\ntenant = \"contoso.com\"\n[ui]\nsort = \"recent\"\n",
             ),
         );
-        let shown = app.sync().config.clone().unwrap();
+        let shown = app.freshness().config.clone().unwrap();
         assert_eq!(
             shown.as_str(),
             "[graph] and [auth] changed in the config: restart teamboard to apply"
@@ -225,7 +225,7 @@ mod tests {
         assert_eq!(app.options().sort, SortOrder::Recent, "the rest is");
         // Put back as running: nothing waits any more.
         reload(&mut app, file("[ui]\nsort = \"recent\"\n"));
-        assert_eq!(app.sync().config, None);
+        assert_eq!(app.freshness().config, None);
     }
 
     #[test]

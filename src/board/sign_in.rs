@@ -7,8 +7,8 @@ use base64::Engine as _;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Msg, SignInEvent, SignInPrompt};
-use crate::auth::flow::{self, Flow, Pending};
 use crate::auth::AuthError;
+use crate::auth::flow::{self, Flow, Pending};
 use crate::auth::session::Session;
 use crate::paths::ProcessEnv;
 use crate::text::SafeText;

@@ -9,14 +9,25 @@ use crate::text::SafeText;
 use super::raw::{SCHEMA, table_keys};
 use super::spans::{KeyPath, SpanIndex};
 
-/// A config file that cannot be used. `file` and `message` are already safe for a terminal.
+/// A config file that cannot be used: where, and what to do about it. Both texts are sanitized as
+/// the error is made (`ConfigError::new`), since they quote the file's name and its contents.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ConfigError {
-    /// The file as a user reads it (`~` for home), sanitized.
-    pub file: String,
+    /// The file as a user reads it (`~` for home).
+    pub file: SafeText,
     /// 1-based line, when the fault has one.
     pub line: Option<usize>,
-    pub message: String,
+    pub message: SafeText,
+}
+
+impl ConfigError {
+    pub fn new(file: &str, line: Option<usize>, message: &str) -> Self {
+        Self {
+            file: SafeText::line(file),
+            line,
+            message: SafeText::line(message),
+        }
+    }
 }
 
 impl fmt::Display for ConfigError {

@@ -8,11 +8,12 @@ use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use tui_input::Input;
 
-use super::help::{draw, popup};
 use super::paint::{Run, run};
+use super::popup::draw;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::own::{Dialog, Editor, Field, Picker};
+use crate::app::popup::frame as popup;
 use crate::presence_style;
 
 /// Widest a popup's text gets.

@@ -186,8 +186,8 @@ fn a_successful_poll_schedules_the_next_within_the_jitter() {
         "{wait:?}"
     );
     assert_eq!(app.people().len(), 4);
-    assert!(!app.sync().is_stale());
-    assert_eq!(app.sync().updated_at, Some(now.utc));
+    assert!(!app.freshness().is_stale());
+    assert_eq!(app.freshness().updated_at, Some(now.utc));
 }
 
 #[test]
@@ -241,8 +241,8 @@ fn failures_back_off_and_keep_the_last_good_data() {
         .collect();
     app.update(key('r'), now);
     app.update(failed(FailureKind::Failed), now);
-    assert!(app.sync().is_stale());
-    assert!(app.sync().error.is_some());
+    assert!(app.freshness().is_stale());
+    assert!(app.freshness().error.is_some());
     let after: Vec<String> = app
         .people()
         .iter()
@@ -280,7 +280,7 @@ fn throttling_pauses_polling_shows_until_when_and_refuses_r() {
         }),
         now,
     );
-    let until = app.sync().throttled_until.unwrap();
+    let until = app.freshness().throttled_until.unwrap();
     let told = until.duration_since(now.utc).as_secs();
     assert!((120..=121).contains(&told), "{told}");
     let next = app.next_deadline().unwrap();
@@ -301,8 +301,8 @@ fn throttling_pauses_polling_shows_until_when_and_refuses_r() {
     };
     assert!(has_poll(&app.update(Msg::Deadline, at)));
     app.update(polled(&r, everyone_available(&r)), at);
-    assert_eq!(app.sync().throttled_until, None);
-    assert!(!app.sync().is_stale());
+    assert_eq!(app.freshness().throttled_until, None);
+    assert!(!app.freshness().is_stale());
 }
 
 #[test]
@@ -313,7 +313,7 @@ fn throttled_without_retry_after_backs_off_from_the_interval_without_an_until_ti
     for base in [30, 60, 120] {
         app.update(failed(FailureKind::Throttled { retry_after: None }), at);
         assert_eq!(
-            app.sync().throttled_until,
+            app.freshness().throttled_until,
             None,
             "no time without Graph's word"
         );
@@ -338,7 +338,12 @@ fn throttled_without_retry_after_backs_off_from_the_interval_without_an_until_ti
 #[test]
 fn a_clean_poll_clears_an_earlier_polls_warning_but_keeps_what_is_still_true() {
     let (mut app, r, now) = ready(3);
-    let warning = |app: &App| app.sync().warning.as_ref().map(|w| w.as_str().to_owned());
+    let warning = |app: &App| {
+        app.freshness()
+            .warning
+            .as_ref()
+            .map(|w| w.as_str().to_owned())
+    };
     let with_malformed = |roster: &Arc<Roster>, malformed: usize| {
         Msg::Polled(Box::new(Ok(PollData {
             roster: Arc::clone(roster),
@@ -400,7 +405,12 @@ fn a_warning_from_the_start_stays_in_the_footer_behind_the_polls_own() {
         SafeText::line("~/.config/teamboard/config.toml is writable by others"),
         SafeText::line("~/.cache/teamboard is writable by others"),
     ]);
-    let warning = |app: &App| app.sync().warning.as_ref().map(|w| w.as_str().to_owned());
+    let warning = |app: &App| {
+        app.freshness()
+            .warning
+            .as_ref()
+            .map(|w| w.as_str().to_owned())
+    };
     let start = warning(&app).unwrap();
     assert!(
         start.contains("config.toml") && start.contains(".cache"),
@@ -429,7 +439,7 @@ fn signed_out_stops_polling_until_r() {
     let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
     app.update(Msg::Deadline, now);
     app.update(failed(FailureKind::SignedOut), now);
-    assert!(app.sync().signed_out);
+    assert!(app.freshness().signed_out);
     assert_eq!(app.next_deadline(), None);
     assert!(has_poll(&app.update(key('r'), now.after(MIN))));
 }
@@ -459,18 +469,21 @@ fn the_first_poll_replaces_a_cached_presence_whatever_its_sequence_number() {
     let now = t0();
     let r = roster(2);
     let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
-    app.load_snapshot(Snapshot {
-        places: Vec::new(),
-        saved_at: now.utc - jiff::SignedDuration::from_mins(2),
-        roster: Arc::clone(&r),
-        presences: vec![
-            presence("u00", "Busy", "InAMeeting", Some("A900")).into(),
-            // Out of roster order: loaded by the walk's second pass.
-            presence("me", "Away", "Away", Some("A900")).into(),
-        ],
-        last_changed: Vec::new(),
-    });
-    assert!(has_poll(&app.update(Msg::Deadline, now)));
+    let effects = load(
+        &mut app,
+        Snapshot {
+            places: Vec::new(),
+            saved_at: now.utc - jiff::SignedDuration::from_mins(2),
+            roster: Arc::clone(&r),
+            presences: vec![
+                presence("u00", "Busy", "InAMeeting", Some("A900")).into(),
+                // Out of roster order: loaded by the walk's second pass.
+                presence("me", "Away", "Away", Some("A900")).into(),
+            ],
+            last_changed: Vec::new(),
+        },
+    );
+    assert!(has_poll(&effects), "the cache load starts the first poll");
     let first = vec![
         presence("u00", "Available", "Available", Some("A1")),
         presence("me", "Available", "Available", Some("A1")),
@@ -561,7 +574,7 @@ fn ages_wake_the_board_only_when_a_label_on_screen_changes() {
         UserId::new("u00"),
         now.utc - jiff::SignedDuration::from_hours(2),
     )];
-    app.load_snapshot(snapshot);
+    load(&mut app, snapshot);
     let next = app.next_deadline().unwrap();
     assert!(
         next - now.instant > Duration::from_secs(26),
@@ -819,11 +832,11 @@ fn the_cache_fills_the_board_marked_stale_until_the_first_poll() {
         )],
     };
     let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
-    app.load_snapshot(snapshot);
+    load(&mut app, snapshot);
     assert_eq!(app.people().len(), 4);
-    assert!(app.sync().is_stale());
+    assert!(app.freshness().is_stale());
     assert_eq!(
-        app.sync().cached_at,
+        app.freshness().cached_at,
         Some(now.utc - jiff::SignedDuration::from_mins(5))
     );
     let u1 = app.person(&UserId::new("u01")).unwrap();
@@ -843,8 +856,8 @@ fn the_cache_fills_the_board_marked_stale_until_the_first_poll() {
     let mut answer = everyone_available(&r);
     answer[2].sequence_number = Some("10".into());
     app.update(polled(&r, answer), now);
-    assert!(!app.sync().is_stale());
-    assert_eq!(app.sync().cached_at, None);
+    assert!(!app.freshness().is_stale());
+    assert_eq!(app.freshness().cached_at, None);
     assert!(
         app.person(&UserId::new("u01"))
             .unwrap()
@@ -901,7 +914,7 @@ fn a_cache_in_another_order_still_loads_everyone() {
         ],
     };
     let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
-    app.load_snapshot(snapshot);
+    load(&mut app, snapshot);
     let busy = app
         .people()
         .iter()
@@ -933,7 +946,7 @@ fn a_cache_load_completes_the_first_screen_now_and_everyone_after_finish_loading
         last_changed: Vec::new(),
     };
     let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
-    app.load_snapshot(snapshot);
+    load(&mut app, snapshot);
     let shown = app.geometry().on_screen();
     assert_eq!(shown, 0..12);
     for n in shown {
@@ -952,7 +965,8 @@ fn a_cache_load_completes_the_first_screen_now_and_everyone_after_finish_loading
         41,
         "counts are right before everyone is complete"
     );
-    app.finish_loading();
+    let now = app.now();
+    app.update(Msg::FirstFrame, now);
     assert!(
         app.people()
             .iter()
@@ -1071,7 +1085,7 @@ mod place_names {
         let snapshot = app.snapshot();
         assert_eq!(snapshot.places, vec![("p1".into(), "Building 40".into())]);
         let (mut warm, _, _) = self::app(true);
-        warm.load_snapshot(snapshot);
+        load(&mut warm, snapshot);
         assert_eq!(place_of(&warm, "u00"), Some("Building 40"));
         assert_eq!(
             asked(&warm.update(polled(&r, placed()), again)),
@@ -1096,7 +1110,7 @@ mod place_names {
         };
         app.update(Msg::Places(Box::new(Some(denied))), later);
         assert!(
-            app.sync()
+            app.freshness()
                 .warning
                 .as_ref()
                 .is_some_and(|w| w.as_str().contains("Place.Read.All"))
@@ -1165,8 +1179,7 @@ fn a_cached_roster_of_known_age_goes_to_the_first_poll_until_it_expires() {
             places: Vec::new(),
         };
         let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
-        app.load_snapshot(snapshot);
-        let effects = app.update(Msg::Deadline, now);
+        let effects = load(&mut app, snapshot);
         match effects.as_slice() {
             [Effect::Poll(Some(held))] => Some(Arc::ptr_eq(held, &r)),
             [Effect::Poll(None)] => None,
@@ -1256,17 +1269,17 @@ fn r_says_a_refresh_is_under_way_until_it_lands_and_scheduled_polls_say_nothing(
         ..now
     };
     assert!(has_poll(&app.update(Msg::Deadline, due)));
-    assert!(!app.sync().refreshing);
+    assert!(!app.freshness().refreshing);
     app.update(polled(&r, everyone_available(&r)), due);
     // `r` starts a poll and says so until it lands.
     let asked = due.after(Duration::from_secs(5));
     assert!(has_poll(&app.update(key('r'), asked)));
-    assert!(app.sync().refreshing);
+    assert!(app.freshness().refreshing);
     let landed = asked.after(Duration::from_secs(61));
     app.update(polled(&r, everyone_available(&r)), landed);
-    assert!(!app.sync().refreshing);
+    assert!(!app.freshness().refreshing);
     assert_eq!(
-        app.sync().updated_at,
+        app.freshness().updated_at,
         Some(landed.utc),
         "updated hh:mm moves"
     );
@@ -1276,11 +1289,11 @@ fn r_says_a_refresh_is_under_way_until_it_lands_and_scheduled_polls_say_nothing(
         ..landed
     };
     app.update(Msg::Deadline, due);
-    assert!(!app.sync().refreshing);
+    assert!(!app.freshness().refreshing);
     app.update(key('r'), due);
-    assert!(app.sync().refreshing);
+    assert!(app.freshness().refreshing);
     app.update(failed(FailureKind::Failed), due);
-    assert!(!app.sync().refreshing, "a failure ends it too");
+    assert!(!app.freshness().refreshing, "a failure ends it too");
 }
 
 #[test]
@@ -1354,4 +1367,10 @@ fn focus_right_after_a_poll_or_during_one_does_not_poll_again() {
     assert!(app.poll_in_flight());
     app.update(polled(&r, everyone_available(&r)), t40);
     assert!(app.stretch_allowed());
+}
+
+/// The cache read at start, handed to the board as the loop does.
+pub(crate) fn load(app: &mut App, snapshot: Snapshot) -> Vec<Effect> {
+    let now = app.now();
+    app.update(Msg::Cached(Box::new(snapshot)), now)
 }
