@@ -214,3 +214,99 @@ pub fn header_runs(app: &App, theme: Theme) -> Vec<Run<'static>> {
     }
     runs
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+
+    use crate::app::state::tests::{options, presence, roster, t0};
+    use crate::app::{App, Msg, PollData};
+
+    fn key(c: char) -> Msg {
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    /// A board at 80x24 that has polled once: you are Available with the message "Lunch".
+    fn board() -> App {
+        let now = t0();
+        let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
+        app.update(Msg::Deadline, now);
+        let mut mine = presence("me", "Available", "Available", Some("A1"));
+        mine.status_message = serde_json::from_value(
+            serde_json::json!({"message":{"content":"Lunch","contentType":"text"}}),
+        )
+        .ok();
+        let data = PollData {
+            roster: roster(2),
+            presences: vec![Arc::new(mine)],
+            malformed: 0,
+            problem: None,
+            min_interval: std::time::Duration::ZERO,
+        };
+        app.update(Msg::Polled(Box::new(Ok(data))), now);
+        app
+    }
+
+    fn draw(app: &App) -> (String, Option<ratatui::layout::Position>) {
+        let area = Rect::new(0, 0, 80, 24);
+        let mut buf = Buffer::empty(area);
+        let cursor = crate::ui::render(app, area, &mut buf);
+        let text = (0..area.height)
+            .map(|y| {
+                (0..area.width)
+                    .map(|x| buf[(x, y)].symbol().to_owned())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        (text, cursor)
+    }
+
+    #[test]
+    fn the_header_shows_your_message_then_a_pending_change() {
+        let mut app = board();
+        let (screen, _) = draw(&app);
+        let header = screen.lines().next().unwrap();
+        assert!(header.contains("you ✓ Available · Lunch"), "{header}");
+        app.update(key('p'), t0());
+        app.update(key('2'), t0());
+        app.update(key('1'), t0());
+        let (screen, _) = draw(&app);
+        let header = screen.lines().next().unwrap();
+        assert!(header.contains("→ Busy until 12:30 today…"), "{header}");
+    }
+
+    #[test]
+    fn the_editor_shows_both_lines_and_puts_the_cursor_after_the_text() {
+        let mut app = board();
+        app.update(key('m'), t0());
+        let (screen, cursor) = draw(&app);
+        assert!(screen.contains("Your status message"), "{screen}");
+        let row = screen
+            .lines()
+            .position(|l| l.contains("Message Lunch"))
+            .unwrap_or_else(|| panic!("no message line:\n{screen}"));
+        let cursor = cursor.expect("a cursor while typing");
+        assert_eq!(usize::from(cursor.y), row);
+        let line = screen.lines().nth(row).unwrap();
+        let after = line.find("Lunch").unwrap() + "Lunch".len();
+        assert_eq!(usize::from(cursor.x), line[..after].chars().count());
+        assert!(screen.contains("→ no expiry"), "{screen}");
+    }
+
+    #[test]
+    fn the_picker_marks_the_row_it_is_on() {
+        let mut app = board();
+        app.update(key('p'), t0());
+        app.update(key('j'), t0());
+        let (screen, cursor) = draw(&app);
+        assert!(cursor.is_none(), "no cursor in a list");
+        assert!(screen.contains("Set your availability"), "{screen}");
+        assert!(screen.contains("› 2 Busy"), "{screen}");
+        assert!(screen.contains("  7 Reset to automatic"), "{screen}");
+    }
+}
