@@ -134,7 +134,6 @@ pub(crate) fn banner(sim: &Sim, running: &Running) -> String {
 /// Ctrl-C and SIGTERM, listened for from the moment this returns. Both are taken over before the
 /// banner is printed: a script that reads the banner and stops the server at once must still get the
 /// summary, not a process killed by the signal's default action.
-#[cfg(unix)]
 fn listen_for_shutdown() -> std::io::Result<impl Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupt = signal(SignalKind::interrupt())?;
@@ -144,13 +143,6 @@ fn listen_for_shutdown() -> std::io::Result<impl Future<Output = ()>> {
             _ = interrupt.recv() => {}
             _ = terminate.recv() => {}
         }
-    })
-}
-
-#[cfg(not(unix))]
-fn listen_for_shutdown() -> std::io::Result<impl Future<Output = ()>> {
-    Ok(async {
-        let _ = tokio::signal::ctrl_c().await;
     })
 }
 
