@@ -6,7 +6,10 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_teamboard");
+mod support {
+    pub mod tmux;
+}
+use support::tmux::{BIN, Pane, tmux_installed};
 
 /// The binary with private XDG directories and nothing from the caller's environment.
 fn teamboard(dir: &std::path::Path, args: &[&str]) -> Command {
@@ -271,126 +274,35 @@ async fn status_line_keeps_the_last_counts_marked_stale_when_graph_is_unreachabl
     assert!(out.stdout.is_empty());
 }
 
-/// tmux is there, or the test says loudly it is skipped (and fails under `TEAMBOARD_E2E=require`).
-fn tmux_installed() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        assert!(
-            std::env::var("TEAMBOARD_E2E").as_deref() != Ok("require"),
-            "tmux is not installed and TEAMBOARD_E2E=require"
-        );
-        eprintln!("\n=====\nSKIPPED: tmux not installed (e2e_cli tests)\n=====\n");
-    }
-    found
-}
-
-/// One tmux server (its own socket) running the board; killed on drop.
-struct Pane {
-    socket: String,
-    dirs: tempfile::TempDir,
-}
-
-impl Pane {
-    /// `teamboard ARGS` in a `width`x`height` session with private XDG directories (`{dir}` in `args`
-    /// is that directory), after `setup` prepared that directory.
-    fn board(args: &str, width: u16, height: u16, setup: impl FnOnce(&std::path::Path)) -> Pane {
-        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let socket = format!(
-            "tb-e2e-cli-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-        );
-        let dirs = tempfile::tempdir().unwrap();
-        setup(dirs.path());
-        let d = dirs.path().display();
-        let args = args.replace("{dir}", &d.to_string());
-        let line = format!(
-            "exec env -u TEAMBOARD_CONFIG XDG_CACHE_HOME={d} XDG_CONFIG_HOME={d}/config XDG_STATE_HOME={d}/state \
-             XDG_DATA_HOME={d}/data HOME={d} sh -c '{BIN} {args}; echo EXIT=$?; exec sleep 600'"
-        );
-        let status = Command::new("tmux")
-            .args([
-                "-L",
-                &socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-s",
-                "t",
-            ])
-            .args(["-x", &width.to_string(), "-y", &height.to_string()])
-            .arg(line)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        Pane { socket, dirs }
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "t"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Waits until `ok` holds for the screen; panics with the screen after `within`.
-    fn wait_for(&self, what: &str, within: Duration, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < within,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
 #[test]
 fn the_board_follows_its_config_file() {
     if !tmux_installed() {
         return;
     }
-    let pane = Pane::board("--demo --config {dir}/teamboard.toml", 100, 30, |dir| {
+    let command = format!(
+        "sh -c '{BIN} --demo --config {{dir}}/teamboard.toml; echo EXIT=$?; exec sleep 600'"
+    );
+    let pane = Pane::prepared(&command, 100, 30, |dir| {
         std::fs::write(
             dir.join("teamboard.toml"),
             "[ui]\nsort = \"availability\"\n",
         )
         .unwrap();
     });
-    let config = pane.dirs.path().join("teamboard.toml");
+    let config = pane.dir().join("teamboard.toml");
     let footer = |s: &str| s.lines().last().unwrap_or_default().to_owned();
-    pane.wait_for("cards", Duration::from_secs(20), |s| {
+    pane.wait_within("cards", Duration::from_secs(20), |s| {
         s.contains("Available") && footer(s).contains("⇅avail")
     });
     // The demo polls every 10 s; the file is looked at after each poll.
     std::fs::write(&config, "[ui]\nsort = \"name\"\nsymbols = \"ascii\"\n").unwrap();
-    let screen = pane.wait_for("the edit applied", Duration::from_secs(30), |s| {
+    let screen = pane.wait_within("the edit applied", Duration::from_secs(30), |s| {
         footer(s).contains("sort:name")
     });
     assert!(!screen.contains('✓'), "ascii symbols now:\n{screen}");
     // A broken edit: the error in the footer, the running config kept.
     std::fs::write(&config, "[ui]\nsort = \"name\"\nsymbols = \"emoji\"\n").unwrap();
-    let screen = pane.wait_for("the error", Duration::from_secs(30), |s| {
+    let screen = pane.wait_within("the error", Duration::from_secs(30), |s| {
         footer(s).contains("config not applied")
     });
     assert!(footer(&screen).contains("teamboard.toml:3:"), "{screen}");

@@ -5,159 +5,44 @@
 //! Waiting is a bounded poll of the pane (short sleeps, overall timeout), never a timing assertion.
 
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_teamboard");
-const WAIT: Duration = Duration::from_secs(20);
+mod support {
+    pub mod tmux;
+}
+use support::tmux::{BIN, Pane, WAIT, tmux_installed};
 
-fn tmux_installed() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        assert!(
-            std::env::var("TEAMBOARD_E2E").as_deref() != Ok("require"),
-            "tmux is not installed and TEAMBOARD_E2E=require"
-        );
-        eprintln!(
-            "\n==============================================\nSKIPPED: tmux not installed (e2e tests)\n==============================================\n"
-        );
-    }
-    found
+/// `teamboard ARGS` in a fresh session, under a shell that stays after it exits and then prints
+/// `EXIT=status` and the terminal's settings (`stty -a`).
+fn board(args: &str, width: u16, height: u16) -> Pane {
+    Pane::start(
+        &format!("sh -c '{BIN} {args}; echo EXIT=$?; stty -a; exec sleep 600'"),
+        width,
+        height,
+    )
 }
 
-/// One tmux server (its own socket) with one session running the board; killed on drop.
-struct Pane {
-    socket: String,
-    _dirs: tempfile::TempDir,
+/// teamboard's exit status, once the shell around it printed it (and the terminal settings after).
+fn wait_exit(pane: &Pane) -> (String, String) {
+    // Not by line: a terminal left without output processing staircases the lines.
+    let screen = pane.wait_on(
+        "teamboard to exit and stty to report",
+        WAIT,
+        Pane::screen_joined,
+        |s| s.contains("EXIT=") && s.contains("icanon"),
+    );
+    let status = screen
+        .split("EXIT=")
+        .nth(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
+        .unwrap_or_default();
+    (status, screen)
 }
 
-impl Pane {
-    /// Runs `teamboard ARGS` in a fresh session with private XDG directories, under a shell that stays
-    /// after it exits and then prints `EXIT=status` and the terminal's settings (`stty -a`).
-    fn board(args: &str, width: u16, height: u16) -> Pane {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let socket = format!(
-            "tb-e2e-hard-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        );
-        let dirs = tempfile::tempdir().unwrap();
-        let line = format!(
-            "exec env -u TEAMBOARD_CONFIG XDG_CACHE_HOME={c} XDG_CONFIG_HOME={c}/config \
-             XDG_STATE_HOME={c}/state XDG_DATA_HOME={c}/data HOME={c} \
-             sh -c '{BIN} {args}; echo EXIT=$?; stty -a; exec sleep 600'",
-            c = dirs.path().display()
-        );
-        let status = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
-            .args([
-                "-s",
-                "t",
-                "-x",
-                &width.to_string(),
-                "-y",
-                &height.to_string(),
-            ])
-            .arg(line)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        Pane {
-            socket,
-            _dirs: dirs,
-        }
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn screen(&self) -> String {
-        let out = self.tmux(&["capture-pane", "-p", "-J", "-t", "t"]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn format(&self, format: &str) -> String {
-        let out = self.tmux(&["display-message", "-p", "-t", "t", format]);
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "t"];
-        args.extend_from_slice(keys);
-        assert!(self.tmux(&args).status.success());
-    }
-
-    fn exited(&self) -> bool {
-        self.screen().contains("EXIT=")
-    }
-
-    /// Waits until `ok` holds for the screen; panics with the screen after `WAIT`.
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < WAIT,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// teamboard's exit status, once the shell around it printed it (and the terminal settings after).
-    fn wait_exit(&self) -> (String, String) {
-        // Not by line: a terminal left without output processing staircases the lines.
-        let screen = self.wait_for("teamboard to exit and stty to report", |s| {
-            s.contains("EXIT=") && s.contains("icanon")
-        });
-        let status = screen
-            .split("EXIT=")
-            .nth(1)
-            .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
-            .unwrap_or_default();
-        (status, screen)
-    }
-
-    /// teamboard's pid: the child of the pane's shell.
-    fn pid(&self) -> String {
-        let shell = self.format("#{pane_pid}");
-        let start = Instant::now();
-        loop {
-            for entry in std::fs::read_dir("/proc").unwrap().filter_map(Result::ok) {
-                let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
-                // pid (comm) state ppid ...
-                let Some(after) = stat.rsplit_once(") ") else {
-                    continue;
-                };
-                let ppid = after.1.split_whitespace().nth(1).unwrap_or_default();
-                if ppid == shell && after.0.contains("(teamboard") {
-                    return entry.file_name().to_string_lossy().into_owned();
-                }
-            }
-            assert!(start.elapsed() < WAIT, "no teamboard under shell {shell}");
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
+/// Waits on the joined screen (stty's long lines wrap).
+fn wait_for(pane: &Pane, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    pane.wait_on(what, WAIT, Pane::screen_joined, ok)
 }
 
 fn kill(signal: &str, pid: &str) {
@@ -191,8 +76,8 @@ fn ends_on_signal(signal: &str, code: &str) {
     if !tmux_installed() {
         return;
     }
-    let pane = Pane::board("--demo", 100, 40);
-    pane.wait_for("cards", has_cards);
+    let pane = board("--demo", 100, 40);
+    wait_for(&pane, "cards", has_cards);
     let pid = pane.pid();
     kill(signal, &pid);
     // Gone within the 2-second watchdog (polled, with slack for a loaded machine).
@@ -202,7 +87,7 @@ fn ends_on_signal(signal: &str, code: &str) {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(!proc.exists(), "still running after {signal}");
-    let (status, screen) = pane.wait_exit();
+    let (status, screen) = wait_exit(&pane);
     assert_eq!(status, code, "{screen}");
     assert_restored(&pane, &screen);
 }
@@ -222,10 +107,10 @@ fn a_huge_paste_full_of_control_keys_goes_to_the_filter_only() {
     if !tmux_installed() {
         return;
     }
-    let pane = Pane::board("--demo", 120, 40);
-    pane.wait_for("cards", has_cards);
+    let pane = board("--demo", 120, 40);
+    wait_for(&pane, "cards", has_cards);
     pane.keys(&["/"]);
-    pane.wait_for("the filter input", |s| {
+    wait_for(&pane, "the filter input", |s| {
         s.lines().last().unwrap_or_default().starts_with('/')
     });
     // 1 MB: Ctrl-c, q, Ctrl-z, Escape, a clear-screen and a title change in the middle of filler.
@@ -246,7 +131,7 @@ fn a_huge_paste_full_of_control_keys_goes_to_the_filter_only() {
             .status
             .success()
     );
-    let screen = pane.wait_for("the paste in the filter", |s| {
+    let screen = wait_for(&pane, "the paste in the filter", |s| {
         let last = s.lines().last().unwrap_or_default();
         last.starts_with('/') && last.contains("zqx")
     });
@@ -263,9 +148,9 @@ fn a_huge_paste_full_of_control_keys_goes_to_the_filter_only() {
     assert_ne!(pane.format("#{pane_title}"), "pwned");
     // Still the filter, still the board: Escape clears it, q quits.
     pane.keys(&["Escape"]);
-    pane.wait_for("everyone back", has_cards);
+    wait_for(&pane, "everyone back", has_cards);
     pane.keys(&["q"]);
-    let (status, screen) = pane.wait_exit();
+    let (status, screen) = wait_exit(&pane);
     assert_eq!(status, "0", "{screen}");
 }
 
@@ -274,8 +159,8 @@ fn a_storm_of_window_size_changes_leaves_the_board_responsive_and_right() {
     if !tmux_installed() {
         return;
     }
-    let pane = Pane::board("--demo", 120, 40);
-    pane.wait_for("cards", has_cards);
+    let pane = board("--demo", 120, 40);
+    wait_for(&pane, "cards", has_cards);
     let pid = pane.pid();
     // Five seconds of resizes, each a SIGWINCH, interleaved with SIGWINCHes that change nothing.
     let start = Instant::now();
@@ -304,7 +189,7 @@ fn a_storm_of_window_size_changes_leaves_the_board_responsive_and_right() {
     };
     // tmux cuts the old frame at once; the board's frame for this size follows: wait for it (a
     // board that never lays out again times out here).
-    let screen = pane.wait_for("cards laid out at 100x30", |s| {
+    let screen = wait_for(&pane, "cards laid out at 100x30", |s| {
         has_cards(s) && s.lines().next().unwrap_or_default().contains("teamboard") && whole(s)
     });
     assert_eq!(pane.format("#{pane_width}x#{pane_height}"), "100x30");
@@ -342,10 +227,12 @@ fn a_storm_of_window_size_changes_leaves_the_board_responsive_and_right() {
     // Responsive: help opens and closes, q quits at once.
     pane.keys(&["?"]);
     // Help scrolls at this size: its first lines and its title are what is surely on screen.
-    pane.wait_for("help", |s| s.contains("Help") && s.contains("Move left"));
+    wait_for(&pane, "help", |s| {
+        s.contains("Help") && s.contains("Move left")
+    });
     pane.keys(&["Escape"]);
-    pane.wait_for("the board again", has_cards);
+    wait_for(&pane, "the board again", has_cards);
     pane.keys(&["q"]);
-    let (status, screen) = pane.wait_exit();
+    let (status, screen) = wait_exit(&pane);
     assert_eq!(status, "0", "{screen}");
 }

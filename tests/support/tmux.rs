@@ -48,6 +48,12 @@ impl Pane {
 
     /// Runs `command` (a shell line) in a fresh `width`x`height` session with private XDG directories.
     pub fn start(command: &str, width: u16, height: u16) -> Pane {
+        Self::prepared(command, width, height, |_| {})
+    }
+
+    /// As `start`, after `setup` prepared the private directory (a config file, say); `{dir}` in
+    /// `command` names that directory.
+    pub fn prepared(command: &str, width: u16, height: u16, setup: impl FnOnce(&Path)) -> Pane {
         static N: AtomicU32 = AtomicU32::new(0);
         let socket = format!(
             "tb-e2e-{}-{}",
@@ -56,6 +62,8 @@ impl Pane {
         );
         let dirs = tempfile::tempdir().unwrap();
         let d = dirs.path();
+        setup(d);
+        let command = command.replace("{dir}", &d.display().to_string());
         let env = format!(
             "env -u TEAMBOARD_CONFIG XDG_CACHE_HOME={c} XDG_CONFIG_HOME={c}/config XDG_STATE_HOME={c}/state \
              XDG_DATA_HOME={c}/data HOME={c}",
@@ -93,6 +101,12 @@ impl Pane {
         String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
     }
 
+    /// The screen with lines the terminal wrapped joined again (for output longer than the pane).
+    pub fn screen_joined(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-J", "-t", "t"]).stdout)
+            .into_owned()
+    }
+
     pub fn format(&self, format: &str) -> String {
         let out = self.tmux(&["display-message", "-p", "-t", "t", format]);
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
@@ -106,15 +120,32 @@ impl Pane {
 
     /// Waits until `ok` holds for the screen; panics with the screen after `WAIT`.
     pub fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.wait_within(what, WAIT, ok)
+    }
+
+    /// Waits until `ok` holds for the screen; panics with the screen after `within`.
+    pub fn wait_within(&self, what: &str, within: Duration, ok: impl Fn(&str) -> bool) -> String {
+        self.wait_on(what, within, Self::screen, ok)
+    }
+
+    /// Waits until `ok` holds for what `read` takes from the pane (`screen` or `screen_joined`);
+    /// panics with it after `within`.
+    pub fn wait_on(
+        &self,
+        what: &str,
+        within: Duration,
+        read: impl Fn(&Self) -> String,
+        ok: impl Fn(&str) -> bool,
+    ) -> String {
         let start = Instant::now();
         loop {
-            let screen = self.screen();
+            let screen = read(self);
             if ok(&screen) {
                 eprintln!("waited {:?} for {what}", start.elapsed());
                 return screen;
             }
             assert!(
-                start.elapsed() < WAIT,
+                start.elapsed() < within,
                 "timed out waiting for {what}; screen:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(50));
