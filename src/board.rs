@@ -154,13 +154,15 @@ pub async fn run(mut config: Config, demo: Option<Demo>) -> Result<(), Failure> 
         .run_until(event_loop::run(
             app,
             startup,
-            terminal,
-            &guard,
-            screen,
-            refresher,
-            store,
-            tokens.session,
-            watch,
+            event_loop::Parts {
+                terminal,
+                guard: &guard,
+                screen,
+                refresher,
+                store,
+                session: tokens.session,
+                watch,
+            },
         ))
         .await;
     drop(guard);

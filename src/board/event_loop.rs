@@ -24,19 +24,29 @@ use crate::tui::{self, Guard};
 /// Messages taken in one go before drawing once.
 const BATCH: usize = 64;
 
-// The loop takes ownership of each part it drives; a struct around them would only rename the list.
-#[allow(clippy::too_many_arguments)]
-pub async fn run(
-    mut app: App,
-    startup: Vec<Effect>,
-    mut terminal: Term,
-    guard: &Guard,
-    mut screen: Screen,
-    mut refresher: Refresher,
-    store: Option<Store>,
-    session: Option<Arc<Session>>,
-    mut watch: ConfigWatch,
-) -> Result<(), Failure> {
+/// What the loop performs effects with: the terminal it draws on, and the services behind the
+/// network, the cache, sign-in and the config file.
+pub struct Parts<'g> {
+    pub terminal: Term,
+    pub guard: &'g Guard,
+    pub screen: Screen,
+    pub refresher: Refresher,
+    pub store: Option<Store>,
+    pub session: Option<Arc<Session>>,
+    pub watch: ConfigWatch,
+}
+
+/// Runs the board: `startup` holds what the start asked for before the loop existed.
+pub async fn run(mut app: App, startup: Vec<Effect>, parts: Parts<'_>) -> Result<(), Failure> {
+    let Parts {
+        mut terminal,
+        guard,
+        mut screen,
+        mut refresher,
+        store,
+        session,
+        mut watch,
+    } = parts;
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (signal_tx, resume_tx) = (tx.clone(), tx.clone());
     tui::spawn_signal_thread(
