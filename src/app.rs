@@ -7,6 +7,7 @@ pub mod geometry;
 mod input;
 pub mod keymap;
 pub mod msg;
+pub mod own;
 pub mod person;
 pub mod places;
 mod poll_answer;
@@ -26,5 +27,6 @@ mod watching;
 
 pub use effect::{Effect, Outgoing};
 pub use msg::{FailureKind, Msg, Now, PollData, PollFailure, PollOutcome, Signal};
+pub use own::{OwnOutcome, OwnRequest};
 pub use signin::{SignInEvent, SignInOffer, SignInPanel, SignInPrompt};
 pub use state::{App, Mode, Options};

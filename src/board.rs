@@ -6,6 +6,7 @@ mod config_watch;
 #[cfg(feature = "sim")]
 mod demo;
 mod event_loop;
+mod own;
 mod screen;
 mod sign_in;
 

@@ -49,6 +49,8 @@ pub enum Command {
     Wait(WaitArgs),
     /// Sign in with a Microsoft 365 work account (browser, or a device code)
     Login(LoginArgs),
+    /// Set your own presence, status message or work location (one line says what is set now)
+    Set(SetArgs),
     /// Forget the stored sign-in (keyring and file) and remove cached snapshots
     Logout,
     /// Write a commented config to the default path
@@ -116,6 +118,76 @@ pub struct WaitArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct SetArgs {
+    /// Print what Graph reports after the change as JSON
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub what: SetCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SetCommand {
+    /// Available
+    Available(SpanArgs),
+    /// Busy (Graph's default: for a day)
+    Busy(SpanArgs),
+    /// Do not disturb (Graph's default: for a day)
+    Dnd(SpanArgs),
+    /// Be right back
+    Brb(SpanArgs),
+    /// Away
+    Away(SpanArgs),
+    /// Appear offline
+    Offline(SpanArgs),
+    /// Back to the presence Teams decides (clears what was set)
+    Reset,
+    /// Your status message; `--clear` removes it
+    Message(MessageArgs),
+    /// Your work location for today: office, remote, timeoff, or clear
+    Location(LocationArgs),
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct SpanArgs {
+    /// How long: 30m, 90m, 2h, 1h30m
+    #[arg(long = "for", value_name = "DURATION", conflicts_with = "until")]
+    pub for_: Option<String>,
+    /// Until when: 17:30, 5pm, "tomorrow 09:00" (a time already past today means tomorrow)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MessageArgs {
+    /// The message (plain text)
+    #[arg(value_name = "TEXT", required_unless_present = "clear")]
+    pub text: Option<String>,
+    /// Remove the status message
+    #[arg(long, conflicts_with_all = ["text", "for_", "until"])]
+    pub clear: bool,
+    #[command(flatten)]
+    pub span: SpanArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LocationArgs {
+    #[arg(value_name = "WHERE")]
+    pub place: LocationWord,
+    /// With office: the id of the place (a building or desk) you work at
+    #[arg(long = "place", value_name = "PLACE_ID")]
+    pub place_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LocationWord {
+    Office,
+    Remote,
+    Timeoff,
+    Clear,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct StatusArgs {
     /// Only these people: UPNs, object ids, or a unique part of a teammate's name (anyone in the directory)
     #[arg(value_name = "PERSON")]
@@ -170,6 +242,9 @@ pub struct SimArgs {
     /// What the device-code flow ends with
     #[arg(long, value_name = "OUTCOME", default_value = "approve", value_parser = ["approve", "decline", "expire", "bad-code"])]
     pub device_outcome: String,
+    /// The signed-in user has no Teams client signed in: Graph shows them Offline whatever they set
+    #[arg(long)]
+    pub no_teams_session: bool,
 }
 
 #[cfg(test)]
@@ -216,5 +291,36 @@ mod tests {
         ])
         .unwrap();
         assert!(matches!(cli.command, Some(Command::Sim(a)) if a.tenant.team_size == 7));
+    }
+
+    #[test]
+    fn set_takes_one_of_for_and_until_and_message_or_clear() {
+        use super::SetCommand;
+        let cli =
+            Cli::try_parse_from(["teamboard", "set", "busy", "--for", "1h", "--json"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Set(a))
+            if a.json && matches!(&a.what, SetCommand::Busy(s) if s.for_.as_deref() == Some("1h"))));
+        for bad in [
+            &[
+                "teamboard",
+                "set",
+                "busy",
+                "--for",
+                "1h",
+                "--until",
+                "15:00",
+            ][..],
+            &["teamboard", "set", "message"],
+            &["teamboard", "set", "message", "hi", "--clear"],
+            &["teamboard", "set", "message", "--clear", "--until", "15:00"],
+            &["teamboard", "set", "location", "moon"],
+            &["teamboard", "set", "reset", "--for", "1h"],
+        ] {
+            assert!(Cli::try_parse_from(bad).is_err(), "{bad:?}");
+        }
+        let cli = Cli::try_parse_from(["teamboard", "set", "message", "--clear"]).unwrap();
+        assert!(
+            matches!(cli.command, Some(Command::Set(a)) if matches!(&a.what, SetCommand::Message(m) if m.clear))
+        );
     }
 }

@@ -9,6 +9,7 @@ pub mod http_transport;
 pub mod lookup;
 pub mod model;
 pub mod origin;
+pub mod own;
 pub mod places;
 pub mod presence;
 pub mod retry;

@@ -4,6 +4,8 @@
 use std::io::Write;
 
 use crate::auth::flow::{self, Flow, Pending};
+use crate::auth::session::Session;
+use crate::auth::token_store::{Saved, StoredSignIn};
 use crate::auth::{AuthError, TOKEN_VAR, sources};
 use crate::cli::LoginArgs;
 use crate::config::{AuthMode, Config};
@@ -26,10 +28,36 @@ pub async fn run(config: &Config, args: &LoginArgs, env: &dyn Env) -> Result<(),
     }
     let session = sources::session(config, env).map_err(|e| failure(&e))?;
     let flow = Flow::choose(args.browser, args.device_code, env);
-    let entra = session.entra();
-    let pending = flow::start(flow, entra, session.scopes())
+    let (signin, saved) = sign_in(&session, session.scopes(), flow, env)
         .await
         .map_err(|e| failure(&e))?;
+    if let Some(warning) = &saved.warning {
+        eprintln!("teamboard: {warning}");
+    }
+    println!(
+        "signed in as {} (tenant {}); the sign-in is kept in {}",
+        SafeText::line(&signin.account.username),
+        SafeText::line(&signin.account.tenant_id),
+        saved.location
+    );
+    if std::env::var_os(TOKEN_VAR).is_some() {
+        eprintln!(
+            "teamboard: note: {TOKEN_VAR} is set and takes precedence over this sign-in; unset it to use the sign-in"
+        );
+    }
+    Ok(())
+}
+
+/// Runs one interactive sign-in asking for `scopes`, its prompts on stderr, and keeps it. Also how
+/// `teamboard set` asks for a permission the sign-in lacks (incremental consent).
+pub async fn sign_in(
+    session: &Session,
+    scopes: &[String],
+    flow: Flow,
+    env: &dyn Env,
+) -> Result<(StoredSignIn, Saved), AuthError> {
+    let entra = session.entra();
+    let pending = flow::start(flow, entra, scopes).await?;
     let mut err = std::io::stderr().lock();
     match &pending {
         Pending::Browser(login) => {
@@ -60,25 +88,8 @@ pub async fn run(config: &Config, args: &LoginArgs, env: &dyn Env) -> Result<(),
         }
     }
     drop(err);
-    let granted = flow::finish(entra, pending)
-        .await
-        .map_err(|e| failure(&e))?;
-    let (signin, saved) = session.remember(granted).await.map_err(|e| failure(&e))?;
-    if let Some(warning) = saved.warning {
-        eprintln!("teamboard: {warning}");
-    }
-    println!(
-        "signed in as {} (tenant {}); the sign-in is kept in {}",
-        SafeText::line(&signin.account.username),
-        SafeText::line(&signin.account.tenant_id),
-        saved.location
-    );
-    if std::env::var_os(TOKEN_VAR).is_some() {
-        eprintln!(
-            "teamboard: note: {TOKEN_VAR} is set and takes precedence over this sign-in; unset it to use the sign-in"
-        );
-    }
-    Ok(())
+    let granted = flow::finish(entra, pending).await?;
+    session.remember(granted).await
 }
 
 /// App-only mode has no user to sign in: check that the secret works, and say so.

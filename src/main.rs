@@ -110,6 +110,11 @@ fn run(cli: &Cli, log_refused: Option<SafeText>) -> Result<(), Failure> {
             say_warnings(&config);
             runtime()?.block_on(teamboard::login::run(&config, args, &ProcessEnv))
         }
+        Some(Command::Set(args)) => {
+            let config = load_config(cli)?;
+            say_warnings(&config);
+            runtime()?.block_on(teamboard::set::run(&config, args, &ProcessEnv))
+        }
         Some(Command::Logout) => {
             let config = load_config(cli)?;
             teamboard::login::logout(&config, &ProcessEnv)

@@ -55,6 +55,11 @@ impl Refresher {
         }
     }
 
+    /// The Graph client polls go through (writes of your own presence share its throttling).
+    pub fn client(&self) -> &GraphClient {
+        &self.client
+    }
+
     /// One poll: the roster (the one the core holds, else the roster cache, else resolved and cached,
     /// telling `progress` about the people as they are found), then everyone's presence in
     /// ceil(n/650) requests.

@@ -21,6 +21,7 @@ mod identity;
 mod ids;
 mod limits;
 mod names;
+mod own_presence;
 mod permissions;
 mod presence;
 mod query;
@@ -85,6 +86,9 @@ pub struct SimOptions {
     /// Every token the tenant accepts also holds Directory.Read.All, as when an administrator
     /// consented to it for the app (`directoryObjects/getByIds` then answers).
     pub directory_read_all: bool,
+    /// The signed-in user (person 0) is signed in to Teams somewhere. Without that presence
+    /// session Graph shows them Offline, whatever they set.
+    pub presence_session: bool,
 }
 
 impl SimOptions {
@@ -101,6 +105,7 @@ impl SimOptions {
             places_denied: false,
             compress: true,
             directory_read_all: false,
+            presence_session: true,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod footer;
 pub mod grid;
 pub mod header;
 pub mod help;
+pub mod own;
 pub mod paint;
 pub mod popup;
 pub mod signin;

@@ -31,6 +31,10 @@ pub enum Effect {
     Mouse(bool),
     /// Poll for this team from now on (a reloaded `[team]`): its own roster and cache files.
     Team(Box<TeamConfig>),
+    /// Write a change to your own presence, then read it back; answered by `Msg::Own`.
+    Own(Box<super::own::OwnRequest>),
+    /// Start a sign-in for the panel that also asks for the permission to change your presence.
+    Consent,
     /// Restore the terminal and stop the process (Ctrl-z); the loop re-enters on return.
     Suspend,
     /// A watched person entered a state the user asked about: ring the bell, show a desktop

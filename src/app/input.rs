@@ -9,6 +9,7 @@ use tui_input::backend::crossterm::to_input_request;
 use super::effect::Effect;
 use super::filter::Query;
 use super::keymap::{Command, Feed, is_interrupt};
+use super::own::Opens;
 use super::sort;
 use super::state::{App, Mode};
 use super::watching::Reaching;
@@ -32,6 +33,10 @@ impl App {
         }
         if self.signin.is_some() {
             self.on_sign_in_key(key, effects);
+            return;
+        }
+        if self.own.is_open() {
+            self.on_own_key(key, effects);
             return;
         }
         if self.view.mode == Mode::Filter {
@@ -125,6 +130,9 @@ impl App {
             Command::Chat => self.reach(Reaching::Chat, effects),
             Command::Call => self.reach(Reaching::Call, effects),
             Command::Mail => self.reach(Reaching::Mail, effects),
+            Command::SetPresence => self.open_own(Opens::Presence),
+            Command::SetMessage => self.open_own(Opens::Message),
+            Command::SetLocation => self.open_own(Opens::Location),
         }
     }
 
@@ -227,6 +235,10 @@ impl App {
     /// A paste goes to the filter input only, made safe (one line); elsewhere it is dropped, so pasted
     /// text can never act as keys.
     pub(super) fn on_paste(&mut self, text: &str) {
+        if self.own.is_open() && self.signin.is_none() {
+            self.on_own_paste(text);
+            return;
+        }
         if self.view.mode != Mode::Filter || self.signin.is_some() {
             return;
         }

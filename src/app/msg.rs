@@ -79,6 +79,8 @@ pub enum Msg {
     FocusGained,
     /// The config file changed and was read again through the loader (or could not be used).
     ConfigChanged(Box<Result<Config, ConfigError>>),
+    /// A change to your own presence was written, refused, or needs the write permission.
+    Own(Box<super::own::OwnOutcome>),
     /// SIGHUP, SIGINT, SIGQUIT or SIGTERM: leave now.
     Terminate(Signal),
     /// No browser could be started for this link (`Effect::Open`).

@@ -42,6 +42,17 @@ impl Places {
         self.names.get(place_id)
     }
 
+    /// Every place known by name, ordered by name (for choosing where you work).
+    pub fn known(&self) -> Vec<(String, SafeText)> {
+        let mut known: Vec<(String, SafeText)> = self
+            .names
+            .iter()
+            .map(|(id, name)| (id.to_string(), name.clone()))
+            .collect();
+        known.sort_by(|a, b| a.1.as_str().cmp(b.1.as_str()).then_with(|| a.0.cmp(&b.0)));
+        known
+    }
+
     pub fn is_denied(&self) -> bool {
         self.denied
     }

@@ -89,6 +89,7 @@ impl App {
         {
             effects.push(Effect::LookUpPlaces(ids));
         }
+        self.own_after_poll();
     }
 
     /// Place names arrived (or the lookup failed): shown at once, and kept in the snapshot.

@@ -109,6 +109,7 @@ impl App {
                     self.schedule.begin();
                     effects.push(Effect::Poll(None));
                 }
+                self.own_consent_done(effects);
             }
         }
     }
@@ -122,6 +123,8 @@ impl App {
         }
         match (key.code, panel) {
             (KeyCode::Char('q'), _) => effects.push(Effect::Quit),
+            // Asked only for the permission to write: the board itself is still signed in.
+            (KeyCode::Esc, _) if self.own.awaits_consent() => self.own_consent_dropped(),
             (KeyCode::Char('y'), SignInPanel::Waiting(SignInPrompt::DeviceCode { code, .. })) => {
                 effects.push(Effect::Copy(code.to_string()));
                 self.notice = Some(SafeText::line(

@@ -166,6 +166,8 @@ pub struct App {
     pub(super) signin: Option<super::signin::SignInPanel>,
     /// A roster being resolved, and how far it has come (until the poll it belongs to ends).
     pub(super) resolving: Option<super::resolving::Resolving>,
+    /// Your own presence, message and location: the open picker or editor, the change under way.
+    pub(super) own: super::own::Own,
     pub(super) now: Now,
     /// Who is watched and when they alert.
     pub(super) watch: super::watch::Watch,
@@ -198,6 +200,7 @@ impl App {
             flash_end: None,
             signin: None,
             resolving: None,
+            own: super::own::Own::default(),
             now,
         }
     }
@@ -250,6 +253,7 @@ impl App {
                 effects.push(Effect::CheckConfig);
             }
             Msg::ConfigChanged(loaded) => self.on_config(*loaded, &mut effects),
+            Msg::Own(outcome) => self.on_own(*outcome, &mut effects),
             Msg::Terminate(signal) => effects.push(Effect::Terminate(signal.exit_code())),
             Msg::OpenFailed(url) => self.open_failed(url, &mut effects),
         }

@@ -24,6 +24,10 @@ pub fn resource(base_url: &str) -> &'static str {
         .unwrap_or("https://graph.microsoft.com")
 }
 
+/// Graph permissions asked for only when a feature first needs them (writing your own presence),
+/// then kept: renewals ask for each one the stored sign-in holds.
+pub const OPTIONAL: [&str; 1] = [crate::graph::own::WRITE_PERMISSION];
+
 /// The Graph permissions (short names) this config needs.
 pub fn graph_permissions(config: &Config) -> Vec<&'static str> {
     let mut scopes = vec!["Presence.Read.All", "User.ReadBasic.All"];

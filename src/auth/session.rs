@@ -80,6 +80,8 @@ pub struct Session {
     tenant: String,
     /// What a refresh asks for: the scopes this config uses.
     scopes: Vec<String>,
+    /// Graph permissions asked for beyond the config's while one is being added (see `widen`).
+    adding: std::sync::Mutex<Vec<String>>,
     held: Mutex<Option<Held>>,
     token_requests: AtomicU64,
 }
@@ -108,6 +110,7 @@ impl Session {
             profile,
             tenant,
             scopes,
+            adding: std::sync::Mutex::new(Vec::new()),
             held: Mutex::new(None),
             token_requests: AtomicU64::new(0),
         }
@@ -225,7 +228,16 @@ impl Session {
             *held = None;
             return Err(AuthError::SignInNeeded);
         };
-        match self.refresh(&refresh).await {
+        let extra = self.extra_scopes(&stored.scopes);
+        let mut answer = self.refresh(&refresh, &extra).await;
+        if matches!(answer, Err(AuthError::ConsentNeeded(_)))
+            && !extra.is_empty()
+            && self.adding().is_empty()
+        {
+            // A permission granted once was withdrawn since: reading must not stop for it.
+            answer = self.refresh(&refresh, &[]).await;
+        }
+        match answer {
             Ok(granted) => {
                 let lifetime = granted.expires_in;
                 let account = granted
@@ -258,8 +270,9 @@ impl Session {
         }
     }
 
-    /// One refresh, retried with backoff while the network fails.
-    async fn refresh(&self, refresh: &Secret) -> Result<Granted, AuthError> {
+    /// One refresh, retried with backoff while the network fails. `extra`: scopes asked for beyond
+    /// the config's.
+    async fn refresh(&self, refresh: &Secret, extra: &[String]) -> Result<Granted, AuthError> {
         let client = self.entra.client()?;
         let mut attempt = 0;
         loop {
@@ -267,7 +280,12 @@ impl Session {
             let token = RefreshToken::new(refresh.expose().to_owned());
             let answer = client
                 .exchange_refresh_token(&token)
-                .add_scopes(self.scopes.iter().map(|s| Scope::new(s.clone())))
+                .add_scopes(
+                    self.scopes
+                        .iter()
+                        .chain(extra)
+                        .map(|s| Scope::new(s.clone())),
+                )
                 .add_extra_param("client_info", "1")
                 .request_async(&self.entra)
                 .await;
@@ -282,6 +300,108 @@ impl Session {
                 Err(e) => return Err(e),
             }
         }
+    }
+}
+
+impl Session {
+    /// The Graph permissions the held (or stored) sign-in was granted, short names.
+    pub async fn granted(&self) -> Result<Vec<String>, AuthError> {
+        let mut held = self.held.lock().await;
+        if held.is_none() {
+            *held = self.load().await?.map(Held::stored);
+        }
+        held.as_ref()
+            .map(|h| h.signin.scopes.clone())
+            .ok_or(AuthError::SignInNeeded)
+    }
+
+    /// Adds a Graph permission (short name) to the sign-in by renewing with it asked for too:
+    /// incremental consent without a new sign-in, when the user (or an administrator) has already
+    /// consented. `ConsentNeeded` when nobody has: the sign-in is kept, and an interactive sign-in
+    /// asking for it (`flow::start` with `scopes_with`) gets the consent. Once granted, every later
+    /// renewal asks for it again (`extra_scopes`), so it is remembered with the stored sign-in.
+    pub async fn widen(&self, permission: &str) -> Result<(), AuthError> {
+        let has = |held: &Option<Held>| {
+            held.as_ref().is_some_and(|h| {
+                h.signin
+                    .scopes
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(permission))
+            })
+        };
+        let mut held = self.held.lock().await;
+        if held.is_none() {
+            *held = self.load().await?.map(Held::stored);
+        }
+        if held.is_none() {
+            return Err(AuthError::SignInNeeded);
+        }
+        if has(&held) {
+            return Ok(());
+        }
+        let qualified = self.qualified(permission);
+        self.adding().push(qualified.clone());
+        // Twice at most: the first renewal may only pick up a token another process stored.
+        let mut outcome = Ok(());
+        for _ in 0..2 {
+            if let Some(h) = held.as_mut() {
+                h.renew_at = Instant::now();
+            }
+            outcome = self.renew(&mut held).await.map(drop);
+            if outcome.is_err() || has(&held) {
+                break;
+            }
+        }
+        self.adding().retain(|s| *s != qualified);
+        match outcome {
+            Ok(()) if has(&held) => Ok(()),
+            Ok(()) => Err(AuthError::ConsentNeeded(SafeText::line(&format!(
+                "Entra did not grant {permission}; sign in again to consent to it"
+            )))),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The config's scopes plus `permission` (short name), for an interactive sign-in that asks for it.
+    pub fn scopes_with(&self, permission: &str) -> Vec<String> {
+        let mut scopes = self.scopes.clone();
+        let qualified = self.qualified(permission);
+        if !scopes.contains(&qualified) {
+            scopes.push(qualified);
+        }
+        scopes
+    }
+
+    fn adding(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
+        self.adding
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `permission` with the Graph resource this config's scopes name.
+    fn qualified(&self, permission: &str) -> String {
+        let resource = self
+            .scopes
+            .iter()
+            .find_map(|s| s.rsplit_once('/').filter(|(r, _)| r.contains("://")))
+            .map_or("https://graph.microsoft.com", |(r, _)| r);
+        format!("{resource}/{permission}")
+    }
+
+    /// Scopes a renewal asks for beyond the config's: one being added, and the optional ones the
+    /// stored sign-in already holds (granted once, asked for from then on).
+    fn extra_scopes(&self, stored: &[String]) -> Vec<String> {
+        let mut extra = self.adding().clone();
+        for optional in super::scopes::OPTIONAL {
+            let qualified = self.qualified(optional);
+            if stored.iter().any(|s| s.eq_ignore_ascii_case(optional))
+                && !extra.contains(&qualified)
+                && !self.scopes.contains(&qualified)
+            {
+                extra.push(qualified);
+            }
+        }
+        extra
     }
 }
 

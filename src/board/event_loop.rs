@@ -138,18 +138,32 @@ pub async fn run(mut app: App, startup: Vec<Effect>, parts: Parts<'_>) -> Result
                         let _ = tx.send(Msg::Places(Box::new(answer)));
                     }));
                 }
-                Effect::SignIn => {
+                Effect::SignIn | Effect::Consent => {
                     if let Some(previous) = sign_in.take() {
                         previous.abort();
                     }
                     if let Some(session) = &session {
+                        let scopes = if matches!(effect, Effect::Consent) {
+                            session.scopes_with(crate::graph::own::WRITE_PERMISSION)
+                        } else {
+                            session.scopes().to_vec()
+                        };
                         let task = tokio::task::spawn_local(super::sign_in::run(
                             session.clone(),
+                            scopes,
                             tx.clone(),
                         ));
                         sign_in = Some(task.abort_handle());
                         tasks.push(task);
                     }
+                }
+                Effect::Own(request) => {
+                    let client = refresher.client().clone();
+                    let (session, tx) = (session.clone(), tx.clone());
+                    tasks.push(tokio::task::spawn_local(async move {
+                        let outcome = super::own::write(client, session, *request).await;
+                        let _ = tx.send(Msg::Own(Box::new(outcome)));
+                    }));
                 }
                 Effect::Copy(text) => {
                     let sequence = super::sign_in::osc52(&text);

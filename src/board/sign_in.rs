@@ -7,18 +7,21 @@ use base64::Engine as _;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Msg, SignInEvent, SignInPrompt};
+use crate::auth::AuthError;
 use crate::auth::flow::{self, Flow, Pending};
 use crate::auth::session::Session;
 use crate::paths::ProcessEnv;
 use crate::text::SafeText;
 
-pub async fn run(session: Arc<Session>, tx: UnboundedSender<Msg>) {
+/// Signs in asking for `scopes` (the config's; with the write permission when the panel opened
+/// for it).
+pub async fn run(session: Arc<Session>, scopes: Vec<String>, tx: UnboundedSender<Msg>) {
     let send = |event| {
         let _ = tx.send(Msg::SignIn(event));
     };
     let flow = Flow::choose(false, false, &ProcessEnv);
     let entra = session.entra();
-    let pending = match flow::start(flow, entra, session.scopes()).await {
+    let pending = match flow::start(flow, entra, &scopes).await {
         Ok(pending) => pending,
         Err(e) => return send(SignInEvent::Failed(SafeText::line(&e.to_string()))),
     };
@@ -54,6 +57,13 @@ pub async fn run(session: Arc<Session>, tx: UnboundedSender<Msg>) {
                 account: SafeText::line(&signin.account.username),
                 warning: saved.warning,
             });
+        }
+        // Asked for more than the config's permissions (to change your presence) and still
+        // refused: only an administrator can grant it; the board itself stays signed in.
+        Err(AuthError::ConsentNeeded(_)) if scopes.len() > session.scopes().len() => {
+            send(SignInEvent::Failed(SafeText::line(
+                "only an administrator can grant Presence.ReadWrite in your tenant (App registrations, your app, API permissions, Grant admin consent); Esc leaves your presence as it is",
+            )));
         }
         Err(e) => send(SignInEvent::Failed(SafeText::line(&e.to_string()))),
     }

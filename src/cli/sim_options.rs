@@ -37,6 +37,7 @@ fn options(args: &SimArgs) -> Result<SimOptions, Failure> {
     options.faults.retry_after = RetryAfter::parse(&args.retry_after);
     options.faults.latency = Duration::from_millis(args.latency_ms);
     options.compress = !args.no_compression;
+    options.presence_session = !args.no_teams_session;
     let identity = &mut options.identity;
     identity.access_token_lifetime = Duration::from_secs(args.access_ttl);
     identity.strict_rotation = args.strict_rotation;
@@ -90,6 +91,7 @@ mod tests {
             client_secret: None,
             sign_in_error: Some("53003".into()),
             device_outcome: "bad-code".into(),
+            no_teams_session: true,
         }
     }
 
@@ -101,6 +103,7 @@ mod tests {
         assert_eq!(options.faults.retry_after, RetryAfter::Fractional(1.5));
         assert_eq!(options.faults.latency, Duration::from_millis(20));
         assert!(!options.compress);
+        assert!(!options.presence_session);
         assert_eq!(
             options.identity.access_token_lifetime,
             Duration::from_secs(60)

@@ -25,7 +25,8 @@ pub enum EndpointKind {
     Groups,
     /// `GET /places/{id}`
     Places,
-    /// `setUserPreferredPresence`, `clearUserPreferredPresence`, `setStatusMessage`
+    /// `setUserPreferredPresence`, `clearUserPreferredPresence`, `setStatusMessage`,
+    /// `setManualLocation`, `clearLocation`
     SetPresence,
     /// `POST /{tenant}/oauth2/v2.0/devicecode`
     DeviceCode,

@@ -1,4 +1,4 @@
-//! Graph's routes below `/v1.0`, and the presence reads and writes.
+//! Graph's routes below `/v1.0`, and the presence reads.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -18,7 +18,7 @@ use super::errors::{GraphError, ODATA_JSON, odata_json};
 use super::faults::{MalformedElement, Plan, lock};
 use super::ids::is_guid;
 use super::presence::Reader;
-use super::{Sim, batch, gate, get_by_ids, users};
+use super::{Sim, batch, gate, get_by_ids, own_presence, users};
 
 /// Graph's documented limit for getPresencesByUserId.
 pub(crate) const MAX_PRESENCE_IDS: usize = 650;
@@ -27,11 +27,11 @@ pub(crate) fn routes(sim: &Arc<Sim>) -> Router {
     Router::new()
         .route("/me", get(directory::me))
         .route("/me/presence", get(me_presence))
-        .route("/me/presence/{action}", post(set_presence))
+        .route("/me/presence/{action}", post(own_presence::action))
         .route("/users", get(users::list))
         .route("/users/{id}", get(directory::user))
         .route("/users/{id}/presence", get(user_presence))
-        .route("/users/{id}/presence/{action}", post(set_presence))
+        .route("/users/{id}/presence/{action}", post(own_presence::action))
         .route(
             "/communications/presences/{id}",
             get(communications_presence),
@@ -198,97 +198,4 @@ fn replace_bad_utf8(bytes: &mut Vec<u8>) {
     if let Some(at) = bytes.windows(mark.len()).position(|w| w == mark) {
         bytes.splice(at..at + mark.len(), *b"caf\xC3\x28 \xFF\x80");
     }
-}
-
-/// Pairs `setUserPreferredPresence` accepts.
-const PREFERRED: &[(&str, &str)] = &[
-    ("Available", "Available"),
-    ("Busy", "Busy"),
-    ("DoNotDisturb", "DoNotDisturb"),
-    ("BeRightBack", "BeRightBack"),
-    ("Away", "Away"),
-    ("Offline", "OffWork"),
-];
-
-/// ISO 8601 duration to milliseconds ("PT8H", "P1D").
-fn duration_ms(text: &str) -> Option<i64> {
-    let span: jiff::Span = text.parse().ok()?;
-    let secs = span
-        .total((
-            jiff::Unit::Second,
-            jiff::SpanRelativeTo::days_are_24_hours(),
-        ))
-        .ok()?;
-    (secs >= 0.0).then_some((secs * 1000.0) as i64)
-}
-
-async fn set_presence(
-    State(sim): State<Arc<Sim>>,
-    request: Request,
-) -> Result<Response, GraphError> {
-    let me = segment(&request, 0) == "me";
-    let (key, action) = if me {
-        (sim.me_id(), segment(&request, 2))
-    } else {
-        (segment(&request, 1), segment(&request, 3))
-    };
-    let index = presence_index(&sim, &key)?;
-    let body: Bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
-        .await
-        .map_err(|_| GraphError::bad_request(BAD_JSON))?;
-    let body = if body.is_empty() {
-        json!({})
-    } else {
-        json_body(&body)?
-    };
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-    match action.as_str() {
-        "setUserPreferredPresence" => {
-            let availability = text(&body, "availability").unwrap_or_default();
-            let activity = text(&body, "activity").unwrap_or_default();
-            let (availability, activity) = PREFERRED
-                .iter()
-                .find(|(a, b)| a.eq_ignore_ascii_case(&availability) && b.eq_ignore_ascii_case(&activity))
-                .copied()
-                .ok_or_else(|| {
-                    GraphError::bad_request(format!(
-                        "The availability '{availability}' and activity '{activity}' cannot be set as a preferred presence."
-                    ))
-                })?;
-            // Without an expiration: Busy and DoNotDisturb last a day, others a week.
-            let default_days = if matches!(availability, "Busy" | "DoNotDisturb") {
-                1
-            } else {
-                7
-            };
-            let duration = match text(&body, "expirationDuration") {
-                Some(d) => duration_ms(&d).ok_or_else(|| {
-                    GraphError::bad_request(format!("Invalid expirationDuration '{d}'."))
-                })?,
-                None => default_days * 86_400_000,
-            };
-            sim.set_preferred(index, availability, activity, duration);
-        }
-        "clearUserPreferredPresence" => sim.clear_preferred(index),
-        "setStatusMessage" => {
-            let status = body.get("statusMessage").ok_or_else(|| {
-                GraphError::bad_request("The request body must contain 'statusMessage'.")
-            })?;
-            let message = status.get("message");
-            let content = message.and_then(|m| text(m, "content")).unwrap_or_default();
-            let content_type = message
-                .and_then(|m| text(m, "contentType"))
-                .unwrap_or_else(|| "text".into());
-            let expiry = status
-                .get("expiryDateTime")
-                .and_then(|e| Some((text(e, "dateTime")?, text(e, "timeZone")?)));
-            sim.set_status(index, &content, &content_type, expiry)?;
-        }
-        other => {
-            return Err(GraphError::bad_request(format!(
-                "Resource not found for the segment '{other}'."
-            )));
-        }
-    }
-    Ok(StatusCode::OK.into_response())
 }

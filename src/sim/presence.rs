@@ -15,8 +15,10 @@ use super::names::{PLACES, UTC_ZONE, ZONES};
 pub(crate) struct Override {
     preferred: Option<Preferred>,
     status: Option<SetStatus>,
+    /// `setManualLocation`, until `clearLocation`.
+    pub(crate) location: Option<super::own_presence::ManualLocation>,
     /// The sequence number the last set call produced.
-    seq: u64,
+    pub(crate) seq: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -115,6 +117,9 @@ impl Sim {
             availability = h.availability.unwrap_or(availability);
             activity = h.activity.unwrap_or(activity);
         }
+        if !self.has_presence_session(index) {
+            (availability, activity) = ("Offline", "OffWork");
+        }
 
         let id = self.tenant.user_id(index);
         let mut obj = Map::new();
@@ -160,6 +165,7 @@ impl Sim {
         );
         obj.insert("sequenceNumber".into(), seq_string(seq).into());
         let location = match hostile {
+            _ if ov.location.is_some() => None,
             Some(h) if h.location.is_some() || h.evil_place => {
                 h.location.map(|(kind, source)| GenLocation {
                     kind,
@@ -169,7 +175,16 @@ impl Sim {
             }
             _ => base.location,
         };
-        if let Some(l) = location {
+        if let Some(manual) = &ov.location {
+            obj.insert(
+                "workLocation".into(),
+                json!({
+                    "workLocationType": manual.kind,
+                    "source": "manual",
+                    "placeId": manual.place_id,
+                }),
+            );
+        } else if let Some(l) = location {
             obj.insert(
                 "workLocation".into(),
                 json!({
@@ -259,7 +274,7 @@ impl Sim {
     }
 
     /// The sequence number a change made now gets: past anything shown so far.
-    fn bump(&self, index: u32, now_ms: i64) -> u64 {
+    pub(crate) fn bump(&self, index: u32, now_ms: i64) -> u64 {
         let shown = self.presence_json(index, now_ms, Reader::Batch);
         let current = shown["sequenceNumber"]
             .as_str()

@@ -180,7 +180,7 @@ pub(crate) fn summary(c: &super::RequestCounts) -> String {
     format!(
         "served {} requests: presence_batch={} presence_single={} me_presence={} me={} users={} user_list={} \
          directory_objects={} batch={} groups={} places={} token={} throttled={} server_errors={} unauthorized={} \
-         device_code={} authorize={} discovery={} body_bytes={} compressed={}",
+         device_code={} authorize={} discovery={} set_presence={} body_bytes={} compressed={}",
         c.total,
         c.presence_batch,
         c.presence_single,
@@ -199,6 +199,7 @@ pub(crate) fn summary(c: &super::RequestCounts) -> String {
         c.device_code,
         c.authorize,
         c.discovery,
+        c.set_presence,
         c.body_bytes,
         c.compressed
     )

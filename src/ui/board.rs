@@ -34,6 +34,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         super::signin::render(panel, &app.options().tz, area, buf, theme);
         return None;
     }
+    if app.own().is_open() {
+        return super::own::render(app, area, buf, theme);
+    }
     cursor
 }
 

@@ -71,6 +71,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
                 .into_iter()
                 .take(if me.out_of_office { 4 } else { 3 }),
         );
+    }
+    // Your message, location, or a change of yours still pending.
+    let own = super::own::header_runs(app, theme);
+    if app.me().is_some() || !own.is_empty() {
+        runs.extend(own);
         runs.push(run(" ", Style::new()));
     }
     let (counts, out_of_office) = app.counts();

@@ -159,6 +159,24 @@ pub enum Command {
         props(help = "Write a mail to the selected person", label = "mail")
     )]
     Mail,
+    #[strum(
+        serialize = "set_presence",
+        props(help = "Set your availability, and for how long", label = "presence")
+    )]
+    SetPresence,
+    #[strum(
+        serialize = "set_message",
+        props(help = "Set your status message, and until when", label = "message")
+    )]
+    SetMessage,
+    #[strum(
+        serialize = "set_location",
+        props(
+            help = "Set your work location: office, remote, time off",
+            label = "location"
+        )
+    )]
+    SetLocation,
 }
 
 /// The config name that removes a binding: `"g g" = "none"`.
