@@ -143,7 +143,8 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
         tokens.source,
     )
     .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
-    let refresher = Refresher::new(client, store.clone(), config.team.clone());
+    let refresher = Refresher::new(client, store.clone(), config.team.clone())
+        .app_only(config.auth.mode == crate::config::AuthMode::App);
     let watch = config_watch::ConfigWatch::new(&config, demo.is_some());
 
     let local = tokio::task::LocalSet::new();

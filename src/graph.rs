@@ -11,6 +11,7 @@ pub mod origin;
 pub mod places;
 pub mod presence;
 pub mod retry;
+pub mod schedule;
 pub mod transport;
 
 pub use client::{ClientOptions, GraphClient};

@@ -21,6 +21,6 @@ pub mod sim;
 pub mod status;
 pub mod store;
 pub mod text;
+pub mod time_zone;
 pub mod tui;
 pub mod ui;
-pub mod zones;

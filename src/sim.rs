@@ -7,6 +7,7 @@
 //! demo and `teamboard sim` serve it on 127.0.0.1.
 
 mod batch;
+mod calendar;
 mod clock;
 mod counting;
 mod directory;

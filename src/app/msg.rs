@@ -74,6 +74,8 @@ pub enum Msg {
     ConfigChanged(Box<Result<Config, ConfigError>>),
     /// SIGHUP, SIGINT, SIGQUIT or SIGTERM: leave now.
     Terminate(Signal),
+    /// The calendar read in flight finished.
+    Schedules(Box<super::calendar::ScheduleOutcome>),
 }
 
 /// What one poll brought back; owned, so the refresher keeps nothing.

@@ -1,5 +1,5 @@
 //! A config file edited while the board runs: what can change in place does (team, keys, the UI,
-//! refresh intervals); `[graph]` and `[auth]` wait for a restart; a broken edit changes nothing.
+//! refresh intervals); `[graph]`, `[auth]` and `[calendar]` wait for a restart; a broken edit changes nothing.
 
 use super::effect::Effect;
 use super::keymap::Keymap;
@@ -36,12 +36,19 @@ impl App {
         let waiting: Vec<&str> = [
             ("[graph]", running.graph != config.graph),
             ("[auth]", running.auth != config.auth),
+            // Calendars change what sign-in asks for and what is polled: read at start only.
+            ("[calendar]", running.calendar != config.calendar),
         ]
         .into_iter()
         .filter_map(|(table, changed)| changed.then_some(table))
         .collect();
         config.graph = running.graph.clone();
         config.auth = running.auth.clone();
+        config.calendar = running.calendar.clone();
+        if config.ui.sort == crate::config::SortOrder::Free && !config.calendar.enabled {
+            // "free" arrived with calendars that wait for a restart: the order stays until then.
+            config.ui.sort = running.ui.sort;
+        }
         self.sync.config = (!waiting.is_empty()).then(|| {
             SafeText::line(&format!(
                 "{} changed in the config: restart teamboard to apply",

@@ -132,6 +132,8 @@ pub struct FilterState {
     pub input: Input,
     pub(super) query: Query,
     pub(super) engine: Filter,
+    /// Calendars are on, so calendar facets mean something.
+    pub(super) calendars: bool,
 }
 
 impl FilterState {
@@ -142,7 +144,14 @@ impl FilterState {
 
     /// What is wrong with the query (a facet that does not exist, and the ones that do), for the prompt.
     pub fn problem(&self) -> Option<String> {
-        self.query.problem()
+        self.query.problem().or_else(|| {
+            (!self.calendars && self.query.calendar_terms().next().is_some()).then(|| {
+                format!(
+                    "{} need calendars: set enabled = true under [calendar] in the config",
+                    super::filter::CalendarFacet::HELP
+                )
+            })
+        })
     }
 }
 
@@ -189,6 +198,8 @@ pub struct App {
     pub(super) flash_end: Option<Instant>,
     /// The sign-in panel, while open (modal).
     pub(super) signin: Option<super::signin::SignInPanel>,
+    /// Free/busy, when `[calendar] enabled`.
+    pub(super) calendar: super::calendar::Calendars,
     pub(super) now: Now,
 }
 
@@ -197,7 +208,10 @@ impl App {
     pub fn new(options: Options, area: Rect, now: Now) -> Self {
         let schedule = Schedule::new(options.interval, options.seed, now.instant);
         let places = Places::new(options.place_names);
+        let calendar = super::calendar::Calendars::new(&options.config.calendar);
+        let calendars = calendar.enabled();
         Self {
+            calendar,
             places,
             options,
             people: Vec::new(),
@@ -216,7 +230,10 @@ impl App {
             scroll: 0,
             area,
             mode: Mode::Board,
-            filter: FilterState::default(),
+            filter: FilterState {
+                calendars,
+                ..FilterState::default()
+            },
             pending: Pending::default(),
             schedule,
             sync: Sync::default(),
@@ -274,7 +291,9 @@ impl App {
             }
             Msg::ConfigChanged(loaded) => self.on_config(*loaded, &mut effects),
             Msg::Terminate(signal) => effects.push(Effect::Terminate(signal.exit_code())),
+            Msg::Schedules(outcome) => self.on_schedules(*outcome),
         }
+        self.calendar_step(&mut effects);
         if self.schedule.is_due(now.instant) {
             self.schedule.begin();
             effects.push(Effect::Poll(self.fresh_roster()));
@@ -317,6 +336,7 @@ impl App {
             self.flash_end.filter(|t| *t > now.instant),
             self.pending.deadline(),
             ages,
+            self.calendar_deadline(),
         ]
         .into_iter()
         .flatten()
@@ -354,12 +374,16 @@ impl App {
             people.iter().enumerate().map(|(i, p)| (i, &p.search)),
             &mut self.visible,
         );
-        self.sections = sort::arrange(
+        self.calendar_filter();
+        let (calendar, everyone, now) = (&self.calendar, &self.people, self.now.utc);
+        let soon = |i: usize| super::calendar::soon_of(calendar, &everyone[i], now);
+        self.sections = sort::arrange_by(
             &self.people,
             &self.name_order,
             &mut self.visible,
             self.options.sort,
             self.options.group_by,
+            &soon,
         );
         let found = self
             .selected

@@ -114,6 +114,14 @@ pub async fn run(
                             let _ = tx.send(Msg::Places(Box::new(answer)));
                         }));
                     }
+                    Effect::ReadSchedules(ask) => {
+                        let refresher = refresher.clone();
+                        let tx = tx.clone();
+                        tasks.push(tokio::task::spawn_local(async move {
+                            let outcome = refresher.schedules(*ask).await;
+                            let _ = tx.send(Msg::Schedules(Box::new(outcome)));
+                        }));
+                    }
                     Effect::SignIn => {
                         if let Some(previous) = sign_in.take() {
                             previous.abort();

@@ -66,6 +66,15 @@ fn needs(kind: EndpointKind) -> Option<Needs> {
         EndpointKind::Users => (USER_READERS, &USER_READERS[1..], Workload::Directory),
         EndpointKind::Groups => (GROUP_READERS, GROUP_READERS, Workload::Directory),
         EndpointKind::Places => (&["Place.Read.All"], &["Place.Read.All"], Workload::Exchange),
+        EndpointKind::Schedule => (
+            &[
+                "Calendars.ReadBasic",
+                "Calendars.Read",
+                "Calendars.ReadWrite",
+            ],
+            &["Calendars.Read", "Calendars.ReadWrite"],
+            Workload::Exchange,
+        ),
         EndpointKind::Batch
         | EndpointKind::DeviceCode
         | EndpointKind::Token

@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Widget};
 
+use super::calendar_line::CalendarLine;
 use super::paint::{Run, put, put_right, run, runs_width};
 use super::theme::Theme;
 use crate::app::Now;
@@ -19,12 +20,14 @@ use crate::text::{fit, width};
 
 /// What a card needs besides the person.
 #[derive(Clone, Copy)]
-pub struct CardContext {
+pub struct CardContext<'a> {
     pub theme: Theme,
     pub now: Now,
     pub selected: bool,
     /// The card is your own: marked "(you)" after the name.
     pub me: bool,
+    /// What their calendar says (`[calendar] enabled`), drawn in the bottom border.
+    pub calendar: Option<&'a CalendarLine>,
 }
 
 /// What follows your own name on your card and in the list.
@@ -218,6 +221,22 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
     for (n, runs) in lines.iter().enumerate().take(usize::from(inner.height)) {
         put(buf, line(n as u16), runs);
     }
+    if let Some(calendar) = cx.calendar {
+        // The bottom border's right end, like the age in the top one: no content line is taken.
+        let bottom = Rect::new(area.x + 1, area.y + area.height - 1, area.width - 2, 1);
+        let room = usize::from(bottom.width).saturating_sub(4);
+        if let Some(text) = calendar.fitted(room, theme.separator()) {
+            put_right(
+                buf,
+                bottom,
+                &[
+                    run(" ", Style::new()),
+                    run(text, theme.muted()),
+                    run(" ", Style::new()),
+                ],
+            );
+        }
+    }
     if person.stale {
         buf.set_style(inner, theme.stale());
     }
@@ -294,6 +313,7 @@ mod tests {
             },
             selected: false,
             me: false,
+            calendar: None,
         };
         for (n, p) in people.iter().enumerate() {
             render(p, Rect::new(0, 5 * n as u16, width, 5), &mut buf, cx);

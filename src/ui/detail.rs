@@ -1,5 +1,6 @@
 //! The detail popup: every field of one person, full messages with paragraphs, times in local time.
 
+mod calendar;
 mod wrap;
 
 use std::borrow::Cow;
@@ -18,7 +19,7 @@ use crate::app::person::{Person, Profile};
 use crate::graph::model::{LocationSourceKind, Presence, User, WorkLocationKind};
 use crate::presence_style;
 use crate::text::SafeText;
-use crate::zones::{Expiry, expiry};
+use crate::time_zone::{Expiry, expiry};
 
 pub use wrap::wrap;
 
@@ -38,6 +39,8 @@ pub struct Detail<'a> {
     pub now: Timestamp,
     /// First content row shown; clamped when drawn (see `Detail::max_scroll`).
     pub scroll: u16,
+    /// Their calendar, when calendars are on and it has been read.
+    pub calendar: Option<crate::app::calendar::CalendarView<'a>>,
 }
 
 type Lines<'a> = Vec<Vec<Run<'a>>>;
@@ -51,6 +54,7 @@ impl<'a> Detail<'a> {
             tz,
             now,
             scroll: 0,
+            calendar: None,
         }
     }
 
@@ -174,6 +178,9 @@ impl<'a> Detail<'a> {
             out.push(Vec::new());
             out.extend(paragraph("Out-of-office message", cols, 0, t.section()));
             out.extend(paragraph(message.as_str(), cols, 2, t.out_of_office()));
+        }
+        if let Some(view) = &self.calendar {
+            out.extend(calendar::lines(view, self.now, self.tz, t, cols));
         }
         if p.stale && p.presence.is_some() {
             out.push(Vec::new());

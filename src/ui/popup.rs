@@ -19,6 +19,7 @@ pub fn details(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let Some(person) = app.selected() else { return };
     let mut detail = Detail::new(person, theme, app.tz(), app.now().utc);
     detail.profile = app.profile(&person.id);
+    detail.calendar = app.calendar_view(&person.id);
     detail.scroll = app.popup_scroll();
     (&detail).render(area, buf);
 }
@@ -32,6 +33,7 @@ pub fn max_scroll(app: &App, area: Rect) -> u16 {
         crate::app::Mode::Details => app.selected().map_or(0, |p| {
             let mut detail = Detail::new(p, theme, app.tz(), app.now().utc);
             detail.profile = app.profile(&p.id);
+            detail.calendar = app.calendar_view(&p.id);
             detail.max_scroll(area)
         }),
         _ => 0,

@@ -87,7 +87,7 @@ const INFO: &[Info] = &[
     info(
         Command::CycleSort,
         "cycle_sort",
-        "Sort by availability, name, recent change",
+        "Cycle the sort order (the footer shows it)",
         "sort",
     ),
     info(Command::Refresh, "refresh", "Refresh now", "refresh"),
