@@ -49,7 +49,7 @@ async fn post(sim: &Arc<Sim>, path: &str, body: &Value, prefer: Option<&str>) ->
     (status, body)
 }
 
-fn ask(addresses: &[String], start: &str, end: &str, interval: Value) -> Value {
+fn ask(addresses: &[String], start: &str, end: &str, interval: &Value) -> Value {
     json!({
         "schedules": addresses,
         "startTime": {"dateTime": start, "timeZone": "UTC"},
@@ -110,7 +110,7 @@ async fn answers_have_the_documented_shapes_in_every_zone_form() {
             chunk,
             "2025-03-04T00:00:00",
             "2025-03-05T00:00:00",
-            json!(15),
+            &json!(15),
         );
         let (status, answer) = post(&sim, "/me/calendar/getSchedule", &body, None).await;
         assert_eq!(status, 200, "{answer}");
@@ -179,7 +179,7 @@ async fn limits_and_errors_as_graph_documents_them() {
     let (status, _) = post(
         &sim,
         "/me/calendar/getSchedule",
-        &ask(&people[..20], day.0, day.1, json!(15)),
+        &ask(&people[..20], day.0, day.1, &json!(15)),
         None,
     )
     .await;
@@ -187,7 +187,7 @@ async fn limits_and_errors_as_graph_documents_them() {
     let (status, body) = post(
         &sim,
         "/me/calendar/getSchedule",
-        &ask(&people, day.0, day.1, json!(15)),
+        &ask(&people, day.0, day.1, &json!(15)),
         None,
     )
     .await;
@@ -201,7 +201,7 @@ async fn limits_and_errors_as_graph_documents_them() {
             &people[..1],
             "2025-03-01T00:00:00",
             "2025-05-02T00:00:00",
-            json!(60),
+            &json!(60),
         ),
         None,
     )
@@ -210,7 +210,7 @@ async fn limits_and_errors_as_graph_documents_them() {
     let (status, _) = post(
         &sim,
         "/me/calendar/getSchedule",
-        &ask(&people[..1], day.0, day.1, json!(4)),
+        &ask(&people[..1], day.0, day.1, &json!(4)),
         None,
     )
     .await;
@@ -251,7 +251,7 @@ async fn limits_and_errors_as_graph_documents_them() {
             &["nobody@nowhere.example".to_owned()],
             day.0,
             day.1,
-            json!(15),
+            &json!(15),
         ),
         None,
     )
@@ -265,7 +265,7 @@ async fn limits_and_errors_as_graph_documents_them() {
     let (status, _) = post(
         &sim,
         "/users/nobody@nowhere.example/calendar/getSchedule",
-        &ask(&people[..1], day.0, day.1, json!(15)),
+        &ask(&people[..1], day.0, day.1, &json!(15)),
         None,
     )
     .await;
@@ -323,8 +323,7 @@ async fn a_meeting_in_presence_is_a_busy_slot_in_the_calendar() {
                         "{address} is in a meeting"
                     );
                 }
-                Ok(_) => {}
-                Err(Unavailable::NotShared) => {}
+                Ok(_) | Err(Unavailable::NotShared) => {}
                 Err(other) => panic!("{address}: {other:?}"),
             }
         }

@@ -88,7 +88,7 @@ fn invalid(message: impl Into<String>) -> GraphError {
 }
 
 /// A property of the request body, its name matched without case (the concepts page writes
-/// "Schedules" and "StartTime").
+/// `Schedules` and `StartTime`).
 fn property<'v>(body: &'v Value, name: &str) -> Option<&'v Value> {
     body.as_object()?
         .iter()
@@ -286,8 +286,7 @@ impl Sim {
                     Day::Available
                         if until - sod >= 30 * 60
                             && hash(&[seed, u64::from(index), day as u64, *sod as u64, 0xCA3])
-                                % 4
-                                == 0 =>
+                                .is_multiple_of(4) =>
                     {
                         Some(Status::Tentative)
                     }
@@ -318,7 +317,7 @@ impl Sim {
             ("08:30:00.0000000", "16:30:00.0000000"),
         ][(h >> 8) as usize % 3];
         let mut days = vec!["monday", "tuesday", "wednesday", "thursday", "friday"];
-        if (h >> 16) % 12 == 0 {
+        if (h >> 16).is_multiple_of(12) {
             days.pop();
         }
         json!({

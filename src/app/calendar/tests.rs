@@ -71,16 +71,15 @@ fn office_hours() -> WorkingHours {
     }
 }
 
+/// A schedule for the window `ask` covers (from your midnight), free all morning, then
+/// `view_from_noon`.
 fn schedule(ask: &ScheduleAsk, view_from_noon: &str, hours: Option<WorkingHours>) -> Schedule {
-    // The window starts at your midnight; pad the morning as free.
+    assert_eq!(ask.window.start.to_string(), "2024-05-06T00:00:00Z");
     let morning = "0".repeat(12 * 4);
     Schedule {
         schedule_id: String::new(),
         slots: parse_view(&format!("{morning}{view_from_noon}")),
-        working_hours: hours.map(|h| {
-            let _ = ask;
-            h
-        }),
+        working_hours: hours,
     }
 }
 

@@ -2,6 +2,8 @@
 //! their local time and working hours in words, and today's strip from your morning to your
 //! evening in 15-minute cells, the current one marked.
 
+use std::fmt::Write as _;
+
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::style::{Modifier, Style};
@@ -24,12 +26,11 @@ const DAY_TO_HOUR: i8 = 20;
 pub fn slot_symbol(slot: Slot, symbols: Symbols) -> &'static str {
     match (symbols, slot) {
         (Symbols::Unicode, Slot::Free) => "·",
-        (Symbols::Unicode, Slot::WorkingElsewhere) => "~",
+        (_, Slot::WorkingElsewhere) => "~",
         (Symbols::Unicode, Slot::Tentative) => "▒",
         (Symbols::Unicode, Slot::Busy) => "█",
         (Symbols::Unicode, Slot::OutOfOffice) => "▓",
         (Symbols::Ascii, Slot::Free) => ".",
-        (Symbols::Ascii, Slot::WorkingElsewhere) => "~",
         (Symbols::Ascii, Slot::Tentative) => "t",
         (Symbols::Ascii, Slot::Busy) => "#",
         (Symbols::Ascii, Slot::OutOfOffice) => "o",
@@ -193,7 +194,7 @@ fn strip<'a>(
             while hours.chars().count() < usize::try_from(n - start).unwrap_or(0) {
                 hours.push(' ');
             }
-            hours.push_str(&format!("{:02}", local.hour()));
+            let _ = write!(hours, "{:02}", local.hour());
         }
         let slot = view.slot_at(at);
         let mut style = theme.slot(slot);
@@ -202,10 +203,7 @@ fn strip<'a>(
         }
         strip.push(run(slot_symbol(slot, theme.symbols), style));
         if n == here {
-            mark.push_str(&format!(
-                "^ now {}",
-                now.to_zoned(tz.clone()).strftime("%H:%M")
-            ));
+            let _ = write!(mark, "^ now {}", now.to_zoned(tz.clone()).strftime("%H:%M"));
         } else if n < here {
             mark.push(' ');
         }
