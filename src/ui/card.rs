@@ -335,6 +335,58 @@ mod tests {
         (width(symbol) as u16).max(1)
     }
 
+    /// The first and third cards (busy and away) with what their calendars say, at `width`.
+    fn calendar_cards(width: u16) -> String {
+        let people = people();
+        let lines = [
+            CalendarLine {
+                when: Some("free 14:30".into()),
+                local: Some("18:05☾".into()),
+            },
+            CalendarLine {
+                when: Some("out until Mon 09:00".into()),
+                local: None,
+            },
+        ];
+        let mut buf = Buffer::empty(Rect::new(0, 0, width, 10));
+        for (n, (p, line)) in [&people[0], &people[2]].into_iter().zip(&lines).enumerate() {
+            let cx = CardContext {
+                theme: Theme::new(false, Symbols::Unicode),
+                now: Now {
+                    instant: Instant::now(),
+                    utc: jiff::Timestamp::from_second(NOW).unwrap(),
+                },
+                selected: false,
+                me: false,
+                calendar: Some(line),
+            };
+            render(p, Rect::new(0, 5 * n as u16, width, 5), &mut buf, cx);
+        }
+        (0..10)
+            .map(|y| {
+                let mut row = String::new();
+                let mut x = 0;
+                while x < width {
+                    let symbol = buf[(x, y)].symbol();
+                    row.push_str(symbol);
+                    x += width_of(symbol);
+                }
+                row + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_calendar_sits_in_the_bottom_border_and_gives_way_to_the_width() {
+        let wide = calendar_cards(34);
+        assert!(wide.contains(" free 14:30 · 18:05☾ ╯"), "{wide}");
+        assert!(wide.contains(" out until Mon 09:00 ╯"), "{wide}");
+        let narrow = calendar_cards(22);
+        assert!(narrow.contains(" free 14:30 ╯"), "the local time gives way:\n{narrow}");
+        insta::assert_snapshot!("cards_calendar_34", wide);
+        insta::assert_snapshot!("cards_calendar_22", narrow);
+    }
+
     #[test]
     fn the_most_specific_words_win_at_every_width() {
         for w in [22, 26, 34] {

@@ -231,3 +231,6 @@ fn strip<'a>(
     out.extend(paragraph(&legend.join("  "), cols, label, theme.muted()));
     out
 }
+
+#[cfg(test)]
+mod tests;
