@@ -75,3 +75,110 @@ impl CalendarLine {
             .cloned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use jiff::Timestamp;
+    use jiff::tz::TimeZone;
+
+    use super::*;
+    use crate::app::calendar::free::Runs;
+    use crate::app::calendar::{Facts, Reading};
+    use crate::graph::model::{User, UserId, parse_single_presence};
+    use crate::graph::schedule::WorkingHours;
+
+    fn person(availability: &str) -> Person {
+        let mut p = Person::from_user(&User {
+            id: UserId::new("p"),
+            display_name: Some("P".into()),
+            user_principal_name: None,
+            mail: None,
+            job_title: None,
+            department: None,
+        });
+        let json =
+            format!(r#"{{"id":"p","availability":"{availability}","activity":"{availability}"}}"#);
+        p.set_presence(parse_single_presence(json.as_bytes()).unwrap());
+        p
+    }
+
+    fn hours(zone: &str) -> WorkingHours {
+        WorkingHours {
+            days: 0b0011_1110,
+            start_secs: 9 * 3600,
+            end_secs: 17 * 3600,
+            zone: crate::time_zone::time_zone(zone),
+            zone_name: zone.into(),
+        }
+    }
+
+    #[test]
+    fn words_for_busy_cards_and_local_times_for_other_zones() {
+        // Monday 2024-07-01 15:05 UTC; you are in UTC.
+        let now: Timestamp = "2024-07-01T15:05:00Z".parse().unwrap();
+        let reading = Reading::Known {
+            runs: Runs::from_view(now, &[]),
+            hours: None,
+        };
+        let tomorrow = Facts {
+            free: Some(FreeAt::At("2024-07-02T09:00:00Z".parse().unwrap())),
+            out_until: None,
+            outside_hours: true,
+        };
+        let india = hours("India Standard Time");
+        let view = CalendarView {
+            reading: &reading,
+            stale: false,
+            facts: tomorrow,
+            hours: Some(&india),
+        };
+        let busy = CalendarLine::of(
+            &view,
+            &person("Busy"),
+            now,
+            &TimeZone::UTC,
+            Symbols::Unicode,
+        );
+        assert_eq!(busy.when.as_deref(), Some("free Tue 09:00"));
+        assert_eq!(busy.local.as_deref(), Some("20:35☾"), "India is 5:30 ahead");
+        assert_eq!(
+            busy.fitted(40, " · ").as_deref(),
+            Some("free Tue 09:00 · 20:35☾")
+        );
+        assert_eq!(busy.fitted(15, " · ").as_deref(), Some("free Tue 09:00"));
+        assert_eq!(busy.fitted(8, " · ").as_deref(), Some("20:35☾"));
+        assert_eq!(busy.fitted(3, " · "), None);
+        // An available card needs no "free at"; the same zone as yours needs no local time.
+        let utc = hours("UTC");
+        let same_zone = CalendarView {
+            hours: Some(&utc),
+            ..view
+        };
+        let available = CalendarLine::of(
+            &same_zone,
+            &person("Available"),
+            now,
+            &TimeZone::UTC,
+            Symbols::Ascii,
+        );
+        assert_eq!((available.when, available.local), (None, None));
+        // Out of office wins over free, on any card.
+        let out = CalendarView {
+            facts: Facts {
+                out_until: Some("2024-07-04T00:00:00Z".parse().unwrap()),
+                ..tomorrow
+            },
+            hours: Some(&india),
+            ..view
+        };
+        let line = CalendarLine::of(
+            &out,
+            &person("Available"),
+            now,
+            &TimeZone::UTC,
+            Symbols::Ascii,
+        );
+        assert_eq!(line.when.as_deref(), Some("out until Thu 00:00"));
+        assert_eq!(line.local.as_deref(), Some("20:35~"));
+    }
+}

@@ -382,7 +382,10 @@ mod tests {
         assert!(wide.contains(" free 14:30 · 18:05☾ ╯"), "{wide}");
         assert!(wide.contains(" out until Mon 09:00 ╯"), "{wide}");
         let narrow = calendar_cards(22);
-        assert!(narrow.contains(" free 14:30 ╯"), "the local time gives way:\n{narrow}");
+        assert!(
+            narrow.contains(" free 14:30 ╯"),
+            "the local time gives way:\n{narrow}"
+        );
         insta::assert_snapshot!("cards_calendar_34", wide);
         insta::assert_snapshot!("cards_calendar_22", narrow);
     }

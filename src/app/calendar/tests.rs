@@ -342,3 +342,32 @@ fn a_failed_read_keeps_the_last_schedule_marked_stale() {
     assert!(u01.stale);
     assert!(matches!(u01.reading, Reading::Known { .. }), "kept");
 }
+
+#[test]
+fn local_times_on_screen_tick_by_the_minute_and_nothing_else_wakes_between_slots() {
+    let mut app = calendar_app(SortOrder::Availability);
+    let ask = started(&mut app);
+    let mut india = office_hours();
+    india.zone = crate::time_zone::time_zone("India Standard Time");
+    india.zone_name = "India Standard Time".into();
+    let at = t0();
+    answer(
+        &mut app,
+        ask.clone(),
+        at,
+        vec![("u01", Ok(schedule(&ask, "0", Some(office_hours()))))],
+    );
+    // Everyone on screen shares your zone: the calendar's next wake-up is its next read, ten
+    // minutes on (before the next slot, 12:15); nothing in between.
+    let read = at.instant + Duration::from_secs(600);
+    assert_eq!(app.calendar_deadline(), Some(read));
+    // Someone whose local time shows: the next minute (12:01:00), not sooner.
+    answer(
+        &mut app,
+        ask.clone(),
+        at,
+        vec![("u01", Ok(schedule(&ask, "0", Some(india))))],
+    );
+    let minute = at.instant + Duration::from_secs(30) + Duration::from_millis(20);
+    assert_eq!(app.calendar_deadline(), Some(minute));
+}

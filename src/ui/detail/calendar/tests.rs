@@ -50,7 +50,11 @@ fn pacific_hours() -> WorkingHours {
     read[0].1.clone().unwrap().working_hours.unwrap()
 }
 
-fn rendered(view: CalendarView<'_>, tz: &TimeZone, symbols: Symbols) -> (String, Terminal<TestBackend>) {
+fn rendered(
+    view: CalendarView<'_>,
+    tz: &TimeZone,
+    symbols: Symbols,
+) -> (String, Terminal<TestBackend>) {
     let p = megan();
     let now: Timestamp = NOW.parse().unwrap();
     let mut detail = Detail::new(&p, Theme::new(false, symbols), tz, now);
