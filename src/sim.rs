@@ -66,6 +66,10 @@ pub struct SimOptions {
     pub presence_limit: Option<RateLimit>,
     /// `GET /places/{id}` answers 403, as when Place.Read.All is not granted.
     pub places_denied: bool,
+    /// getSchedule windows are in the caller's wall-clock time and are moved onto the tenant's
+    /// compressed day before answering (and back), so a board reading its own clock sees the
+    /// meeting its presence shows. Off: windows are tenant time (tests that drive the clock).
+    pub calendar_on_wall_clock: bool,
 }
 
 impl SimOptions {
@@ -80,6 +84,7 @@ impl SimOptions {
             identity: IdentityOptions::default(),
             presence_limit: Some(RateLimit::GRAPH_PRESENCE),
             places_denied: false,
+            calendar_on_wall_clock: false,
         }
     }
 }

@@ -17,7 +17,9 @@ pub const DEMO_INTERVAL: Duration = Duration::from_secs(10);
 
 /// The tenant, not yet serving, and the config pointed at its team (the group holding everyone).
 pub fn prepare(config: &mut Config, args: &TenantArgs) -> Arc<Sim> {
-    let sim = Sim::new(SimOptions::new(args.team_size, args.scenario));
+    let mut options = SimOptions::new(args.team_size, args.scenario);
+    options.calendar_on_wall_clock = true;
+    let sim = Sim::new(options);
     config.team.members.clear();
     config.team.groups = vec![sim.team_group_id()];
     config.team.include_me = true;

@@ -215,7 +215,18 @@ impl Sim {
                 },
             });
         }
-        let blocks = self.blocks(index, start.as_millisecond(), end.as_millisecond());
+        // The caller's clock against the tenant's (see `calendar_on_wall_clock`).
+        let shift = if self.options.calendar_on_wall_clock {
+            self.clock.now_ms() - Timestamp::now().as_millisecond()
+        } else {
+            0
+        };
+        let (from, to) = (start.as_millisecond(), end.as_millisecond());
+        let mut blocks = self.blocks(index, from + shift, to + shift);
+        for b in &mut blocks {
+            b.start_ms -= shift;
+            b.end_ms -= shift;
+        }
         let items: Vec<Value> = blocks
             .iter()
             .map(|b| {

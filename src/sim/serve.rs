@@ -63,6 +63,7 @@ fn options(args: &SimArgs) -> Result<SimOptions, Failure> {
         ));
     }
     let mut options = SimOptions::new(args.tenant.team_size, args.tenant.scenario);
+    options.calendar_on_wall_clock = true;
     options.faults.fail_rate = args.fail_rate;
     options.faults.throttle_every = args.throttle_every;
     options.faults.retry_after = RetryAfter::parse(&args.retry_after);
