@@ -20,58 +20,92 @@ pub fn slot_start(n: i64) -> Timestamp {
 }
 
 /// A schedule as runs: each run starts at a slot and lasts until the next one; the last lasts until
-/// `end`. Eight bytes a run, a handful of runs a day.
+/// `end`. A run is two bytes (its offset from `base` and its kind), a handful of runs a day: at
+/// 10,000 people a five-day window costs about 1.5 MB.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Runs {
-    runs: Box<[(u32, Slot)]>,
-    end: u32,
+    base: u32,
+    runs: Box<[u16]>,
+    /// Slots read, from `base`.
+    end: u16,
+}
+
+/// Bits of a run that hold its kind; the offset sits above them.
+const KIND_BITS: u16 = 3;
+/// The most slots a schedule keeps: 85 days of 15-minute slots, more than Graph's 62-day window.
+const MOST_SLOTS: usize = (1 << (16 - KIND_BITS)) - 1;
+
+fn kind_code(slot: Slot) -> u16 {
+    match slot {
+        Slot::Free => 0,
+        Slot::WorkingElsewhere => 1,
+        Slot::Tentative => 2,
+        Slot::Busy => 3,
+        Slot::OutOfOffice => 4,
+        Slot::Unknown => 5,
+    }
+}
+
+fn kind_of(run: u16) -> Slot {
+    match run & ((1 << KIND_BITS) - 1) {
+        0 => Slot::Free,
+        1 => Slot::WorkingElsewhere,
+        2 => Slot::Tentative,
+        3 => Slot::Busy,
+        4 => Slot::OutOfOffice,
+        _ => Slot::Unknown,
+    }
 }
 
 impl Runs {
     /// From an availability view whose first slot starts at `start` (a slot boundary).
     pub fn from_view(start: Timestamp, view: &[Slot]) -> Self {
-        let first = u32::try_from(slot_of(start)).unwrap_or(0);
-        let mut runs: Vec<(u32, Slot)> = Vec::new();
-        let mut n = first;
-        for &slot in view {
-            if runs.last().is_none_or(|(_, s)| *s != slot) {
-                runs.push((n, slot));
+        let base = u32::try_from(slot_of(start)).unwrap_or(0);
+        let view = &view[..view.len().min(MOST_SLOTS)];
+        let mut runs: Vec<u16> = Vec::new();
+        let mut last = None;
+        for (offset, &slot) in view.iter().enumerate() {
+            if last != Some(slot) {
+                let offset = u16::try_from(offset).unwrap_or(u16::MAX >> KIND_BITS);
+                runs.push((offset << KIND_BITS) | kind_code(slot));
+                last = Some(slot);
             }
-            n = n.saturating_add(1);
         }
         Self {
+            base,
             runs: runs.into_boxed_slice(),
-            end: n,
+            end: u16::try_from(view.len()).unwrap_or(0),
         }
     }
 
     /// The slot at `n` (`Unknown` outside what was read).
     pub fn at(&self, n: i64) -> Slot {
-        if n >= i64::from(self.end) {
-            return Slot::Unknown;
-        }
-        let i = self.runs.partition_point(|(s, _)| i64::from(*s) <= n);
-        if i == 0 {
-            return Slot::Unknown;
-        }
-        self.runs[i - 1].1
+        self.spans()
+            .find(|(a, b, _)| (*a..*b).contains(&n))
+            .map_or(Slot::Unknown, |(_, _, slot)| slot)
     }
 
     /// Runs as (first slot, end slot, kind).
     fn spans(&self) -> impl Iterator<Item = (i64, i64, Slot)> + '_ {
-        self.runs.iter().enumerate().map(|(i, (start, slot))| {
-            let end = self.runs.get(i + 1).map_or(self.end, |(s, _)| *s);
-            (i64::from(*start), i64::from(end), *slot)
+        let base = i64::from(self.base);
+        let start = move |run: u16| base + i64::from(run >> KIND_BITS);
+        self.runs.iter().enumerate().map(move |(i, run)| {
+            let end = self
+                .runs
+                .get(i + 1)
+                .map_or(base + i64::from(self.end), |next| start(*next));
+            (start(*run), end, kind_of(*run))
         })
     }
 
     /// The end of the run holding slot `from` (adjacent runs always differ in kind), when it ends
     /// within what was read.
     fn end_of_run(&self, from: i64) -> Option<i64> {
+        let end = i64::from(self.base) + i64::from(self.end);
         self.spans()
             .find(|(a, b, _)| (*a..*b).contains(&from))
             .map(|(_, b, _)| b)
-            .filter(|b| *b < i64::from(self.end))
+            .filter(|b| *b < end)
     }
 }
 
