@@ -151,7 +151,10 @@ fn board(n: usize, area: Rect) -> App {
     let roster = Arc::clone(&snap.roster);
     let presences = snap.presences.clone();
     let mut app = App::new(options(), area, now());
-    app.load_snapshot(snap);
+    {
+        let now = app.now();
+        app.update(Msg::Cached(Box::new(snap)), now);
+    }
     app.update(Msg::Deadline, now());
     app.update(
         Msg::Polled(Box::new(Ok(PollData {
@@ -211,7 +214,10 @@ fn first_frame(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
             b.iter(|| {
                 let mut app = App::new(options(), area, now());
-                app.load_snapshot(snap.clone());
+                {
+                    let now = app.now();
+                    app.update(Msg::Cached(Box::new(snap.clone())), now);
+                }
                 let mut buf = Buffer::empty(area);
                 teamboard::ui::render(&app, area, &mut buf);
                 black_box(buf)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault soak (issue 6): the real board in tmux against `teamboard sim` answering with random 429s and 5xx for a
+# Fault soak: the real board in tmux against `teamboard sim` answering with random 429s and 5xx for a
 # bounded few minutes. Checks that the board keeps answering keys, memory stays flat, the terminal comes back
 # intact, and the request rate stays near one poll per interval (no retry storm).
 #

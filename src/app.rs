@@ -2,7 +2,6 @@
 
 pub mod age;
 pub mod calendar;
-mod data;
 pub mod effect;
 pub mod filter;
 pub mod geometry;
@@ -11,11 +10,16 @@ pub mod keymap;
 pub mod msg;
 pub mod person;
 pub mod places;
+mod poll_answer;
+pub mod popup;
 mod reload;
 pub mod schedule;
 pub mod signin;
+mod snapshot;
 pub mod sort;
 pub mod state;
+pub mod team;
+pub mod view;
 
 pub use effect::Effect;
 pub use msg::{FailureKind, Msg, Now, PollData, PollFailure, PollOutcome, Signal};

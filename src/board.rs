@@ -18,9 +18,8 @@ use ratatui::layout::Rect;
 
 use crate::app::SignInOffer;
 use crate::app::keymap::Keymap;
-use crate::app::{App, Now, Options};
+use crate::app::{App, Msg, Now, Options};
 use crate::auth::sources::{self, Tokens};
-use crate::cli::TenantArgs;
 use crate::config::Config;
 use crate::exit::{Exit, Failure};
 use crate::graph::client::{ClientOptions, GraphClient};
@@ -32,27 +31,32 @@ use crate::tui::{self, Guard};
 
 pub use screen::{Screen, Term};
 
+/// The simulated tenant the board runs on with `--demo`.
+#[cfg(feature = "sim")]
+pub type Demo = crate::sim::SimOptions;
+/// Without the simulated tenant there is no `--demo`: nothing can be passed.
+#[cfg(not(feature = "sim"))]
+pub enum Demo {}
+
 /// Runs the board until the user quits (or a signal ends it). `demo` runs it on the simulated tenant.
-pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Failure> {
+// Only the demo points the config elsewhere.
+#[cfg_attr(not(feature = "sim"), allow(unused_mut))]
+pub async fn run(mut config: Config, demo: Option<Demo>) -> Result<(), Failure> {
     let started = Instant::now();
     tui::require_terminal()?;
     let keymap = Keymap::with_overrides(&config.keys, config.source.as_deref())
-        .map_err(|e| Failure::new(Exit::Usage, SafeText::line(&e.to_string()).to_string()))?;
+        .map_err(|e| Failure::new(Exit::Usage, e.to_string()))?;
 
+    let demo_run = demo.is_some();
     #[cfg(feature = "sim")]
-    let sim = demo.as_ref().map(|args| demo::prepare(&mut config, args));
-    #[cfg(not(feature = "sim"))]
-    if demo.is_some() {
-        return Err(Failure::new(
-            Exit::Usage,
-            "this build has no simulated tenant (built without the `sim` feature)",
-        ));
-    }
-    let store = match &demo {
-        #[cfg(feature = "sim")]
-        Some(_) => sim.as_ref().and_then(demo::store),
-        _ => sources::cache_store(&config, &crate::paths::ProcessEnv),
+    let sim = demo.map(|options| demo::prepare(&mut config, options));
+    #[cfg(feature = "sim")]
+    let store = match &sim {
+        Some(sim) => demo::store(sim),
+        None => sources::cache_store(&config, &crate::paths::ProcessEnv),
     };
+    #[cfg(not(feature = "sim"))]
+    let store = sources::cache_store(&config, &crate::paths::ProcessEnv);
     let snapshot = store.as_ref().and_then(Store::load_snapshot);
     let read_cache = started.elapsed();
 
@@ -69,10 +73,6 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     let mut options =
         Options::from_config(&config, keymap, jiff::tz::TimeZone::system(), color, seed());
     // Deciding the token source reads only the environment: the keyring waits for the first poll.
-    #[cfg(feature = "sim")]
-    let demo_run = sim.is_some();
-    #[cfg(not(feature = "sim"))]
-    let demo_run = false;
     let tokens = if demo_run {
         None
     } else {
@@ -95,8 +95,10 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     app.warn_at_start(&config.warnings);
     let cached = snapshot.is_some();
     let before_build = started.elapsed();
+    // What the start asks for (the first poll) waits for the loop, which has the network.
+    let mut startup = Vec::new();
     if let Some(snapshot) = snapshot {
-        app.load_snapshot(snapshot);
+        startup.extend(app.update(Msg::Cached(Box::new(snapshot)), Now::read()));
     }
     let built = started.elapsed();
     let mut screen = Screen::default();
@@ -112,7 +114,7 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
             ("build", built.saturating_sub(before_build)),
         ],
     );
-    app.finish_loading();
+    startup.extend(app.update(Msg::FirstFrame, Now::read()));
 
     // Now the network side.
     #[cfg(feature = "sim")]
@@ -145,12 +147,13 @@ pub async fn run(mut config: Config, demo: Option<TenantArgs>) -> Result<(), Fai
     .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
     let refresher = Refresher::new(client, store.clone(), config.team.clone())
         .app_only(config.auth.mode == crate::config::AuthMode::App);
-    let watch = config_watch::ConfigWatch::new(&config, demo.is_some());
+    let watch = config_watch::ConfigWatch::new(&config, demo_run);
 
     let local = tokio::task::LocalSet::new();
     let result = local
         .run_until(event_loop::run(
             app,
+            startup,
             terminal,
             &guard,
             screen,

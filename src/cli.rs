@@ -1,6 +1,8 @@
 //! The command line: names here are a contract (scripts and tests rely on them), so they never change.
 
 mod generate;
+#[cfg(feature = "sim")]
+mod sim_options;
 
 use std::path::PathBuf;
 
@@ -12,9 +14,14 @@ use clap::{Args, Parser, Subcommand};
     // The commit it was built from, when built from a git checkout (see build.rs).
     version = env!("TEAMBOARD_VERSION"),
     about = "A terminal board of your teammates' Microsoft Teams presence",
-    // The simulated tenant's shape means nothing without the simulated tenant: an error, not ignored.
-    mut_arg("team_size", |a| a.requires("demo")),
-    mut_arg("scenario", |a| a.requires("demo"))
+)]
+// The simulated tenant's shape means nothing without the simulated tenant: an error, not ignored.
+#[cfg_attr(
+    feature = "sim",
+    command(
+        mut_arg("team_size", |a| a.requires("demo")),
+        mut_arg("scenario", |a| a.requires("demo"))
+    )
 )]
 pub struct Cli {
     /// Config file (else `$TEAMBOARD_CONFIG`, `$XDG_CONFIG_HOME/teamboard/config.toml`, `~/.config/teamboard/config.toml`)
@@ -22,9 +29,11 @@ pub struct Cli {
     pub config: Option<PathBuf>,
 
     /// Run the board on the built-in simulated tenant; no account needed
+    #[cfg(feature = "sim")]
     #[arg(long)]
     pub demo: bool,
 
+    #[cfg(feature = "sim")]
     #[command(flatten)]
     pub tenant: TenantArgs,
 
@@ -43,6 +52,7 @@ pub enum Command {
     /// Write a commented config to the default path
     Init(InitArgs),
     /// Serve the simulated tenant (Graph and sign-in endpoints) on 127.0.0.1
+    #[cfg(feature = "sim")]
     Sim(SimArgs),
     /// Print a completion script for SHELL, e.g. `teamboard completions bash > ~/.local/share/bash-completion/completions/teamboard`
     Completions {
@@ -54,6 +64,7 @@ pub enum Command {
 }
 
 /// The simulated tenant's shape, shared by `--demo` and `sim`.
+#[cfg(feature = "sim")]
 #[derive(Debug, Clone, Args)]
 pub struct TenantArgs {
     /// People in the simulated tenant
@@ -61,14 +72,7 @@ pub struct TenantArgs {
     pub team_size: u32,
     /// workday (presence moves like a working day), static (nothing changes), hostile (attacks in names and messages)
     #[arg(long, value_name = "NAME", default_value = "workday")]
-    pub scenario: Scenario,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Scenario {
-    Workday,
-    Static,
-    Hostile,
+    pub scenario: crate::sim::Scenario,
 }
 
 #[derive(Debug, Clone, Default, Args)]
@@ -109,6 +113,7 @@ pub struct StatusArgs {
     pub max_age: Option<u64>,
 }
 
+#[cfg(feature = "sim")]
 #[derive(Debug, Clone, Args)]
 pub struct SimArgs {
     /// Port on 127.0.0.1 (0 = any free port)
@@ -148,15 +153,20 @@ pub struct SimArgs {
 
 #[cfg(test)]
 mod tests {
-    use clap::{CommandFactory, Parser};
+    use clap::CommandFactory;
+    #[cfg(feature = "sim")]
+    use clap::Parser;
 
-    use super::{Cli, Command};
+    use super::Cli;
+    #[cfg(feature = "sim")]
+    use super::Command;
 
     #[test]
     fn the_definition_is_consistent() {
         Cli::command().debug_assert();
     }
 
+    #[cfg(feature = "sim")]
     #[test]
     fn the_tenant_flags_need_demo_but_not_under_sim() {
         for args in [

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::text::SafeText;
+
 /// Exit statuses: 0 success; 1 unexpected; 2 usage or config; 3 sign-in; 4 Graph or network; 101 panic;
 /// 128 + N when signal N ended the board (see `Signal`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,26 +57,27 @@ impl Signal {
     }
 }
 
-/// A command that could not finish. `message` is already safe for a terminal (built from `SafeText`
-/// where it quotes anything untrusted) and says what happened and what to do.
+/// A command that could not finish, with the one line (or few) that says what happened and what to
+/// do. The message is sanitized as it is made, so nothing in it can act on a terminal whatever it
+/// quotes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub exit: Exit,
-    pub message: String,
+    pub message: SafeText,
 }
 
 impl Failure {
-    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+    pub fn new(exit: Exit, message: impl AsRef<str>) -> Self {
         Self {
             exit,
-            message: message.into(),
+            message: SafeText::multiline(message.as_ref()),
         }
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(self.message.as_str())
     }
 }
 

@@ -1,5 +1,12 @@
 //! teamboard: a terminal board of your teammates' Microsoft Teams presence.
 
+// Private files (modes, owners, no-follow opens), the token store's lock and the signal handling are
+// written against Unix: a Windows build would compile into something that does not keep its promises.
+#[cfg(not(unix))]
+compile_error!(
+    "teamboard supports Linux and macOS only: its private files, token store and signal handling use Unix APIs"
+);
+
 pub mod app;
 pub mod auth;
 pub mod board;

@@ -110,7 +110,7 @@ async fn status(config: &Config, env: &dyn Env) -> Result<(), Failure> {
     let loaded = tokio::task::spawn_blocking(move || reader.load(&profile))
         .await
         .map_err(|_| Failure::new(Exit::Unexpected, "the token store was interrupted"))?
-        .map_err(|e| Failure::new(Exit::Unexpected, SafeText::line(&e.to_string()).to_string()))?;
+        .map_err(|e| Failure::new(Exit::Unexpected, e.to_string()))?;
     let Some((signin, kind)) = loaded else {
         let mut line = String::from("not signed in: run `teamboard login`");
         if std::env::var_os(TOKEN_VAR).is_some() {
@@ -149,9 +149,9 @@ pub fn logout(config: &Config, env: &dyn Env) -> Result<(), Failure> {
     let mut said = Vec::new();
     match sources::store(config, env) {
         Ok(store) => {
-            let removed = store.remove_all().map_err(|e| {
-                Failure::new(Exit::Unexpected, SafeText::line(&e.to_string()).to_string())
-            })?;
+            let removed = store
+                .remove_all()
+                .map_err(|e| Failure::new(Exit::Unexpected, e.to_string()))?;
             if removed.is_empty() {
                 said.push("no sign-in was stored".to_owned());
             }

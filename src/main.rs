@@ -72,7 +72,10 @@ fn run(cli: &Cli, log_refused: Option<SafeText>) -> Result<(), Failure> {
         None => {
             let mut config = load_config(cli)?;
             config.warnings.extend(log_refused);
-            let demo = cli.demo.then(|| cli.tenant.clone());
+            #[cfg(feature = "sim")]
+            let demo = cli.demo.then(|| cli.tenant.options());
+            #[cfg(not(feature = "sim"))]
+            let demo = None;
             runtime()?.block_on(teamboard::board::run(config, demo))
         }
         Some(Command::Status(args)) => {
@@ -106,7 +109,10 @@ fn run(cli: &Cli, log_refused: Option<SafeText>) -> Result<(), Failure> {
             let config = load_config(cli)?;
             teamboard::login::logout(&config, &ProcessEnv)
         }
-        Some(Command::Sim(args)) => sim(args),
+        #[cfg(feature = "sim")]
+        Some(Command::Sim(args)) => {
+            runtime()?.block_on(teamboard::sim::run(args.options()?, args.port))
+        }
         Some(Command::Completions { shell }) => {
             teamboard::cli::completions(*shell, &mut std::io::stdout());
             Ok(())
@@ -118,17 +124,4 @@ fn run(cli: &Cli, log_refused: Option<SafeText>) -> Result<(), Failure> {
             )
         }),
     }
-}
-
-#[cfg(feature = "sim")]
-fn sim(args: &teamboard::cli::SimArgs) -> Result<(), Failure> {
-    runtime()?.block_on(teamboard::sim::run(args))
-}
-
-#[cfg(not(feature = "sim"))]
-fn sim(_args: &teamboard::cli::SimArgs) -> Result<(), Failure> {
-    Err(Failure::new(
-        Exit::Usage,
-        "this build has no simulated tenant (built without the `sim` feature)",
-    ))
 }

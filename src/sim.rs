@@ -36,7 +36,6 @@ use axum::Router;
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 
-pub use crate::cli::Scenario;
 pub use counting::{EndpointKind, RequestCounts};
 pub use faults::{
     BodyFault, FaultConfig, Faults, MalformedElement, NotOffered, RetryAfter, ServerError,
@@ -44,6 +43,17 @@ pub use faults::{
 pub use identity::{DeviceOutcome, IdentityOptions, SignInError};
 pub use limits::RateLimit;
 pub use serve::{Running, run, serve};
+
+/// How the simulated tenant's people behave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scenario {
+    /// Presence moves like a working day.
+    Workday,
+    /// Nothing changes.
+    Static,
+    /// Attacks in names and messages.
+    Hostile,
+}
 pub use transport::RouterTransport;
 
 use counting::Counters;

@@ -17,6 +17,7 @@ mod sanitize;
 #[cfg(test)]
 mod tests;
 mod width;
+mod wrap;
 
 use std::fmt;
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use unicode_width::UnicodeWidthChar;
 pub use json::{to_inert_json, to_inert_json_pretty};
 pub use marks::is_spacing_mark;
 pub use width::{Unit, fit, for_each_unit, pad, units, width};
+pub use wrap::wrap;
 
 /// Most characters in the one-line form (`…` included).
 pub const LINE_MAX_CHARS: usize = sanitize::LINE.max_chars;

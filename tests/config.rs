@@ -299,3 +299,89 @@ fn usage_errors_and_a_placeholder_app_registration_exit_2() {
     );
     assert_eq!(stderr(&out).lines().count(), 1);
 }
+
+/// Each valid file read by the library: everything it sets is set, and nothing else moves from the
+/// defaults (a file accepted but half ignored would pass `every_valid_config_is_accepted`).
+#[test]
+fn each_valid_config_changes_exactly_what_it_sets() {
+    use std::time::Duration;
+
+    use teamboard::config::{
+        Config, GroupBy, KeyOverride, SortOrder, Symbols, ThemeName, TokenStoreKind,
+    };
+
+    let read = |name: &str| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/valid_configs")
+            .join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        (Config::parse(&text, name).unwrap(), text)
+    };
+    // A `[keys]` line as the loader keeps it: with the line it was written on.
+    let key = |text: &str, key: &str, command: &str| KeyOverride {
+        key: key.to_owned(),
+        command: command.to_owned(),
+        line: text
+            .lines()
+            .position(|l| l.starts_with(&format!("\"{key}\"")))
+            .map(|i| i + 1)
+            .unwrap(),
+    };
+    let defaults = Config::default();
+
+    for name in ["empty.toml", "comments_only.toml"] {
+        assert_eq!(read(name).0, defaults, "{name}");
+    }
+
+    let (config, text) = read("keys_only.toml");
+    let mut expected = defaults.clone();
+    expected.keys = vec![key(&text, "j", "move_down"), key(&text, "ctrl-g", "first")];
+    assert_eq!(config, expected, "keys_only.toml");
+
+    let (config, _) = read("inline_tables.toml");
+    let mut expected = defaults.clone();
+    expected.graph.base_url = "https://graph.microsoft.com/v1.0".into();
+    expected.graph.timeout = Duration::from_secs(10);
+    expected.refresh.interval = Duration::from_secs(60);
+    expected.refresh.unfocused_interval = config.refresh.unfocused_interval;
+    expected.ui.symbols = Symbols::Unicode;
+    expected.ui.mouse = false;
+    assert_eq!(config, expected, "inline_tables.toml");
+    assert!(config.refresh.unfocused_interval >= Duration::from_secs(60));
+
+    let (config, _) = read("simulated_tenant.toml");
+    let mut expected = defaults.clone();
+    expected.graph.base_url = "http://127.0.0.1:8123/v1.0".into();
+    expected.auth.authority = "http://127.0.0.1:8123".into();
+    expected.auth.tenant = "contoso.onmicrosoft.com".into();
+    assert_eq!(config, expected, "simulated_tenant.toml");
+
+    let (config, text) = read("full.toml");
+    let mut expected = defaults.clone();
+    expected.graph.base_url = "https://graph.microsoft.us/v1.0".into();
+    expected.graph.timeout = Duration::from_secs(30);
+    expected.auth.authority = "https://login.microsoftonline.us".into();
+    expected.auth.tenant = "contoso.onmicrosoft.com".into();
+    expected.auth.client_id = "8b3c8a2e-1f1e-4c4e-9c61-3f2d3c0b7a11".into();
+    expected.auth.token_store = TokenStoreKind::File;
+    expected.team.members = vec![
+        "adele@contoso.com".into(),
+        "66825e03-7ef5-42da-9069-724602c31f6b".into(),
+        "guest_fabrikam.com#EXT#@contoso.onmicrosoft.com".into(),
+    ];
+    expected.team.groups = vec!["02bd9fd6-8f93-4758-87c3-1fb73740a315".into()];
+    expected.team.include_me = false;
+    expected.team.roster_ttl = Duration::ZERO;
+    expected.refresh.interval = Duration::from_secs(5);
+    expected.refresh.unfocused_interval = config.refresh.unfocused_interval;
+    expected.ui.symbols = Symbols::Ascii;
+    expected.ui.sort = SortOrder::Recent;
+    expected.ui.group_by = GroupBy::Availability;
+    expected.ui.mouse = true;
+    expected.ui.theme = ThemeName::Light;
+    expected.keys = vec![
+        key(&text, "ctrl-f", "page_down"),
+        key(&text, "ctrl-b", "page_up"),
+    ];
+    assert_eq!(config, expected, "full.toml");
+}

@@ -4,7 +4,7 @@
 //! per frame or per keystroke.
 
 mod drive;
-pub use self::drive::soon_of;
+pub use self::drive::{keeps, soon_of};
 pub mod free;
 pub mod refresh;
 
@@ -76,6 +76,7 @@ struct Entry {
 }
 
 /// What the UI reads about one person's calendar.
+#[derive(Clone, Copy)]
 pub struct CalendarView<'a> {
     pub reading: &'a Reading,
     pub stale: bool,

@@ -33,7 +33,7 @@ impl App {
             self.on_sign_in_key(key, effects);
             return;
         }
-        if self.mode == Mode::Filter {
+        if self.view.mode == Mode::Filter {
             self.on_filter_key(key);
             return;
         }
@@ -50,29 +50,29 @@ impl App {
 
     /// Esc closes what is open, else drops a kept filter.
     fn escape(&mut self) {
-        match self.mode {
-            Mode::Details | Mode::Help => self.mode = Mode::Board,
+        match self.view.mode {
+            Mode::Details | Mode::Help => self.view.mode = Mode::Board,
             Mode::Board if self.filter.is_active() => self.set_query(""),
             Mode::Board | Mode::Filter => {}
         }
     }
 
     pub(super) fn run(&mut self, command: Command, effects: &mut Vec<Effect>) {
-        if matches!(self.mode, Mode::Help | Mode::Details) && self.scroll_popup(command) {
+        if matches!(self.view.mode, Mode::Help | Mode::Details) && self.scroll_popup(command) {
             return;
         }
         // As in vim's help, less and man: `q` closes what is open; only on the board does it quit.
-        if matches!(self.mode, Mode::Help | Mode::Details) && command == Command::Quit {
-            self.mode = Mode::Board;
+        if matches!(self.view.mode, Mode::Help | Mode::Details) && command == Command::Quit {
+            self.view.mode = Mode::Board;
             return;
         }
-        if self.mode == Mode::Help && command != Command::Help {
+        if self.view.mode == Mode::Help && command != Command::Help {
             // Any other key closes help, then acts as usual.
-            self.mode = Mode::Board;
+            self.view.mode = Mode::Board;
         }
         let g = self.geometry();
-        let last = self.visible.len().saturating_sub(1);
-        let at = self.cursor;
+        let last = self.view.visible().len().saturating_sub(1);
+        let at = self.view.cursor();
         match command {
             Command::Left => self.select(at.saturating_sub(1)),
             Command::Right => self.select((at + 1).min(last)),
@@ -88,14 +88,14 @@ impl App {
             Command::PageDown => self.select(g.move_rows(at, 2 * g.half_page_rows())),
             Command::PageUp => self.select(g.move_rows(at, -2 * g.half_page_rows())),
             Command::Filter => {
-                self.mode = Mode::Filter;
+                self.view.mode = Mode::Filter;
                 self.filter.input.handle(InputRequest::GoToEnd);
             }
             Command::Details => {
-                self.popup_scroll = 0;
-                self.mode = match self.mode {
+                self.view.popup_scroll = 0;
+                self.view.mode = match self.view.mode {
                     Mode::Details => Mode::Board,
-                    _ if self.selected.is_some() => Mode::Details,
+                    _ if self.view.selected().is_some() => Mode::Details,
                     other => other,
                 };
             }
@@ -110,8 +110,8 @@ impl App {
             Command::Refresh => self.refresh_now(),
             Command::Redraw => effects.push(Effect::Redraw),
             Command::Help => {
-                self.popup_scroll = 0;
-                self.mode = if self.mode == Mode::Help {
+                self.view.popup_scroll = 0;
+                self.view.mode = if self.view.mode == Mode::Help {
                     Mode::Board
                 } else {
                     Mode::Help
@@ -124,10 +124,10 @@ impl App {
     /// In a popup, the vertical moves scroll it (left and right still change person under details).
     /// Returns whether the command was used up.
     fn scroll_popup(&mut self, command: Command) -> bool {
-        let max = crate::ui::popup::max_scroll(self, self.area);
-        let page = (self.area.height / 2).max(1);
-        let at = self.popup_scroll;
-        self.popup_scroll = match command {
+        let max = super::popup::max_scroll(self, self.view.area());
+        let page = (self.view.area().height / 2).max(1);
+        let at = self.view.popup_scroll;
+        self.view.popup_scroll = match command {
             Command::Down => at.saturating_add(1),
             Command::Up => at.saturating_sub(1),
             Command::HalfPageDown => at.saturating_add(page),
@@ -137,9 +137,9 @@ impl App {
             Command::First => 0,
             Command::Last => max,
             Command::Left | Command::Right | Command::RowStart | Command::RowEnd | Command::You
-                if self.mode == Mode::Details =>
+                if self.view.mode == Mode::Details =>
             {
-                self.popup_scroll = 0;
+                self.view.popup_scroll = 0;
                 return false;
             }
             _ => return false,
@@ -150,13 +150,13 @@ impl App {
 
     /// Selects your own card, or says why it cannot.
     fn go_to_me(&mut self) {
-        let Some(&me) = self.me.as_ref().and_then(|id| self.index.get(id)) else {
+        let Some(me) = self.team.me().and_then(|id| self.team.position(id)) else {
             self.notice = Some(SafeText::line(
                 "the board does not know who you are yet (include_me under [team])",
             ));
             return;
         };
-        match self.visible.iter().position(|&v| v == me) {
+        match self.view.visible().iter().position(|&v| v == me) {
             Some(pos) => self.select(pos),
             None => {
                 self.notice = Some(SafeText::line(
@@ -170,14 +170,14 @@ impl App {
     fn refresh_now(&mut self) {
         let now = self.now;
         if self.schedule.request_now(now.instant) {
-            self.sync.refreshing = true;
+            self.freshness.refreshing = true;
             return;
         }
         if self.schedule.in_flight() && self.schedule.throttled_until(now.instant).is_none() {
             // The poll already running is the refresh asked for.
-            self.sync.refreshing = true;
+            self.freshness.refreshing = true;
         }
-        self.notice = Some(SafeText::line(&match self.sync.throttled_until {
+        self.notice = Some(SafeText::line(&match self.freshness.throttled_until {
             Some(until) if self.schedule.throttled_until(now.instant).is_some() => {
                 format!(
                     "Graph asked us to wait: throttled until {}",
@@ -194,15 +194,15 @@ impl App {
 
     fn on_filter_key(&mut self, key: KeyEvent) {
         match key.code {
-            KeyCode::Enter => self.mode = Mode::Board,
+            KeyCode::Enter => self.view.mode = Mode::Board,
             KeyCode::Esc => {
-                self.mode = Mode::Board;
+                self.view.mode = Mode::Board;
                 self.set_query("");
             }
             KeyCode::Down | KeyCode::Up => {
                 let g = self.geometry();
                 let rows = if key.code == KeyCode::Down { 1 } else { -1 };
-                self.select(g.move_rows(self.cursor, rows));
+                self.select(g.move_rows(self.view.cursor(), rows));
             }
             _ => {
                 let Some(request) = to_input_request(&Event::Key(key)) else {
@@ -220,7 +220,7 @@ impl App {
     /// A paste goes to the filter input only, made safe (one line); elsewhere it is dropped, so pasted
     /// text can never act as keys.
     pub(super) fn on_paste(&mut self, text: &str) {
-        if self.mode != Mode::Filter || self.signin.is_some() {
+        if self.view.mode != Mode::Filter || self.signin.is_some() {
             return;
         }
         let safe = SafeText::line(text);
@@ -241,7 +241,7 @@ impl App {
     }
 
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) {
-        if !self.options.mouse || matches!(self.mode, Mode::Help) {
+        if !self.options.mouse || matches!(self.view.mode, Mode::Help) {
             return;
         }
         let g = self.geometry();
@@ -251,8 +251,8 @@ impl App {
                     self.select(item);
                 }
             }
-            MouseEventKind::ScrollDown => self.select(g.move_rows(self.cursor, 1)),
-            MouseEventKind::ScrollUp => self.select(g.move_rows(self.cursor, -1)),
+            MouseEventKind::ScrollDown => self.select(g.move_rows(self.view.cursor(), 1)),
+            MouseEventKind::ScrollUp => self.select(g.move_rows(self.view.cursor(), -1)),
             _ => {}
         }
     }

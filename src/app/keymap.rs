@@ -276,14 +276,7 @@ impl Keymap {
             let texts: Vec<String> = moves.iter().map(|k| display_sequence(k)).collect();
             out.push((texts.join(if compact { "" } else { "/" }), "move"));
         }
-        for c in [
-            Command::Filter,
-            Command::Details,
-            Command::CycleSort,
-            Command::Refresh,
-            Command::Help,
-            Command::Quit,
-        ] {
+        for &c in Command::ALL.iter().filter(|c| c.in_footer()) {
             if let Some(keys) = self.keys_for(c).next() {
                 out.push((display_sequence(keys), c.label()));
             }
@@ -295,8 +288,8 @@ impl Keymap {
     /// the keys that cannot be rebound: every key the board answers to outside the filter input.
     pub fn help_rows(&self) -> Vec<(String, &'static str)> {
         Command::ALL
-            .into_iter()
-            .map(|c| {
+            .iter()
+            .map(|&c| {
                 let keys = self.describe(c);
                 let keys = if keys.is_empty() {
                     "(unbound)".to_string()
@@ -321,7 +314,7 @@ fn parse_defaults(text: &str) -> Result<Vec<Binding>, String> {
         return Err(format!("unknown command {unknown:?}"));
     }
     let mut bindings = Vec::new();
-    for command in Command::ALL {
+    for &command in Command::ALL {
         for key in table.get(command.name()).into_iter().flatten() {
             let keys = parse_sequence(key).map_err(|e| format!("{key:?}: {e}"))?;
             bindings.push(Binding {

@@ -11,6 +11,7 @@ pub use crate::exit::Signal;
 use crate::graph::model::Presence;
 use crate::graph::places::PlaceLookup;
 use crate::roster::Roster;
+use crate::store::Snapshot;
 use crate::text::SafeText;
 
 /// The clock, read once by the loop and handed to `App::update` (the core never reads a clock).
@@ -56,6 +57,10 @@ pub enum Msg {
         width: u16,
         height: u16,
     },
+    /// The cache read at start: drawn at once, marked stale until a poll lands.
+    Cached(Box<Snapshot>),
+    /// The first frame is on screen: the rest of what the cache load left for later is done now.
+    FirstFrame,
     /// The one poll in flight finished.
     Polled(Box<PollOutcome>),
     /// The place-name lookup in flight finished (`None`: it failed; asked again after a later poll).

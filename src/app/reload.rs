@@ -18,7 +18,7 @@ impl App {
         let mut config = match loaded {
             Ok(config) => config,
             Err(e) => {
-                self.sync.config = Some(broken(&e.to_string()));
+                self.freshness.config = Some(broken(&e.to_string()));
                 return;
             }
         };
@@ -26,7 +26,7 @@ impl App {
         let keymap = match Keymap::with_overrides(&config.keys, config.source.as_deref()) {
             Ok(keymap) => keymap,
             Err(e) => {
-                self.sync.config = Some(broken(&e.to_string()));
+                self.freshness.config = Some(broken(&e.to_string()));
                 return;
             }
         };
@@ -49,7 +49,7 @@ impl App {
             // "free" arrived with calendars that wait for a restart: the order stays until then.
             config.ui.sort = running.ui.sort;
         }
-        self.sync.config = (!waiting.is_empty()).then(|| {
+        self.freshness.config = (!waiting.is_empty()).then(|| {
             SafeText::line(&format!(
                 "{} changed in the config: restart teamboard to apply",
                 waiting.join(" and ")
@@ -167,7 +167,7 @@ mod tests {
         );
         assert!(effects.iter().any(|e| matches!(e, Effect::Mouse(true))));
         assert!(!effects.iter().any(|e| matches!(e, Effect::Team(_))));
-        assert_eq!(app.sync().config, None);
+        assert_eq!(app.freshness().config, None);
         let now = app.now();
         let quit = app.update(
             Msg::Key(crossterm::event::KeyEvent::new(
@@ -190,7 +190,7 @@ mod tests {
             &mut app,
             file("[ui]\nsort = \"name\"\nsymbols = \"emoji\"\n"),
         );
-        let shown = app.sync().config.clone().unwrap();
+        let shown = app.freshness().config.clone().unwrap();
         assert!(
             shown
                 .as_str()
@@ -205,7 +205,7 @@ mod tests {
         assert_eq!(app.options().symbols, Symbols::Unicode);
         // Fixed: applied, and the footer clears.
         reload(&mut app, file("[ui]\nsymbols = \"ascii\"\n"));
-        assert_eq!(app.sync().config, None);
+        assert_eq!(app.freshness().config, None);
         assert_eq!(app.options().symbols, Symbols::Ascii);
         assert_eq!(app.options().sort, SortOrder::Availability);
     }
@@ -219,7 +219,7 @@ mod tests {
                 "[graph]\ntimeout_secs = 60\n[auth]\ntenant = \"contoso.com\"\n[ui]\nsort = \"recent\"\n",
             ),
         );
-        let shown = app.sync().config.clone().unwrap();
+        let shown = app.freshness().config.clone().unwrap();
         assert_eq!(
             shown.as_str(),
             "[graph] and [auth] changed in the config: restart teamboard to apply"
@@ -232,7 +232,7 @@ mod tests {
         assert_eq!(app.options().sort, SortOrder::Recent, "the rest is");
         // Put back as running: nothing waits any more.
         reload(&mut app, file("[ui]\nsort = \"recent\"\n"));
-        assert_eq!(app.sync().config, None);
+        assert_eq!(app.freshness().config, None);
     }
 
     #[test]

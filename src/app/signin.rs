@@ -99,8 +99,8 @@ impl App {
             SignInEvent::Failed(why) => self.signin = Some(SignInPanel::Failed(why)),
             SignInEvent::Done { account, warning } => {
                 self.signin = None;
-                self.sync.signed_out = false;
-                self.sync.error = None;
+                self.freshness.signed_out = false;
+                self.freshness.error = None;
                 self.notice = Some(SafeText::line(&match warning {
                     Some(w) => format!("signed in as {account}; {w}"),
                     None => format!("signed in as {account}"),

@@ -8,18 +8,21 @@ use jiff::tz::TimeZone;
 use ratatui::layout::Rect;
 use tui_input::Input;
 
+use super::age;
 use super::effect::Effect;
 use super::filter::{Filter, Query};
-use super::geometry::{Geometry, geometry};
+use super::geometry::Geometry;
 use super::keymap::{Keymap, Pending};
 use super::msg::{Msg, Now, PollFailure};
 use super::person::Person;
 use super::places::Places;
 use super::schedule::Schedule;
-use super::{age, sort};
+use super::team::Team;
+pub use super::view::Mode;
+use super::view::View;
 use crate::collation::Collation;
 use crate::config::{Config, GroupBy, SortOrder, Symbols, ThemeName};
-use crate::graph::model::{IdMap, Status, UserId};
+use crate::graph::model::{Status, UserId};
 use crate::roster::Roster;
 use crate::text::SafeText;
 
@@ -89,19 +92,9 @@ impl Options {
     }
 }
 
-/// What has the keyboard.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    Board,
-    /// Typing in the filter input.
-    Filter,
-    Details,
-    Help,
-}
-
 /// How fresh the board is, for the header and footer.
 #[derive(Clone, Debug, Default)]
-pub struct Sync {
+pub struct Freshness {
     /// The last poll that succeeded.
     pub updated_at: Option<Timestamp>,
     /// The cached snapshot drawn at start, until the first poll lands.
@@ -119,7 +112,7 @@ pub struct Sync {
     pub config: Option<SafeText>,
 }
 
-impl Sync {
+impl Freshness {
     /// The board shows old data: no poll has landed yet, or the last one failed.
     pub fn is_stale(&self) -> bool {
         self.updated_at.is_none() || self.error.is_some()
@@ -157,44 +150,20 @@ impl FilterState {
 
 pub struct App {
     pub(super) options: Options,
-    pub(super) people: Vec<Person>,
-    /// A cache load left work for `finish_loading` (with `profiles`).
-    pub(super) loading: bool,
-    /// The roster the people's profiles were built from (the cache's, then each poll's). One copy:
-    /// when a poll brings the same roster, this becomes that roster and the cache's is dropped.
-    pub(super) profiles: Option<Arc<Roster>>,
-    pub(super) index: IdMap<usize>,
-    /// Each person's place in the locale's order of names (see `sort::arrange`); rebuilt with `people`
-    /// whenever names may have changed, never per keystroke.
-    pub(super) name_order: Vec<u32>,
+    pub(super) team: Team,
+    pub(super) view: View,
+    /// The roster to hand the next poll, and when it was resolved: reused while younger than
+    /// `roster_ttl`.
     pub(super) roster: Option<(Arc<Roster>, Instant)>,
     /// Work-location place names, looked up when `[graph] place_names` allows.
     pub(super) places: Places,
-    pub(super) me: Option<UserId>,
-    /// Indices into `people` in the order shown (filtered, sorted); recomputed on data, filter or sort
-    /// change only.
-    pub(super) visible: Vec<usize>,
-    /// How many of `visible` fall in each section (one section unless grouped).
-    pub(super) sections: Vec<usize>,
-    /// People per availability over the whole team (header counts).
-    pub(super) counts: [usize; Status::ALL.len()],
-    pub(super) out_of_office: usize,
-    pub(super) selected: Option<UserId>,
-    /// Position of `selected` in `visible`.
-    pub(super) cursor: usize,
-    /// First content line shown (see `geometry`).
-    pub(super) scroll: usize,
-    pub(super) area: Rect,
-    pub(super) mode: Mode,
     pub(super) filter: FilterState,
     pub(super) pending: Pending,
     pub(super) schedule: Schedule,
-    pub(super) sync: Sync,
+    pub(super) freshness: Freshness,
     pub(super) notice: Option<SafeText>,
     /// What the start found wrong with teamboard's files (see `warn_at_start`).
     pub(super) start_warning: Option<SafeText>,
-    /// First line shown in the open popup (help or details).
-    pub(super) popup_scroll: u16,
     pub(super) flash_end: Option<Instant>,
     /// The sign-in panel, while open (modal).
     pub(super) signin: Option<super::signin::SignInPanel>,
@@ -214,32 +183,18 @@ impl App {
             calendar,
             places,
             options,
-            people: Vec::new(),
-            loading: false,
-            profiles: None,
-            index: IdMap::default(),
-            name_order: Vec::new(),
+            team: Team::default(),
+            view: View::new(area),
             roster: None,
-            me: None,
-            visible: Vec::new(),
-            sections: vec![0],
-            counts: [0; Status::ALL.len()],
-            out_of_office: 0,
-            selected: None,
-            cursor: 0,
-            scroll: 0,
-            area,
-            mode: Mode::Board,
             filter: FilterState {
                 calendars,
                 ..FilterState::default()
             },
             pending: Pending::default(),
             schedule,
-            sync: Sync::default(),
+            freshness: Freshness::default(),
             notice: None,
             start_warning: None,
-            popup_scroll: 0,
             flash_end: None,
             signin: None,
             now,
@@ -254,10 +209,9 @@ impl App {
             Msg::Key(key) => self.on_key(key, &mut effects),
             Msg::Paste(text) => self.on_paste(&text),
             Msg::Mouse(mouse) => self.on_mouse(mouse),
-            Msg::Resize { width, height } => {
-                self.area = Rect::new(0, 0, width, height);
-                self.follow_selection();
-            }
+            Msg::Resize { width, height } => self.view.resize(width, height),
+            Msg::Cached(snapshot) => self.load_snapshot(*snapshot),
+            Msg::FirstFrame => self.finish_loading(),
             Msg::Polled(outcome) => {
                 match *outcome {
                     Ok(data) => self.on_poll_data(data, &mut effects),
@@ -324,7 +278,7 @@ impl App {
         let ages = self
             .geometry()
             .on_screen()
-            .filter_map(|i| self.people[self.visible[i]].changed_at)
+            .filter_map(|i| self.team.people()[self.view.visible()[i]].changed_at)
             .map(|since| age::next_change(since, now.utc))
             .min()
             .map(|at| {
@@ -345,22 +299,12 @@ impl App {
 
     /// Where everything is at the current size (the UI lays out the same way).
     pub fn geometry(&self) -> Geometry {
-        self.geometry_in(self.area)
+        self.view.geometry()
     }
 
     /// The layout for `area` with this board's sections and scroll.
     pub fn geometry_in(&self, area: Rect) -> Geometry {
-        let g = geometry(
-            area,
-            &self.sections,
-            self.options.group_by == GroupBy::Availability,
-            self.scroll,
-        );
-        if self.visible.is_empty() {
-            g
-        } else {
-            g.scrolled_to(self.cursor)
-        }
+        self.view.geometry_in(area)
     }
 
     /// Re-applies the filter and sort, keeping the selection on the same person.
@@ -368,115 +312,78 @@ impl App {
         if self.filter.is_active() {
             self.finish_loading();
         }
-        let people = &self.people;
-        self.filter.engine.apply(
-            &self.filter.query,
-            people.iter().enumerate().map(|(i, p)| (i, &p.search)),
-            &mut self.visible,
-        );
-        self.calendar_filter();
-        let (calendar, everyone, now) = (&self.calendar, &self.people, self.now.utc);
-        let soon = |i: usize| super::calendar::soon_of(calendar, &everyone[i], now);
-        self.sections = sort::arrange_by(
-            &self.people,
-            &self.name_order,
-            &mut self.visible,
+        let terms = self.calendar_terms();
+        let (calendar, people, now) = (&self.calendar, self.team.people(), self.now.utc);
+        let keep = |i: usize| super::calendar::keeps(calendar, &people[i], &terms, now);
+        let soon = |i: usize| super::calendar::soon_of(calendar, &people[i], now);
+        self.view.arrange(
+            &self.team,
+            (&self.filter.engine, &self.filter.query),
             self.options.sort,
             self.options.group_by,
-            &soon,
+            (&keep, &soon),
         );
-        let found = self
-            .selected
-            .as_ref()
-            .and_then(|id| self.index.get(id))
-            .and_then(|&pi| self.visible.iter().position(|&v| v == pi));
-        match found {
-            Some(pos) => self.cursor = pos,
-            None => self.select(self.cursor.min(self.visible.len().saturating_sub(1))),
-        }
-        self.follow_selection();
     }
 
     /// Selects the person at `pos` in the visible order.
     pub(super) fn select(&mut self, pos: usize) {
-        if let Some(&pi) = self.visible.get(pos) {
-            self.cursor = pos;
-            self.selected = Some(self.people[pi].id.clone());
-        } else {
-            self.cursor = 0;
-            self.selected = None;
-        }
-        self.follow_selection();
-    }
-
-    /// Scrolls so the selected card is whole on screen.
-    pub(super) fn follow_selection(&mut self) {
-        self.scroll = self.geometry().scroll;
-    }
-
-    pub(super) fn recount(&mut self) {
-        self.counts = [0; Status::ALL.len()];
-        self.out_of_office = 0;
-        for p in &self.people {
-            self.counts[sort::section(p)] += 1;
-            self.out_of_office += usize::from(p.out_of_office);
-        }
+        self.view.select(pos, self.team.people());
     }
 
     // What the UI reads.
 
     pub fn people(&self) -> &[Person] {
-        &self.people
+        self.team.people()
     }
 
     /// Indices into `people()` in the order shown.
     pub fn visible(&self) -> &[usize] {
-        &self.visible
+        self.view.visible()
     }
 
     /// The `n`th person shown.
     pub fn shown(&self, n: usize) -> Option<&Person> {
-        self.visible.get(n).map(|&i| &self.people[i])
+        self.view.visible().get(n).map(|&i| &self.team.people()[i])
     }
 
     /// Someone's roster entry (mail, job title, department: raw, sanitize to show).
     pub fn profile(&self, id: &UserId) -> Option<&crate::graph::model::User> {
-        self.profiles.as_ref()?.user(id)
+        self.team.profile(id)
     }
 
     pub fn person(&self, id: &UserId) -> Option<&Person> {
-        self.index.get(id).map(|&i| &self.people[i])
+        self.team.get(id)
     }
 
     /// Position of the selected person in the order shown.
     pub fn cursor(&self) -> Option<usize> {
-        self.selected.as_ref().map(|_| self.cursor)
+        self.view.selected().map(|_| self.view.cursor())
     }
 
     pub fn selected(&self) -> Option<&Person> {
-        self.selected.as_ref().and_then(|id| self.person(id))
+        self.view.selected().and_then(|id| self.person(id))
     }
 
     /// You, when the roster knows who you are.
     pub fn me(&self) -> Option<&Person> {
-        self.me.as_ref().and_then(|id| self.person(id))
+        self.team.me().and_then(|id| self.person(id))
     }
 
     /// Team members per `Status::ALL` entry, and how many are out of office.
     pub fn counts(&self) -> (&[usize; Status::ALL.len()], usize) {
-        (&self.counts, self.out_of_office)
+        self.team.counts()
     }
 
     pub fn mode(&self) -> Mode {
-        self.mode
+        self.view.mode
     }
 
     pub fn filter(&self) -> &FilterState {
         &self.filter
     }
 
-    pub fn sync(&self) -> &Sync {
-        &self.sync
+    pub fn freshness(&self) -> &Freshness {
+        &self.freshness
     }
 
     /// A one-line message for the footer, until the next key.
@@ -486,7 +393,7 @@ impl App {
 
     /// First line shown in the open popup.
     pub fn popup_scroll(&self) -> u16 {
-        self.popup_scroll
+        self.view.popup_scroll
     }
 
     pub fn pending(&self) -> &Pending {

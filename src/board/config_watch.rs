@@ -65,10 +65,7 @@ impl ConfigWatch {
 
 fn stamp(path: &Path) -> Stamp {
     let meta = std::fs::metadata(path).ok()?;
-    #[cfg(unix)]
     let inode = std::os::unix::fs::MetadataExt::ino(&meta);
-    #[cfg(not(unix))]
-    let inode = 0;
     Some((meta.modified().ok()?, meta.len(), inode))
 }
 

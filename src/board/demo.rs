@@ -5,10 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::{Secret, StaticToken};
-use crate::cli::{Scenario, TenantArgs};
 use crate::config::Config;
 use crate::exit::{Exit, Failure};
-use crate::sim::{Running, Sim, SimOptions, serve};
+use crate::sim::{Running, Scenario, Sim, SimOptions, serve};
 use crate::store::Store;
 
 /// Polls come faster in the demo, so something visibly changes most times (the sim's day runs at
@@ -16,9 +15,7 @@ use crate::store::Store;
 pub const DEMO_INTERVAL: Duration = Duration::from_secs(10);
 
 /// The tenant, not yet serving, and the config pointed at its team (the group holding everyone).
-pub fn prepare(config: &mut Config, args: &TenantArgs) -> Arc<Sim> {
-    let mut options = SimOptions::new(args.team_size, args.scenario);
-    options.calendar_on_wall_clock = true;
+pub fn prepare(config: &mut Config, options: SimOptions) -> Arc<Sim> {
     let sim = Sim::new(options);
     config.team.members.clear();
     config.team.groups = vec![sim.team_group_id()];

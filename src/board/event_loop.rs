@@ -28,6 +28,7 @@ const BATCH: usize = 64;
 #[allow(clippy::too_many_arguments)]
 pub async fn run(
     mut app: App,
+    startup: Vec<Effect>,
     mut terminal: Term,
     guard: &Guard,
     mut screen: Screen,
@@ -61,131 +62,134 @@ pub async fn run(
     let mut batch: Vec<Msg> = Vec::with_capacity(BATCH);
     let sleep = tokio::time::sleep_until(tokio::time::Instant::now());
     tokio::pin!(sleep);
+    let mut effects = startup;
     loop {
-        let deadline = app.next_deadline();
-        if let Some(at) = deadline {
-            sleep.as_mut().reset(tokio::time::Instant::from_std(at));
-        }
-        tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(event)) => batch.extend(to_msg(event)),
-                Some(Err(e)) => return Err(input_failure(&e)),
-                None => return Err(Failure::new(Exit::Unexpected, "the terminal closed its input")),
-            },
-            _ = rx.recv_many(&mut batch, BATCH) => {}
-            () = &mut sleep, if deadline.is_some() => batch.push(Msg::Deadline),
-            Some(joined) = tasks.next(), if !tasks.is_empty() => {
-                if let Err(e) = joined
-                    && e.is_panic()
-                {
-                    // The panic hook has normally ended the process already; this is the backstop.
-                    tui::restore();
-                    eprintln!("teamboard: internal error: a background task panicked (please report it)");
-                    std::process::exit(101);
+        // Effects left from the start (the first poll) are performed before anything is awaited.
+        if effects.is_empty() {
+            let deadline = app.next_deadline();
+            if let Some(at) = deadline {
+                sleep.as_mut().reset(tokio::time::Instant::from_std(at));
+            }
+            tokio::select! {
+                event = events.next() => match event {
+                    Some(Ok(event)) => batch.extend(to_msg(event)),
+                    Some(Err(e)) => return Err(input_failure(&e)),
+                    None => return Err(Failure::new(Exit::Unexpected, "the terminal closed its input")),
+                },
+                _ = rx.recv_many(&mut batch, BATCH) => {}
+                () = &mut sleep, if deadline.is_some() => batch.push(Msg::Deadline),
+                Some(joined) = tasks.next(), if !tasks.is_empty() => {
+                    if let Err(e) = joined
+                        && e.is_panic()
+                    {
+                        // The panic hook has normally ended the process already; this is the backstop.
+                        tui::restore();
+                        eprintln!("teamboard: internal error: a background task panicked (please report it)");
+                        std::process::exit(101);
+                    }
                 }
             }
+            // Take whatever else is already queued, then draw once. (Not the EventStream: polling it
+            // with a throwaway waker, as `now_or_never` does, leaves its wake thread holding that waker,
+            // and keys would then wait for the next deadline.)
+            while let Ok(msg) = rx.try_recv() {
+                batch.push(msg);
+            }
+            for msg in batch.drain(..) {
+                effects.extend(app.update(msg, Now::read()));
+            }
         }
-        // Take whatever else is already queued, then draw once. (Not the EventStream: polling it
-        // with a throwaway waker, as `now_or_never` does, leaves its wake thread holding that waker,
-        // and keys would then wait for the next deadline.)
-        while let Ok(msg) = rx.try_recv() {
-            batch.push(msg);
-        }
-        for msg in batch.drain(..) {
-            for effect in app.update(msg, Now::read()) {
-                match effect {
-                    Effect::Poll(roster) => {
-                        let refresher = refresher.clone();
-                        let tx = tx.clone();
-                        // Local: the loop runs in a `LocalSet` on the current thread (the client's
-                        // batching future is not provably `Send` to today's compiler).
-                        tasks.push(tokio::task::spawn_local(async move {
-                            #[cfg(debug_assertions)]
-                            super::screen::test_panic::maybe_panic_in_task();
-                            let outcome = refresher.poll(roster).await;
-                            let _ = tx.send(Msg::Polled(Box::new(outcome)));
-                        }));
+        for effect in effects.drain(..) {
+            match effect {
+                Effect::Poll(roster) => {
+                    let refresher = refresher.clone();
+                    let tx = tx.clone();
+                    // Local: the loop runs in a `LocalSet` on the current thread (the client's
+                    // batching future is not provably `Send` to today's compiler).
+                    tasks.push(tokio::task::spawn_local(async move {
+                        #[cfg(debug_assertions)]
+                        super::screen::test_panic::maybe_panic_in_task();
+                        let outcome = refresher.poll(roster).await;
+                        let _ = tx.send(Msg::Polled(Box::new(outcome)));
+                    }));
+                }
+                Effect::LookUpPlaces(ids) => {
+                    let refresher = refresher.clone();
+                    let tx = tx.clone();
+                    tasks.push(tokio::task::spawn_local(async move {
+                        let answer = refresher.place_names(&ids).await;
+                        let _ = tx.send(Msg::Places(Box::new(answer)));
+                    }));
+                }
+                Effect::ReadSchedules(ask) => {
+                    let refresher = refresher.clone();
+                    let tx = tx.clone();
+                    tasks.push(tokio::task::spawn_local(async move {
+                        let outcome = refresher.schedules(*ask).await;
+                        let _ = tx.send(Msg::Schedules(Box::new(outcome)));
+                    }));
+                }
+                Effect::SignIn => {
+                    if let Some(previous) = sign_in.take() {
+                        previous.abort();
                     }
-                    Effect::LookUpPlaces(ids) => {
-                        let refresher = refresher.clone();
-                        let tx = tx.clone();
-                        tasks.push(tokio::task::spawn_local(async move {
-                            let answer = refresher.place_names(&ids).await;
-                            let _ = tx.send(Msg::Places(Box::new(answer)));
-                        }));
+                    if let Some(session) = &session {
+                        let task = tokio::task::spawn_local(super::sign_in::run(
+                            session.clone(),
+                            tx.clone(),
+                        ));
+                        sign_in = Some(task.abort_handle());
+                        tasks.push(task);
                     }
-                    Effect::ReadSchedules(ask) => {
-                        let refresher = refresher.clone();
-                        let tx = tx.clone();
-                        tasks.push(tokio::task::spawn_local(async move {
-                            let outcome = refresher.schedules(*ask).await;
-                            let _ = tx.send(Msg::Schedules(Box::new(outcome)));
-                        }));
+                }
+                Effect::Copy(text) => {
+                    let sequence = super::sign_in::osc52(&text);
+                    terminal
+                        .backend_mut()
+                        .write_all(sequence.as_bytes())
+                        .and_then(|()| terminal.backend_mut().flush())
+                        .map_err(|e| write_failure(&e))?;
+                }
+                Effect::Open(url) => {
+                    if let Err(why) = crate::auth::browser::open(&url, &crate::paths::ProcessEnv) {
+                        tracing::warn!(error = %SafeText::line(&why), "could not open a browser");
                     }
-                    Effect::SignIn => {
-                        if let Some(previous) = sign_in.take() {
-                            previous.abort();
-                        }
-                        if let Some(session) = &session {
-                            let task = tokio::task::spawn_local(super::sign_in::run(
-                                session.clone(),
-                                tx.clone(),
-                            ));
-                            sign_in = Some(task.abort_handle());
-                            tasks.push(task);
-                        }
+                }
+                Effect::Save(snapshot) => {
+                    let _ = save_tx.send(snapshot);
+                }
+                Effect::CheckConfig => {
+                    if let Some(loaded) = watch.check() {
+                        let _ = tx.send(Msg::ConfigChanged(Box::new(loaded)));
                     }
-                    Effect::Copy(text) => {
-                        let sequence = super::sign_in::osc52(&text);
-                        terminal
-                            .backend_mut()
-                            .write_all(sequence.as_bytes())
-                            .and_then(|()| terminal.backend_mut().flush())
-                            .map_err(|e| write_failure(&e))?;
+                }
+                Effect::Mouse(on) => guard.set_mouse(on).map_err(|e| write_failure(&e))?,
+                Effect::Team(team) => {
+                    // Another team, its own cache files: a new store task for them; the old
+                    // one ends when its queue is dropped.
+                    let store = watch.store_for(&team);
+                    refresher = refresher.with_team(*team, store.clone());
+                    let (new_tx, new_rx) = mpsc::unbounded_channel::<Box<Snapshot>>();
+                    save_tx = new_tx;
+                    if let Some(store) = store {
+                        tasks.push(tokio::spawn(store_task(store, new_rx)));
                     }
-                    Effect::Open(url) => {
-                        if let Err(why) =
-                            crate::auth::browser::open(&url, &crate::paths::ProcessEnv)
-                        {
-                            tracing::warn!(error = %SafeText::line(&why), "could not open a browser");
-                        }
-                    }
-                    Effect::Save(snapshot) => {
-                        let _ = save_tx.send(snapshot);
-                    }
-                    Effect::CheckConfig => {
-                        if let Some(loaded) = watch.check() {
-                            let _ = tx.send(Msg::ConfigChanged(Box::new(loaded)));
-                        }
-                    }
-                    Effect::Mouse(on) => guard.set_mouse(on).map_err(|e| write_failure(&e))?,
-                    Effect::Team(team) => {
-                        // Another team, its own cache files: a new store task for them; the old
-                        // one ends when its queue is dropped.
-                        let store = watch.store_for(&team);
-                        refresher = refresher.with_team(*team, store.clone());
-                        let (new_tx, new_rx) = mpsc::unbounded_channel::<Box<Snapshot>>();
-                        save_tx = new_tx;
-                        if let Some(store) = store {
-                            tasks.push(tokio::spawn(store_task(store, new_rx)));
-                        }
-                    }
-                    Effect::Redraw => screen
+                }
+                Effect::Redraw => screen
+                    .invalidate(&mut terminal)
+                    .map_err(|e| write_failure(&e))?,
+                Effect::Suspend => {
+                    guard.suspend();
+                    tui::suspend_self();
+                    guard.resume().map_err(|e| write_failure(&e))?;
+                    screen
                         .invalidate(&mut terminal)
-                        .map_err(|e| write_failure(&e))?,
-                    Effect::Suspend => {
-                        guard.suspend();
-                        tui::suspend_self();
-                        guard.resume().map_err(|e| write_failure(&e))?;
-                        screen
-                            .invalidate(&mut terminal)
-                            .map_err(|e| write_failure(&e))?;
-                    }
-                    Effect::Quit => return Ok(()),
-                    Effect::Terminate(code) => {
-                        tui::restore();
-                        std::process::exit(code);
-                    }
+                        .map_err(|e| write_failure(&e))?;
+                }
+                Effect::Quit => return Ok(()),
+                Effect::Terminate(code) => {
+                    tui::restore();
+                    std::process::exit(code);
                 }
             }
         }

@@ -9,14 +9,25 @@ use crate::text::SafeText;
 use super::raw::{SCHEMA, table_keys};
 use super::spans::{KeyPath, SpanIndex};
 
-/// A config file that cannot be used. `file` and `message` are already safe for a terminal.
+/// A config file that cannot be used: where, and what to do about it. Both texts are sanitized as
+/// the error is made (`ConfigError::new`), since they quote the file's name and its contents.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ConfigError {
-    /// The file as a user reads it (`~` for home), sanitized.
-    pub file: String,
+    /// The file as a user reads it (`~` for home).
+    pub file: SafeText,
     /// 1-based line, when the fault has one.
     pub line: Option<usize>,
-    pub message: String,
+    pub message: SafeText,
+}
+
+impl ConfigError {
+    pub fn new(file: &str, line: Option<usize>, message: &str) -> Self {
+        Self {
+            file: SafeText::line(file),
+            line,
+            message: SafeText::line(message),
+        }
+    }
 }
 
 impl fmt::Display for ConfigError {
@@ -187,30 +198,14 @@ pub fn suggest<'a>(typed: &str, known: &[&'a str]) -> Option<&'a str> {
         .iter()
         .map(|k| {
             let stem = k.trim_end_matches("_secs").trim_end_matches("_hours");
-            (levenshtein(&typed, k).min(levenshtein(&typed, stem)), *k)
+            (
+                strsim::levenshtein(&typed, k).min(strsim::levenshtein(&typed, stem)),
+                *k,
+            )
         })
         .filter(|(d, k)| *d <= (k.len() / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(cur).min(row[j])
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -57,16 +57,16 @@ pub fn check(
         } else {
             format!("its directory {first_path}")
         };
-        return Err(ConfigError {
-            file: file.to_owned(),
-            line: None,
-            message: format!(
+        return Err(ConfigError::new(
+            file,
+            None,
+            &format!(
                 "{whose} {}, and it sets {}: whoever can change it could send your sign-in token elsewhere (run {}, or remove that setting)",
                 first.why(),
                 guarded.join(" and "),
                 fixes.join(" and ")
             ),
-        });
+        ));
     }
     for ((shown, e), fix) in exposed.iter().zip(&fixes) {
         config.warnings.push(SafeText::line(&format!(

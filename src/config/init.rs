@@ -38,10 +38,7 @@ pub fn example_with(values: &InitValues) -> Result<String, Failure> {
     );
     put("tenant", "organizations", &values.tenant);
     if let Err(e) = super::Config::parse(&text, "the config `init` would write") {
-        return Err(Failure::new(
-            Exit::Usage,
-            SafeText::line(&e.to_string()).to_string(),
-        ));
+        return Err(Failure::new(Exit::Usage, e.to_string()));
     }
     Ok(text)
 }

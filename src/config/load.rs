@@ -74,13 +74,15 @@ pub fn load(explicit: Option<&Path>, env: &dyn Env) -> Result<Config, ConfigErro
     };
     let bytes = regular_file::read_bounded(handle, MAX_BYTES, meta.len())
         .map_err(|e| unreadable(&file, &e, location.origin))?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| ConfigError {
-        file: file.clone(),
-        line: Some(line_of(
-            &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
-            usize::MAX,
-        )),
-        message: "not valid UTF-8 (save the file as UTF-8)".to_owned(),
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        ConfigError::new(
+            &file,
+            Some(line_of(
+                &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
+                usize::MAX,
+            )),
+            "not valid UTF-8 (save the file as UTF-8)",
+        )
     })?;
     let mut config = parse(text, &file)?;
     exposed::check(&mut config, &location.path, &meta, &file, env)?;
@@ -118,20 +120,12 @@ fn unreadable(file: &str, e: &OpenError, origin: Origin) -> ConfigError {
             SafeText::line(&io.to_string())
         ),
     };
-    ConfigError {
-        file: file.to_owned(),
-        line: None,
-        message,
-    }
+    ConfigError::new(file, None, &message)
 }
 
 /// Parses and checks config text; `file` names it in errors.
 pub fn parse(text: &str, file: &str) -> Result<Config, ConfigError> {
-    let error = |line, message| ConfigError {
-        file: file.to_owned(),
-        line,
-        message,
-    };
+    let error = |line, message: String| ConfigError::new(file, line, &message);
     let root = DeTable::parse(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
         error(

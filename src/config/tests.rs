@@ -348,10 +348,10 @@ fn unreadable_directory_and_bad_utf8_files() {
     std::fs::write(&bad, b"[ui]\nmouse = true\nsymbols = \"\xff\"\n").unwrap();
     let e = Config::load_with(Some(&bad), &env).unwrap_err();
     assert_eq!(e.line, Some(3));
-    assert!(e.message.contains("not valid UTF-8"), "{e}");
+    assert!(e.message.as_str().contains("not valid UTF-8"), "{e}");
 
     let e = Config::load_with(Some(dir.path()), &env).unwrap_err();
-    assert!(e.message.contains("not its directory"), "{e}");
+    assert!(e.message.as_str().contains("not its directory"), "{e}");
 
     let locked = dir.path().join("locked.toml");
     std::fs::write(&locked, "").unwrap();
@@ -359,7 +359,7 @@ fn unreadable_directory_and_bad_utf8_files() {
     // root reads anything; the check only means something for ordinary users.
     if std::fs::read(&locked).is_err() {
         let e = Config::load_with(Some(&locked), &env).unwrap_err();
-        assert!(e.message.contains("permission denied"), "{e}");
+        assert!(e.message.as_str().contains("permission denied"), "{e}");
     }
 }
 
@@ -377,7 +377,7 @@ fn init_writes_the_example_once() {
     let again = write_example(None, &env, &super::InitValues::default()).unwrap_err();
     assert_eq!(again.exit, crate::exit::Exit::Usage);
     assert!(
-        again.message.contains("already exists"),
+        again.message.as_str().contains("already exists"),
         "{}",
         again.message
     );
@@ -402,7 +402,7 @@ fn init_fills_in_the_client_id_and_tenant_and_refuses_bad_ones() {
     };
     let e = super::example_with(&bad).unwrap_err();
     assert_eq!(e.exit, crate::exit::Exit::Usage);
-    assert!(e.message.contains("tenant"), "{}", e.message);
+    assert!(e.message.as_str().contains("tenant"), "{}", e.message);
 }
 
 #[test]

@@ -13,15 +13,15 @@ pub(crate) struct Hostile {
     pub name: Option<&'static str>,
     pub status: Option<&'static str>,
     pub out_of_office: Option<&'static str>,
-    /// Values outside every documented set (row 10).
+    /// Values outside every documented set.
     pub availability: Option<&'static str>,
     pub activity: Option<&'static str>,
     pub location: Option<(&'static str, &'static str)>,
     /// Work location at the hostile place (its name is an attack too).
     pub evil_place: bool,
-    /// Unknown properties and annotations next to the known ones (row 10).
+    /// Unknown properties and annotations next to the known ones.
     pub extra: bool,
-    /// The element has wrong types: `availability` is a number (row 9).
+    /// The element has wrong types: `availability` is a number.
     pub malformed: bool,
 }
 

@@ -4,13 +4,11 @@
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use super::{DeviceOutcome, RetryAfter, SignInError, Sim, SimOptions};
-use crate::cli::{Scenario, SimArgs};
+use super::{Scenario, SignInError, Sim, SimOptions};
 use crate::exit::{Exit, Failure};
 
 /// A tenant being served. Dropping it stops the server.
@@ -50,53 +48,6 @@ pub async fn serve(sim: Arc<Sim>, port: u16) -> std::io::Result<Running> {
         addr,
         task,
     })
-}
-
-fn options(args: &SimArgs) -> Result<SimOptions, Failure> {
-    if !(0.0..=1.0).contains(&args.fail_rate) {
-        return Err(Failure::new(
-            Exit::Usage,
-            format!(
-                "--fail-rate {} is out of range: give a fraction from 0.0 to 1.0",
-                args.fail_rate
-            ),
-        ));
-    }
-    let mut options = SimOptions::new(args.tenant.team_size, args.tenant.scenario);
-    options.calendar_on_wall_clock = true;
-    options.faults.fail_rate = args.fail_rate;
-    options.faults.throttle_every = args.throttle_every;
-    options.faults.retry_after = RetryAfter::parse(&args.retry_after);
-    options.faults.latency = Duration::from_millis(args.latency_ms);
-    let identity = &mut options.identity;
-    identity.access_token_lifetime = Duration::from_secs(args.access_ttl);
-    identity.strict_rotation = args.strict_rotation;
-    identity.client_secret.clone_from(&args.client_secret);
-    identity.sign_in_error = match args.sign_in_error.as_deref() {
-        None => None,
-        Some(code) => Some(
-            code.parse()
-                .ok()
-                .and_then(SignInError::from_code)
-                .ok_or_else(|| {
-                    usage(format!(
-                        "--sign-in-error {code} is not one the tenant gives"
-                    ))
-                })?,
-        ),
-    };
-    identity.device_outcome = DeviceOutcome::from_name(&args.device_outcome).ok_or_else(|| {
-        usage(format!(
-            "--device-outcome {} is unknown: give one of {}",
-            args.device_outcome,
-            DeviceOutcome::NAMES.join(", ")
-        ))
-    })?;
-    Ok(options)
-}
-
-fn usage(message: String) -> Failure {
-    Failure::new(Exit::Usage, message)
 }
 
 /// What `--sign-in-error` does, for the banner.
@@ -183,7 +134,6 @@ pub(crate) fn banner(sim: &Sim, running: &Running) -> String {
 /// Ctrl-C and SIGTERM, listened for from the moment this returns. Both are taken over before the
 /// banner is printed: a script that reads the banner and stops the server at once must still get the
 /// summary, not a process killed by the signal's default action.
-#[cfg(unix)]
 fn listen_for_shutdown() -> std::io::Result<impl Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupt = signal(SignalKind::interrupt())?;
@@ -196,28 +146,20 @@ fn listen_for_shutdown() -> std::io::Result<impl Future<Output = ()>> {
     })
 }
 
-#[cfg(not(unix))]
-fn listen_for_shutdown() -> std::io::Result<impl Future<Output = ()>> {
-    Ok(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-}
-
 /// `teamboard sim`: serve the tenant until Ctrl-C or SIGTERM.
-pub async fn run(args: &SimArgs) -> Result<(), Failure> {
-    let sim = Sim::new(options(args)?);
+pub async fn run(options: SimOptions, port: u16) -> Result<(), Failure> {
+    let sim = Sim::new(options);
     let shutdown = listen_for_shutdown().map_err(|e| {
         Failure::new(
             Exit::Unexpected,
             format!("could not listen for Ctrl-C and SIGTERM: {e}"),
         )
     })?;
-    let running = serve(sim.clone(), args.port).await.map_err(|e| {
+    let running = serve(sim.clone(), port).await.map_err(|e| {
         Failure::new(
             Exit::Usage,
             format!(
-                "could not listen on 127.0.0.1:{}: {e}; choose another --port (0 picks a free one)",
-                args.port
+                "could not listen on 127.0.0.1:{port}: {e}; choose another --port (0 picks a free one)"
             ),
         )
     })?;
@@ -261,59 +203,18 @@ pub(crate) fn summary(c: &super::RequestCounts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::TenantArgs;
 
-    fn args(fail_rate: f64) -> SimArgs {
-        SimArgs {
-            port: 0,
-            tenant: TenantArgs {
-                team_size: 12,
-                scenario: Scenario::Hostile,
-            },
-            fail_rate,
-            throttle_every: 4,
-            retry_after: "1.5".into(),
-            latency_ms: 20,
-            access_ttl: 60,
-            strict_rotation: true,
-            client_secret: None,
-            sign_in_error: Some("53003".into()),
-            device_outcome: "bad-code".into(),
-        }
-    }
-
-    #[test]
-    fn flags_become_faults() {
-        let options = options(&args(0.25)).unwrap();
-        assert!((options.faults.fail_rate - 0.25).abs() < f64::EPSILON);
-        assert_eq!(options.faults.throttle_every, 4);
-        assert_eq!(options.faults.retry_after, RetryAfter::Fractional(1.5));
-        assert_eq!(options.faults.latency, Duration::from_millis(20));
-        assert_eq!(
-            options.identity.access_token_lifetime,
-            Duration::from_secs(60)
-        );
-        assert!(options.identity.strict_rotation);
-        assert_eq!(
-            options.identity.sign_in_error,
-            Some(SignInError::ConditionalAccess)
-        );
-        assert_eq!(options.identity.device_outcome, DeviceOutcome::BadCode);
-        let bad = options_error(&args(1.5));
-        assert_eq!(bad.exit, Exit::Usage);
-        assert!(bad.message.contains("--fail-rate"));
-    }
-
-    fn options_error(args: &SimArgs) -> Failure {
-        match options(args) {
-            Err(e) => e,
-            Ok(_) => panic!("accepted"),
-        }
+    /// A tenant refusing Conditional Access, with a fault or two.
+    fn options() -> SimOptions {
+        let mut options = SimOptions::new(12, Scenario::Hostile);
+        options.faults.throttle_every = 4;
+        options.identity.sign_in_error = Some(SignInError::ConditionalAccess);
+        options
     }
 
     #[tokio::test]
     async fn the_banner_is_a_ready_config_in_ascii() {
-        let sim = Sim::new(options(&args(0.0)).unwrap());
+        let sim = Sim::new(options());
         let running = serve(sim.clone(), 0).await.unwrap();
         let text = banner(&sim, &running);
         assert!(text.is_ascii(), "hostile names never reach the banner");

@@ -11,7 +11,7 @@ fn multi(s: &str) -> String {
     SafeText::multiline(s).as_str().to_owned()
 }
 
-/// Row 1: an OSC title sequence in a display name.
+/// an OSC title sequence in a display name.
 mod osc_title {
     use super::*;
 
@@ -38,7 +38,7 @@ mod osc_title {
     }
 }
 
-/// Row 2: OSC 52 clipboard writes and OSC 8 hyperlinks.
+/// OSC 52 clipboard writes and OSC 8 hyperlinks.
 mod osc_clipboard_and_links {
     use super::*;
 
@@ -72,7 +72,7 @@ mod osc_clipboard_and_links {
     }
 }
 
-/// Row 3: clear screen, title report, device attribute queries and other CSI.
+/// clear screen, title report, device attribute queries and other CSI.
 mod csi {
     use super::*;
 
@@ -107,7 +107,7 @@ mod csi {
     }
 }
 
-/// Row 4: C0, DEL and C1 controls.
+/// C0, DEL and C1 controls.
 mod controls {
     use super::*;
 
@@ -121,7 +121,7 @@ mod controls {
     }
 }
 
-/// Row 5: bidi overrides, embeddings, isolates and marks.
+/// bidi overrides, embeddings, isolates and marks.
 mod bidi {
     use super::*;
 
@@ -141,7 +141,7 @@ mod bidi {
     }
 }
 
-/// Row 6: zero-width and invisible characters; empty names.
+/// zero-width and invisible characters; empty names.
 mod invisible {
     use super::*;
 
@@ -193,7 +193,7 @@ mod invisible {
     }
 }
 
-/// Row 7: 5,000 combining marks, a 1 MB message, 10,000 newlines.
+/// 5,000 combining marks, a 1 MB message, 10,000 newlines.
 mod caps {
     use super::*;
 
@@ -285,7 +285,7 @@ mod whitespace {
     }
 }
 
-/// Row 8 lives in `width.rs`; here: `SafeText`'s own width.
+/// Widths of single characters are tested in `width.rs`; here: `SafeText`'s own width.
 mod wide {
     use super::*;
 

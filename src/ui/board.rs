@@ -39,7 +39,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
 
 /// Why the board is empty, and what to do.
 fn empty_message(app: &App, theme: Theme) -> Vec<(String, Style)> {
-    let sync = app.sync();
+    let sync = app.freshness();
     if !app.people().is_empty() {
         return vec![
             ("No one matches the filter.".to_owned(), theme.warning()),

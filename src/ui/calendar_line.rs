@@ -10,16 +10,9 @@ use super::detail::local_time;
 use crate::app::calendar::CalendarView;
 use crate::app::calendar::free::{FreeAt, differs};
 use crate::app::person::Person;
+use crate::app::popup::detail::off_hours_mark;
 use crate::config::Symbols;
 use crate::graph::model::Status;
-
-/// The mark after a local time outside working hours.
-pub fn off_hours_mark(symbols: Symbols) -> &'static str {
-    match symbols {
-        Symbols::Unicode => "☾",
-        Symbols::Ascii => "~",
-    }
-}
 
 /// The parts, most telling first: when they are free (or back), then their local time.
 pub struct CalendarLine {

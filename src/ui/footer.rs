@@ -127,7 +127,7 @@ pub fn render(
         area.width
     };
     let left = Rect::new(area.x, area.y, room, 1);
-    let sync = app.sync();
+    let sync = app.freshness();
     if let Some(notice) = app.notice() {
         put(
             buf,

@@ -13,7 +13,7 @@ use crate::presence_style;
 
 /// How fresh the board is, in words (and a style that repeats what the words say).
 pub fn freshness(app: &App, theme: Theme) -> Run<'static> {
-    let sync = app.sync();
+    let sync = app.freshness();
     let now = app.now();
     if sync.refreshing {
         // Static: a spinner would redraw the board for nothing but itself.

@@ -1,13 +1,19 @@
-//! Popups over the board: help and details, drawn by their own widgets at the scroll the core keeps.
+//! Popups over the board: help and details, drawn by their own widgets at the scroll the core keeps,
+//! in a frame drawn here.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::Widget;
+use ratatui::style::Style;
+use ratatui::widgets::{Block, Widget};
 
 use super::detail::Detail;
 use super::help::Help;
+use super::paint::{Run, put, run};
 use super::theme::Theme;
 use crate::app::App;
+use crate::app::popup::{Line, Tone, inner_of};
+use crate::config::Symbols;
+use crate::text::fit;
 
 pub fn help(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let mut help = Help::new(app.keymap(), theme);
@@ -24,19 +30,80 @@ pub fn details(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     (&detail).render(area, buf);
 }
 
-/// How far the open popup can scroll at `area` (the core clamps its scroll with this).
-pub fn max_scroll(app: &App, area: Rect) -> u16 {
-    let options = app.options();
-    let theme = Theme::named(options.theme, options.color, options.symbols);
-    match app.mode() {
-        crate::app::Mode::Help => Help::new(app.keymap(), theme).max_scroll(area),
-        crate::app::Mode::Details => app.selected().map_or(0, |p| {
-            let mut detail = Detail::new(p, theme, app.tz(), app.now().utc);
-            detail.profile = app.profile(&p.id);
-            detail.calendar = app.calendar_view(&p.id);
-            detail.max_scroll(area)
-        }),
-        _ => 0,
+/// The theme's style for a tone of popup text.
+fn style(tone: Tone, theme: Theme) -> Style {
+    match tone {
+        Tone::Plain => Style::new(),
+        Tone::Name => theme.name(),
+        Tone::Muted => theme.muted(),
+        Tone::Warning => theme.warning(),
+        Tone::Key => theme.key(),
+        Tone::Section => theme.section(),
+        Tone::Status(status) => theme.status(status),
+        Tone::OutOfOffice => theme.out_of_office(),
+        Tone::StatusMessage => theme.status_message(),
+        Tone::Slot(slot) => theme.slot(slot),
+        Tone::SlotNow(slot) => theme
+            .slot(slot)
+            .add_modifier(ratatui::style::Modifier::REVERSED),
+    }
+}
+
+/// The core's popup lines as runs in the theme's styles.
+pub(super) fn styled<'a>(lines: &'a [Line<'a>], theme: Theme) -> Vec<Vec<Run<'a>>> {
+    lines
+        .iter()
+        .map(|line| {
+            line.iter()
+                .map(|(text, tone)| run(text.as_ref(), style(*tone, theme)))
+                .collect()
+        })
+        .collect()
+}
+
+/// Clears `outer`, draws its border and titles when there is room, and writes `lines` from `scroll`
+/// into the content area, marking the bottom border when more lies below.
+pub(super) fn draw(
+    buf: &mut Buffer,
+    outer: Rect,
+    theme: Theme,
+    titles: (&str, &str),
+    lines: &[Vec<Run<'_>>],
+    scroll: u16,
+) {
+    let outer = outer.intersection(buf.area);
+    if outer.is_empty() {
+        return;
+    }
+    super::paint::clear_for_popup(buf, outer);
+    let inner = inner_of(outer);
+    let visible = usize::from(inner.height);
+    let scroll = usize::from(scroll).min(lines.len().saturating_sub(visible));
+    if inner != outer {
+        let room = usize::from(outer.width.saturating_sub(4));
+        let more = lines.len() > scroll + visible;
+        let arrow = match (more, theme.symbols) {
+            (false, _) => "",
+            (true, Symbols::Unicode) => "↓ more ",
+            (true, Symbols::Ascii) => "v more ",
+        };
+        // When both do not fit, "more" matters more than how to close.
+        let bottom = format!("{}{arrow}", titles.1);
+        let bottom = if crate::text::width(&bottom) > room && !arrow.is_empty() {
+            format!(" {arrow}")
+        } else {
+            bottom
+        };
+        let block = Block::bordered()
+            .border_style(theme.border())
+            .title_top(fit(titles.0, room).into_owned())
+            .title_bottom(fit(&bottom, room).into_owned())
+            .title_style(theme.title());
+        block.render(outer, buf);
+    }
+    for (i, line) in lines.iter().skip(scroll).take(visible).enumerate() {
+        let row = Rect::new(inner.x, inner.y + i as u16, inner.width, 1);
+        put(buf, row, line);
     }
 }
 

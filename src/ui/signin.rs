@@ -9,9 +9,10 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::help::{draw, popup};
 use super::paint::Run;
+use super::popup::draw;
 use super::theme::Theme;
+use crate::app::popup::frame as popup;
 use crate::app::{SignInPanel, SignInPrompt};
 
 /// Widest the panel's text gets, so lines stay readable on a wide terminal.

@@ -31,7 +31,7 @@ impl App {
         if self.calendar.tick(self.now, &self.options.tz) && self.calendar_orders() {
             self.rearrange();
         }
-        let Some(roster) = self.profiles.as_ref() else {
+        let Some(roster) = self.team.profiles() else {
             return;
         };
         if let Some(ask) = self
@@ -54,8 +54,9 @@ impl App {
             return None;
         }
         let now = self.now;
-        let ticking = self.geometry().on_screen().any(|n| {
-            self.calendar_view(&self.people[self.visible[n]].id)
+        let (people, visible) = (self.team.people(), self.view.visible());
+        let ticking = self.view.geometry().on_screen().any(|n| {
+            self.calendar_view(&people[visible[n]].id)
                 .and_then(|v| v.zone().cloned())
                 .is_some_and(|zone| super::free::differs(&zone, &self.options.tz, now.utc))
         });
@@ -70,22 +71,13 @@ impl App {
             .min()
     }
 
-    /// Keeps in `visible` only those the query's calendar facets accept (with calendars on; off,
-    /// the prompt says how to turn them on and they filter nothing).
-    pub(in crate::app) fn calendar_filter(&mut self) {
+    /// The query's calendar facets, with calendars on (off, the prompt says how to turn them on
+    /// and they filter nothing).
+    pub(in crate::app) fn calendar_terms(&self) -> Vec<(bool, CalendarFacet)> {
         if !self.calendar.enabled() {
-            return;
+            return Vec::new();
         }
-        let terms: Vec<(bool, CalendarFacet)> = self.filter.query.calendar_terms().collect();
-        if terms.is_empty() {
-            return;
-        }
-        let (people, calendar, now) = (&self.people, &self.calendar, self.now.utc);
-        self.visible.retain(|&i| {
-            terms
-                .iter()
-                .all(|(negated, facet)| accepts(calendar, &people[i], *facet, now) != *negated)
-        });
+        self.filter.query.calendar_terms().collect()
     }
 
     pub fn calendar(&self) -> &Calendars {
@@ -96,6 +88,18 @@ impl App {
     pub fn calendar_view(&self, id: &crate::graph::model::UserId) -> Option<CalendarView<'_>> {
         self.calendar.view(id)
     }
+}
+
+/// Whether every one of `terms` (negated or not) holds for `person` now.
+pub fn keeps(
+    calendar: &Calendars,
+    person: &Person,
+    terms: &[(bool, CalendarFacet)],
+    now: jiff::Timestamp,
+) -> bool {
+    terms
+        .iter()
+        .all(|(negated, facet)| accepts(calendar, person, *facet, now) != *negated)
 }
 
 /// Whether `facet` holds for `person` now.

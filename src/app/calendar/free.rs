@@ -25,7 +25,7 @@ pub fn slot_start(n: i64) -> Timestamp {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Runs {
     base: u32,
-    runs: Box<[u16]>,
+    packed: Box<[u16]>,
     /// Slots read, from `base`.
     end: u16,
 }
@@ -73,7 +73,7 @@ impl Runs {
         }
         Self {
             base,
-            runs: runs.into_boxed_slice(),
+            packed: runs.into_boxed_slice(),
             end: u16::try_from(view.len()).unwrap_or(0),
         }
     }
@@ -89,9 +89,9 @@ impl Runs {
     fn spans(&self) -> impl Iterator<Item = (i64, i64, Slot)> + '_ {
         let base = i64::from(self.base);
         let start = move |run: u16| base + i64::from(run >> KIND_BITS);
-        self.runs.iter().enumerate().map(move |(i, run)| {
+        self.packed.iter().enumerate().map(move |(i, run)| {
             let end = self
-                .runs
+                .packed
                 .get(i + 1)
                 .map_or(base + i64::from(self.end), |next| start(*next));
             (start(*run), end, kind_of(*run))

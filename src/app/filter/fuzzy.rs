@@ -10,11 +10,13 @@
 /// The longest run a word needs; shorter words need all their letters in a row.
 const RUN: u32 = 3;
 
+use super::matcher::Needle;
+
 /// A folded word ready for matching against folded text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pattern {
     /// The folded word.
-    word: Box<str>,
+    word: Needle,
     /// Letters in the word (at most `MAX_LEN`).
     len: u32,
     /// `char_mask` of the first letter (0 when it is not ASCII).
@@ -48,7 +50,7 @@ impl Pattern {
                 .next()
                 .filter(char::is_ascii)
                 .map_or(0, |c| super::matcher::char_mask(c.encode_utf8(&mut [0; 4]))),
-            word: folded.into(),
+            word: Needle::new(folded),
             len: chars.len() as u32,
             ascii,
             chars,
@@ -62,13 +64,13 @@ impl Pattern {
         // is a match (its run is the whole word); a single letter can match no other way, nor can a
         // word of up to three letters whose first letter starts no word (its run would be the whole
         // word); and a word whose letters are not all there in order cannot match at all.
-        if super::matcher::contains(text, &self.word) {
+        if self.word.is_in(text) {
             return true;
         }
         let no_initials = self.first != 0 && initials & self.first == 0;
         if self.len == 1
             || (self.len <= RUN && no_initials)
-            || !is_subsequence(self.word.as_bytes(), text.as_bytes())
+            || !is_subsequence(self.word.as_str().as_bytes(), text.as_bytes())
         {
             return false;
         }

@@ -1,6 +1,7 @@
 //! The filter query language: words, `"quoted phrases"`, `is:`/`at:` facets and `!` negation.
 
 use super::fuzzy::Pattern;
+use super::matcher::Needle;
 
 /// A facet: a fact about a person's presence, matched exactly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -103,7 +104,8 @@ pub struct Word {
     pub text: String,
     /// A quoted phrase is matched as a substring everywhere, never fuzzily.
     pub phrase: bool,
-    pub(crate) folded: String,
+    /// The folded word, searched for as a substring.
+    pub(crate) needle: Needle,
     /// For fuzzy matching; `None` for a phrase and a word too long to match fuzzily.
     pub(crate) pattern: Option<Pattern>,
     /// `char_mask` of `folded`.
@@ -118,7 +120,7 @@ impl Word {
             phrase,
             pattern: if phrase { None } else { Pattern::new(&folded) },
             chars: super::matcher::char_mask(&folded),
-            folded,
+            needle: Needle::new(&folded),
         }
     }
 }

@@ -1,110 +1,132 @@
-//! The user-bindable commands: config names, help descriptions and footer labels in one list.
+//! The user-bindable commands. The enum is the one list: config names, help descriptions, footer
+//! labels, help order and footer order all come from it.
+
+use strum::{EnumProperty, IntoStaticStr, VariantArray};
 
 /// What a user can bind a key to. Kept small and apart from the App's internal messages: a key
-/// becomes a `Command`, the App turns it into state changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// becomes a `Command`, the App turns it into state changes. Each variant carries its config name,
+/// its help sentence (`help`), a word or two for the footer (`label`), and `footer` when the footer
+/// hints at it; help and the footer list commands in this order.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    VariantArray,
+    IntoStaticStr,
+    EnumProperty,
+    strum::EnumString,
+)]
 pub enum Command {
+    #[strum(serialize = "move_left", props(help = "Move left", label = "left"))]
     Left,
+    #[strum(
+        serialize = "move_down",
+        props(help = "Move down a row", label = "down")
+    )]
     Down,
+    #[strum(serialize = "move_up", props(help = "Move up a row", label = "up"))]
     Up,
+    #[strum(serialize = "move_right", props(help = "Move right", label = "right"))]
     Right,
+    #[strum(
+        serialize = "row_start",
+        props(help = "Go to the start of the row", label = "row start")
+    )]
     RowStart,
+    #[strum(
+        serialize = "row_end",
+        props(help = "Go to the end of the row", label = "row end")
+    )]
     RowEnd,
+    #[strum(
+        serialize = "first",
+        props(help = "Go to the first person", label = "first")
+    )]
     First,
+    #[strum(
+        serialize = "last",
+        props(help = "Go to the last person", label = "last")
+    )]
     Last,
+    #[strum(serialize = "you", props(help = "Go to your own card", label = "you"))]
     You,
+    #[strum(
+        serialize = "half_page_down",
+        props(help = "Down half a page", label = "half page down")
+    )]
     HalfPageDown,
+    #[strum(
+        serialize = "half_page_up",
+        props(help = "Up half a page", label = "half page up")
+    )]
     HalfPageUp,
+    #[strum(
+        serialize = "page_down",
+        props(help = "Down a page", label = "page down")
+    )]
     PageDown,
+    #[strum(serialize = "page_up", props(help = "Up a page", label = "page up"))]
     PageUp,
+    #[strum(
+        serialize = "filter",
+        props(
+            help = "Filter the board (Enter keeps it, Esc clears it)",
+            label = "filter",
+            footer = "yes"
+        )
+    )]
     Filter,
+    #[strum(
+        serialize = "details",
+        props(
+            help = "Show every detail of the selected person",
+            label = "details",
+            footer = "yes"
+        )
+    )]
     Details,
+    #[strum(
+        serialize = "cycle_sort",
+        props(
+            help = "Cycle the sort order (the footer shows it)",
+            label = "sort",
+            footer = "yes"
+        )
+    )]
     CycleSort,
+    #[strum(
+        serialize = "refresh",
+        props(help = "Refresh now", label = "refresh", footer = "yes")
+    )]
     Refresh,
+    #[strum(
+        serialize = "redraw",
+        props(help = "Repaint the whole screen", label = "redraw")
+    )]
     Redraw,
+    #[strum(
+        serialize = "help",
+        props(help = "Show or hide this help", label = "help", footer = "yes")
+    )]
     Help,
+    #[strum(
+        serialize = "quit",
+        props(
+            help = "Close the popup, or quit (ctrl-c always quits)",
+            label = "quit",
+            footer = "yes"
+        )
+    )]
     Quit,
 }
 
 /// The config name that removes a binding: `"g g" = "none"`.
 pub const UNBIND: &str = "none";
-
-struct Info {
-    command: Command,
-    name: &'static str,
-    description: &'static str,
-    label: &'static str,
-}
-
-/// The one command list: help rows, footer hints, config names and the default file all follow it,
-/// in this order.
-const INFO: &[Info] = &[
-    info(Command::Left, "move_left", "Move left", "left"),
-    info(Command::Down, "move_down", "Move down a row", "down"),
-    info(Command::Up, "move_up", "Move up a row", "up"),
-    info(Command::Right, "move_right", "Move right", "right"),
-    info(
-        Command::RowStart,
-        "row_start",
-        "Go to the start of the row",
-        "row start",
-    ),
-    info(
-        Command::RowEnd,
-        "row_end",
-        "Go to the end of the row",
-        "row end",
-    ),
-    info(Command::First, "first", "Go to the first person", "first"),
-    info(Command::Last, "last", "Go to the last person", "last"),
-    info(Command::You, "you", "Go to your own card", "you"),
-    info(
-        Command::HalfPageDown,
-        "half_page_down",
-        "Down half a page",
-        "half page down",
-    ),
-    info(
-        Command::HalfPageUp,
-        "half_page_up",
-        "Up half a page",
-        "half page up",
-    ),
-    info(Command::PageDown, "page_down", "Down a page", "page down"),
-    info(Command::PageUp, "page_up", "Up a page", "page up"),
-    info(
-        Command::Filter,
-        "filter",
-        "Filter the board (Enter keeps it, Esc clears it)",
-        "filter",
-    ),
-    info(
-        Command::Details,
-        "details",
-        "Show every detail of the selected person",
-        "details",
-    ),
-    info(
-        Command::CycleSort,
-        "cycle_sort",
-        "Cycle the sort order (the footer shows it)",
-        "sort",
-    ),
-    info(Command::Refresh, "refresh", "Refresh now", "refresh"),
-    info(
-        Command::Redraw,
-        "redraw",
-        "Repaint the whole screen",
-        "redraw",
-    ),
-    info(Command::Help, "help", "Show or hide this help", "help"),
-    info(
-        Command::Quit,
-        "quit",
-        "Close the popup, or quit (ctrl-c always quits)",
-        "quit",
-    ),
-];
 
 /// Keys no `[keys]` entry can change, with what they do: help lists them after the commands.
 pub const FIXED_KEYS: &[(&str, &str)] = &[
@@ -113,72 +135,38 @@ pub const FIXED_KEYS: &[(&str, &str)] = &[
     ("ctrl-c", "Quit from anywhere"),
 ];
 
-const fn info(
-    command: Command,
-    name: &'static str,
-    description: &'static str,
-    label: &'static str,
-) -> Info {
-    Info {
-        command,
-        name,
-        description,
-        label,
-    }
-}
-
 impl Command {
-    pub const ALL: [Command; 20] = [
-        Command::Left,
-        Command::Down,
-        Command::Up,
-        Command::Right,
-        Command::RowStart,
-        Command::RowEnd,
-        Command::First,
-        Command::Last,
-        Command::You,
-        Command::HalfPageDown,
-        Command::HalfPageUp,
-        Command::PageDown,
-        Command::PageUp,
-        Command::Filter,
-        Command::Details,
-        Command::CycleSort,
-        Command::Refresh,
-        Command::Redraw,
-        Command::Help,
-        Command::Quit,
-    ];
-
-    fn info(self) -> &'static Info {
-        // INFO lists every command in `ALL` order (tested), so the index is the position.
-        &INFO[self as usize]
-    }
+    /// Every command, in help order.
+    pub const ALL: &[Command] = Command::VARIANTS;
 
     /// The `snake_case` name used in the config's `[keys]` table.
     pub fn name(self) -> &'static str {
-        self.info().name
+        self.into()
     }
 
     /// The sentence shown in help.
     pub fn description(self) -> &'static str {
-        self.info().description
+        self.get_str("help").unwrap_or_default()
     }
 
     /// A word or two for the footer.
     pub fn label(self) -> &'static str {
-        self.info().label
+        self.get_str("label").unwrap_or_default()
+    }
+
+    /// Whether the footer hints at this command.
+    pub fn in_footer(self) -> bool {
+        self.get_str("footer").is_some()
     }
 
     /// The command a config name stands for (exact, `snake_case`).
     pub fn from_name(name: &str) -> Option<Command> {
-        INFO.iter().find(|i| i.name == name).map(|i| i.command)
+        name.parse().ok()
     }
 
     /// Every config name, for the error that lists them.
     pub fn names() -> impl Iterator<Item = &'static str> {
-        INFO.iter().map(|i| i.name)
+        Self::ALL.iter().map(|c| c.name())
     }
 }
 
@@ -187,16 +175,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn info_follows_the_enum_order_and_names_round_trip() {
-        assert_eq!(INFO.len(), Command::ALL.len());
-        for (i, c) in Command::ALL.into_iter().enumerate() {
-            assert_eq!(INFO[i].command, c);
-            assert_eq!(c as usize, i);
+    fn every_command_is_described_and_its_name_round_trips() {
+        for &c in Command::ALL {
             assert_eq!(Command::from_name(c.name()), Some(c));
-            assert!(!c.description().is_empty() && !c.label().is_empty());
+            assert!(
+                !c.description().is_empty() && !c.label().is_empty(),
+                "{c:?}"
+            );
         }
         assert_eq!(Command::from_name("page_down"), Some(Command::PageDown));
         assert_eq!(Command::from_name("Move_Left"), None);
         assert_eq!(Command::from_name(UNBIND), None);
+        let names: std::collections::BTreeSet<_> = Command::names().collect();
+        assert_eq!(names.len(), Command::ALL.len(), "config names are unique");
     }
 }

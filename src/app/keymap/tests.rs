@@ -30,7 +30,7 @@ fn feed_all(map: &Keymap, pending: &mut Pending, keys: &str, t0: Instant) -> Vec
 #[test]
 fn the_embedded_default_keymap_parses_and_binds_every_command() {
     let bindings = parse_defaults(DEFAULT_KEYMAP).unwrap();
-    for c in Command::ALL {
+    for &c in Command::ALL {
         assert!(
             bindings.iter().any(|b| b.command == c),
             "{} has no default key",

@@ -119,7 +119,7 @@ fn y_copies_the_code_and_o_opens_the_page_only_while_the_panel_is_open() {
         effects.iter().any(|e| matches!(e, Effect::Poll(_))),
         "{effects:?}"
     );
-    assert!(!app.sync().signed_out);
+    assert!(!app.freshness().signed_out);
     // Closed: `y` and `o` are the board's again (unbound there by default).
     assert!(
         !app.update(key('y'), now)
@@ -164,6 +164,6 @@ fn an_ended_sign_in_mid_session_brings_the_panel_back_over_the_stale_board() {
     assert!(app.sign_in_panel().is_none());
     let effects = app.update(signed_out(), now);
     assert_eq!(sign_ins(&effects), 1, "{effects:?}");
-    assert!(app.sync().is_stale());
+    assert!(app.freshness().is_stale());
     assert_eq!(app.sign_in_panel(), Some(&SignInPanel::Starting));
 }

@@ -6,21 +6,26 @@ use std::fmt::Write as _;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use ratatui::style::{Modifier, Style};
 
 use super::{Lines, field, local_time, paragraph};
 use crate::app::calendar::free::{FreeAt, differs, slot_of, slot_start};
 use crate::app::calendar::{CalendarView, Reading};
+use crate::app::popup::{Tone, span};
 use crate::config::Symbols;
 use crate::graph::schedule::{Slot, WorkingHours};
 use crate::text::SafeText;
-use crate::ui::calendar_line::off_hours_mark;
-use crate::ui::paint::run;
-use crate::ui::theme::Theme;
 
 /// Your day as the strip shows it: 07:00 to 20:00 local.
 const DAY_FROM_HOUR: i8 = 7;
 const DAY_TO_HOUR: i8 = 20;
+
+/// The mark after a local time outside working hours.
+pub fn off_hours_mark(symbols: Symbols) -> &'static str {
+    match symbols {
+        Symbols::Unicode => "☾",
+        Symbols::Ascii => "~",
+    }
+}
 
 /// The symbol of a slot, so the strip reads without colour.
 pub fn slot_symbol(slot: Slot, symbols: Symbols) -> &'static str {
@@ -42,19 +47,14 @@ pub fn lines<'a>(
     view: &CalendarView<'_>,
     now: Timestamp,
     tz: &TimeZone,
-    theme: Theme,
+    symbols: Symbols,
     cols: usize,
 ) -> Lines<'a> {
     let mut out: Lines<'a> = vec![Vec::new()];
-    out.extend(paragraph("Calendar", cols, 0, theme.section()));
+    out.extend(paragraph("Calendar", cols, 0, Tone::Section));
     match view.reading {
         Reading::NotShared => {
-            out.extend(field(
-                "Calendar",
-                "calendar not shared",
-                cols,
-                theme.muted(),
-            ));
+            out.extend(field("Calendar", "calendar not shared", cols, Tone::Muted));
             return out;
         }
         Reading::NotFound => {
@@ -62,13 +62,13 @@ pub fn lines<'a>(
                 "Calendar",
                 "no calendar found for this address",
                 cols,
-                theme.muted(),
+                Tone::Muted,
             ));
             return out;
         }
         Reading::Failed(why) => {
             let text = format!("could not be read: {why}");
-            out.extend(field("Calendar", &text, cols, theme.warning()));
+            out.extend(field("Calendar", &text, cols, Tone::Warning));
             return out;
         }
         Reading::Known { .. } => {}
@@ -76,38 +76,35 @@ pub fn lines<'a>(
     let facts = view.facts;
     if let Some(until) = facts.out_until {
         let text = format!("until {}", local_time(until, now, tz));
-        out.extend(field("Out", &text, cols, theme.out_of_office()));
+        out.extend(field("Out", &text, cols, Tone::OutOfOffice));
     }
     let free = match facts.free {
         Some(FreeAt::Now) => "now".to_owned(),
         Some(FreeAt::At(at)) => local_time(at, now, tz),
         None => "nothing free in the days read".to_owned(),
     };
-    out.extend(field("Free", &free, cols, Style::new()));
+    out.extend(field("Free", &free, cols, Tone::Plain));
     if let Some(hours) = view.hours {
         if let Some(zone) = &hours.zone
             && differs(zone, tz, now)
         {
             let clock = now.to_zoned(zone.clone()).strftime("%H:%M").to_string();
             let text = if facts.outside_hours {
-                format!(
-                    "{clock} {} outside working hours",
-                    off_hours_mark(theme.symbols)
-                )
+                format!("{clock} {} outside working hours", off_hours_mark(symbols))
             } else {
                 clock
             };
-            out.extend(field("Their time", &text, cols, Style::new()));
+            out.extend(field("Their time", &text, cols, Tone::Plain));
         }
-        out.extend(field("Hours", &hours_words(hours, now), cols, Style::new()));
+        out.extend(field("Hours", &hours_words(hours, now), cols, Tone::Plain));
     }
-    out.extend(strip(view, now, tz, theme, cols));
+    out.extend(strip(view, now, tz, symbols, cols));
     if view.stale {
         out.extend(paragraph(
             "The last calendar read failed: this is the schedule read before.",
             cols,
             0,
-            theme.warning(),
+            Tone::Warning,
         ));
     }
     out
@@ -159,7 +156,7 @@ fn strip<'a>(
     view: &CalendarView<'_>,
     now: Timestamp,
     tz: &TimeZone,
-    theme: Theme,
+    symbols: Symbols,
     cols: usize,
 ) -> Lines<'a> {
     let label = super::LABEL;
@@ -184,7 +181,7 @@ fn strip<'a>(
     let start = (here - cells_i / 4).clamp(first, (last - cells_i).max(first));
     let mut hours = String::new();
     let mut strip = Vec::with_capacity(cells + 1);
-    strip.push(run(format!("{:<label$}", "Today"), Style::new()));
+    strip.push(span(format!("{:<label$}", "Today"), Tone::Plain));
     let mut mark = format!("{:<label$}", "");
     for n in start..start + cells_i {
         let at = slot_start(n);
@@ -197,11 +194,12 @@ fn strip<'a>(
             let _ = write!(hours, "{:02}", local.hour());
         }
         let slot = view.slot_at(at);
-        let mut style = theme.slot(slot);
-        if n == here {
-            style = style.add_modifier(Modifier::REVERSED);
-        }
-        strip.push(run(slot_symbol(slot, theme.symbols), style));
+        let tone = if n == here {
+            Tone::SlotNow(slot)
+        } else {
+            Tone::Slot(slot)
+        };
+        strip.push(span(slot_symbol(slot, symbols), tone));
         if n == here {
             let _ = write!(mark, "^ now {}", now.to_zoned(tz.clone()).strftime("%H:%M"));
         } else if n < here {
@@ -210,13 +208,13 @@ fn strip<'a>(
     }
     let mut out: Lines<'a> = vec![
         vec![
-            run(" ".repeat(label), Style::new()),
-            run(hours, theme.muted()),
+            span(" ".repeat(label), Tone::Plain),
+            span(hours, Tone::Muted),
         ],
         strip,
     ];
     if (start..start + cells_i).contains(&here) {
-        out.push(vec![run(mark, theme.muted())]);
+        out.push(vec![span(mark, Tone::Muted)]);
     }
     let legend: Vec<String> = [
         (Slot::Free, "free"),
@@ -226,11 +224,8 @@ fn strip<'a>(
         (Slot::WorkingElsewhere, "elsewhere"),
     ]
     .iter()
-    .map(|(s, w)| format!("{} {w}", slot_symbol(*s, theme.symbols)))
+    .map(|(s, w)| format!("{} {w}", slot_symbol(*s, symbols)))
     .collect();
-    out.extend(paragraph(&legend.join("  "), cols, label, theme.muted()));
+    out.extend(paragraph(&legend.join("  "), cols, label, Tone::Muted));
     out
 }
-
-#[cfg(test)]
-mod tests;

@@ -6,13 +6,13 @@ use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use super::Detail;
 use crate::app::calendar::free::{FreeAt, Runs};
 use crate::app::calendar::{CalendarView, Facts, Reading};
 use crate::app::person::Person;
 use crate::config::Symbols;
 use crate::graph::model::{User, UserId, parse_single_presence};
 use crate::graph::schedule::{WorkingHours, parse_view};
-use crate::ui::detail::Detail;
 use crate::ui::theme::Theme;
 
 /// Wednesday 2024-07-03 16:10 UTC: 09:10 in Redmond.
@@ -37,7 +37,7 @@ fn megan() -> Person {
 /// Graph's documented custom zone (Pacific time) with Monday-to-Friday 08:00-17:00.
 fn pacific_hours() -> WorkingHours {
     let answer: serde_json::Value = serde_json::from_str(include_str!(
-        "../../../../tests/fixtures/getschedule-two-users.json"
+        "../../../tests/fixtures/getschedule-two-users.json"
     ))
     .unwrap();
     let asked = ["meganb@contoso.onmicrosoft.com".to_owned()];
