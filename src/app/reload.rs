@@ -236,6 +236,26 @@ mod tests {
     }
 
     #[test]
+    fn calendars_turned_on_wait_for_a_restart_and_so_does_their_sort() {
+        let mut app = ready();
+        reload(
+            &mut app,
+            file("[calendar]\nenabled = true\n[ui]\nsort = \"free\"\n"),
+        );
+        let shown = app.freshness().config.clone().unwrap();
+        assert_eq!(
+            shown.as_str(),
+            "[calendar] changed in the config: restart teamboard to apply"
+        );
+        assert!(!app.calendar().enabled());
+        assert_eq!(
+            app.options().sort,
+            SortOrder::Availability,
+            "no free sort without calendars"
+        );
+    }
+
+    #[test]
     fn another_team_polls_at_once_with_a_fresh_roster() {
         let mut app = ready();
         let now = app.now();
