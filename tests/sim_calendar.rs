@@ -436,3 +436,36 @@ async fn calendar_requests_per_hour_stay_in_budget_at_40_and_1000_people() {
         );
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_throttled_schedule_read_pauses_calendars_only() {
+    use teamboard::sim::{EndpointKind, RetryAfter};
+    let sim = tenant(40, Scenario::Static);
+    sim.faults().update(|f| {
+        f.only = Some(EndpointKind::Schedule);
+        f.throttle_every = 1;
+        f.retry_after = RetryAfter::Seconds(120);
+    });
+    let c = client(&sim);
+    let start: jiff::Timestamp = "2025-03-04T00:00:00Z".parse().unwrap();
+    let window = Window {
+        start,
+        end: start + jiff::SignedDuration::from_hours(24),
+    };
+    let err = c
+        .schedules(&everyone(&sim, 3), window, None)
+        .await
+        .expect_err("throttled");
+    assert!(err.is_throttled(), "{err:?}");
+    // Presence is read at once, without waiting for the calendar's two minutes.
+    let before = tokio::time::Instant::now();
+    let ids: Vec<UserId> = sim.user_ids().into_iter().map(UserId::new).collect();
+    let read = c.presences(&ids).await.expect("presence is not paused");
+    assert_eq!(read.presences.len(), 40);
+    assert!(tokio::time::Instant::now() - before < Duration::from_secs(1));
+    assert_eq!(c.paused_until(), None, "the shared gate stays open");
+    // The next calendar read does not even reach the tenant while its own gate is shut.
+    let sent = sim.counts().schedule;
+    assert!(c.schedules(&everyone(&sim, 3), window, None).await.is_err());
+    assert_eq!(sim.counts().schedule, sent);
+}
