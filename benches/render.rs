@@ -149,16 +149,78 @@ fn snapshot(n: usize) -> Snapshot {
 
 /// A board as it is after a poll: loaded, polled, selection in the middle of the screen.
 fn board(n: usize, area: Rect) -> App {
+    board_with(n, area, options()).0
+}
+
+/// The same board with calendars on and everyone's schedule read: local times in other zones, "free
+/// 14:30" on busy cards.
+fn calendar_board(n: usize, area: Rect) -> App {
+    use teamboard::app::Effect;
+    use teamboard::app::calendar::ScheduleOutcome;
+    use teamboard::graph::schedule::{Schedule, WorkingHours, parse_view};
+    let mut o = options();
+    o.config.calendar.enabled = true;
+    let (mut app, asked) = board_with(n, area, o);
+    let ask = asked.into_iter().find_map(|e| match e {
+        Effect::ReadSchedules(ask) => Some(*ask),
+        _ => None,
+    });
+    let Some(ask) = ask else {
+        return app;
+    };
+    let zones = [
+        "W. Europe Standard Time",
+        "India Standard Time",
+        "UTC",
+        "Asia/Tokyo",
+    ];
+    let answers = ask
+        .people
+        .iter()
+        .enumerate()
+        .map(|(i, (id, mail))| {
+            let view: String = (0..5 * 96)
+                .map(|s| if (s + i) % 7 < 2 { '2' } else { '0' })
+                .collect();
+            let zone = zones[i % zones.len()];
+            let schedule = Schedule {
+                schedule_id: mail.clone(),
+                slots: parse_view(&view),
+                working_hours: Some(WorkingHours {
+                    days: 0b0011_1110,
+                    start_secs: 9 * 3600,
+                    end_secs: 17 * 3600,
+                    zone: teamboard::time_zone::time_zone(zone),
+                    zone_name: zone.into(),
+                }),
+            };
+            (id.clone(), Ok(schedule))
+        })
+        .collect();
+    app.update(
+        Msg::Schedules(Box::new(ScheduleOutcome {
+            ask,
+            answers,
+            failure: None,
+        })),
+        now(),
+    );
+    assert_eq!(app.calendar().len(), n, "everyone's calendar is held");
+    app
+}
+
+/// The board after a poll, and what that poll's answer asked the loop to do.
+fn board_with(n: usize, area: Rect, options: Options) -> (App, Vec<teamboard::app::Effect>) {
     let snap = snapshot(n);
     let roster = Arc::clone(&snap.roster);
     let presences = snap.presences.clone();
-    let mut app = App::new(options(), area, now());
+    let mut app = App::new(options, area, now());
     {
         let now = app.now();
         app.update(Msg::Cached(Box::new(snap)), now);
     }
     app.update(Msg::Deadline, now());
-    app.update(
+    let effects = app.update(
         Msg::Polled(Box::new(Ok(PollData {
             roster,
             presences,
@@ -175,7 +237,7 @@ fn board(n: usize, area: Rect) -> App {
         );
         app.update(Msg::Key(key), now());
     }
-    app
+    (app, effects)
 }
 
 fn render(c: &mut Criterion) {
@@ -201,6 +263,13 @@ fn render(c: &mut Criterion) {
                 let mut frame = Buffer::empty(area);
                 teamboard::ui::render(&app, area, &mut frame);
                 black_box(frame == last)
+            });
+        });
+        let app = calendar_board(n, area);
+        group.bench_with_input(BenchmarkId::new("calendars", n), &n, |b, _| {
+            b.iter(|| {
+                buf.reset();
+                black_box(teamboard::ui::render(&app, area, &mut buf));
             });
         });
     }

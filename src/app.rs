@@ -1,6 +1,7 @@
 //! The pure core of the board: state, messages, effects and deadlines. No I/O, no clock reads.
 
 pub mod age;
+pub mod calendar;
 pub mod effect;
 pub mod filter;
 pub mod geometry;

@@ -158,13 +158,15 @@ pub async fn run(mut config: Config, demo: Option<Demo>) -> Result<(), Failure> 
     )
     .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
     let refresher = Refresher::new(client, store.clone(), config.team.clone())
-        .with_watched(config.watch.people.clone());
+        .with_watched(config.watch.people.clone())
+        .app_only(config.auth.mode == crate::config::AuthMode::App);
     let alerts = alerts::Alerts::for_config(&config, watch_file);
     let watch = config_watch::ConfigWatch::new(&config, demo_run);
 
     let local = tokio::task::LocalSet::new();
     let result = local
-        .run_until(event_loop::run(
+        // Boxed: the loop's state machine is large, and lives on the heap rather than the stack.
+        .run_until(Box::pin(event_loop::run(
             app,
             startup,
             event_loop::Parts {
@@ -177,7 +179,7 @@ pub async fn run(mut config: Config, demo: Option<Demo>) -> Result<(), Failure> 
                 watch,
                 alerts,
             },
-        ))
+        )))
         .await;
     drop(guard);
     result

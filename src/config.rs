@@ -30,6 +30,7 @@ pub struct Config {
     pub refresh: RefreshConfig,
     pub ui: UiConfig,
     pub watch: WatchConfig,
+    pub calendar: CalendarConfig,
     /// `[keys]` overrides in file order, validated by `app::keymap`.
     pub keys: Vec<KeyOverride>,
     /// The file this came from, if any (for error messages).
@@ -109,6 +110,8 @@ pub enum SortOrder {
     Availability,
     Name,
     Recent,
+    /// Free soonest (calendars on).
+    Free,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +127,16 @@ pub struct UiConfig {
     pub sort: SortOrder,
     pub group_by: GroupBy,
     pub mouse: bool,
+}
+
+/// `[calendar]`: free/busy from Graph's getSchedule (delegated Calendars.ReadBasic).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarConfig {
+    pub enabled: bool,
+    /// The shortest free stretch that counts as free ("free 14:30").
+    pub min_free_mins: u32,
+    /// Between reads of everyone's schedule.
+    pub refresh: Duration,
 }
 
 /// One `"key" = "command"` line of `[keys]`, with where it was written.
@@ -190,6 +203,11 @@ impl Default for Config {
                 mouse: false,
             },
             watch: WatchConfig::default(),
+            calendar: CalendarConfig {
+                enabled: false,
+                min_free_mins: 15,
+                refresh: Duration::from_secs(10 * 60),
+            },
             keys: Vec::new(),
             source: None,
             warnings: Vec::new(),

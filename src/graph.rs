@@ -13,6 +13,7 @@ pub mod own;
 pub mod places;
 pub mod presence;
 pub mod retry;
+pub mod schedule;
 pub mod transport;
 
 pub use client::{ClientOptions, GraphClient};

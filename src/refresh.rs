@@ -5,12 +5,14 @@ use std::sync::Arc;
 
 use tokio::time::Instant;
 
+use crate::app::calendar::{ScheduleAsk, ScheduleOutcome};
 use crate::app::{FailureKind, PollData, PollFailure, PollOutcome};
 use crate::auth::AuthError;
 use crate::config::TeamConfig;
 use crate::graph::client::GraphClient;
 use crate::graph::error::GraphError;
 use crate::graph::places::PlaceLookup;
+use crate::graph::schedule::MAX_SCHEDULES;
 use crate::roster::{self, Progress, Resolve, Roster};
 use crate::store::Store;
 use crate::text::SafeText;
@@ -23,6 +25,8 @@ pub struct Refresher {
     team: TeamConfig,
     /// `[watch] people`: polled with the team.
     watched: Vec<String>,
+    /// App-only tokens have no `/me`: calendars are read through a user's path.
+    app_only: bool,
 }
 
 impl Refresher {
@@ -32,6 +36,7 @@ impl Refresher {
             store,
             team,
             watched: Vec::new(),
+            app_only: false,
         }
     }
 
@@ -44,6 +49,13 @@ impl Refresher {
         }
     }
 
+    /// Reads calendars through `/users/{id}` (app-only tokens) instead of `/me`.
+    #[must_use]
+    pub fn app_only(mut self, app_only: bool) -> Self {
+        self.app_only = app_only;
+        self
+    }
+
     /// The same client for another team, with that team's cache files.
     #[must_use]
     pub fn with_team(&self, team: TeamConfig, store: Option<Store>) -> Self {
@@ -52,6 +64,7 @@ impl Refresher {
             store,
             team,
             watched: self.watched.clone(),
+            app_only: self.app_only,
         }
     }
 
@@ -89,6 +102,43 @@ impl Refresher {
             )));
         }
         Ok(data)
+    }
+
+    /// One calendar read: the people asked, 20 to a request, one request after another (a read of
+    /// 1,000 people is 50 requests spread over seconds, not a burst). The first throttled or failed
+    /// request ends the read: what came back so far is kept, the rest stays as it was, marked stale.
+    pub async fn schedules(&self, ask: ScheduleAsk) -> ScheduleOutcome {
+        let mut answers = Vec::with_capacity(ask.people.len());
+        let mut trouble = None;
+        for chunk in ask.people.chunks(MAX_SCHEDULES) {
+            let addresses: Vec<String> = chunk.iter().map(|(_, mail)| mail.clone()).collect();
+            let app_user = self.app_only.then(|| &chunk[0].0);
+            match self
+                .client
+                .schedules(&addresses, ask.window, app_user)
+                .await
+            {
+                Ok(read) => {
+                    for (address, answer) in read {
+                        if let Some((id, _)) = chunk.iter().find(|(_, mail)| *mail == address) {
+                            answers.push((id.clone(), answer));
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e.user_line(), "calendars could not be read");
+                    let mut f = failure(&e);
+                    f.message = SafeText::line(&format!("calendars: {}", f.message));
+                    trouble = Some(f);
+                    break;
+                }
+            }
+        }
+        ScheduleOutcome {
+            ask,
+            answers,
+            failure: trouble,
+        }
     }
 
     /// Names for these work-location places; `None` when the lookup failed as a whole (logged;

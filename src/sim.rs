@@ -7,6 +7,7 @@
 //! demo and `teamboard sim` serve it on 127.0.0.1.
 
 mod batch;
+mod calendar;
 mod clock;
 mod counting;
 mod directory;
@@ -89,6 +90,10 @@ pub struct SimOptions {
     /// The signed-in user (person 0) is signed in to Teams somewhere. Without that presence
     /// session Graph shows them Offline, whatever they set.
     pub presence_session: bool,
+    /// getSchedule windows are in the caller's wall-clock time and are moved onto the tenant's
+    /// compressed day before answering (and back), so a board reading its own clock sees the
+    /// meeting its presence shows. Off: windows are tenant time (tests that drive the clock).
+    pub calendar_on_wall_clock: bool,
 }
 
 impl SimOptions {
@@ -106,6 +111,7 @@ impl SimOptions {
             compress: true,
             directory_read_all: false,
             presence_session: true,
+            calendar_on_wall_clock: false,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Drawing the board: widgets render `&App` into a buffer. No I/O, no clock.
 
 pub mod board;
+pub mod calendar_line;
 pub mod card;
 pub mod compact;
 pub mod detail;

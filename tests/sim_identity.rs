@@ -1034,7 +1034,7 @@ mod app_only {
         let (_, claims) = jwt(&token);
         assert_eq!(
             claims["roles"],
-            json!(["Presence.Read.All", "User.Read.All"])
+            json!(["Presence.Read.All", "User.Read.All", "Calendars.Read"])
         );
         assert_eq!(claims["idtyp"], "app");
         assert!(claims.get("scp").is_none());

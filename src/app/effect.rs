@@ -50,6 +50,9 @@ pub enum Effect {
     Quit,
     /// Leave now because of a signal, with this exit status.
     Terminate(i32),
+    /// Read these people's free/busy (`[calendar] enabled`); answered by `Msg::Schedules`. One read
+    /// in flight at a time.
+    ReadSchedules(Box<super::calendar::ScheduleAsk>),
 }
 
 /// One alert on its way out.

@@ -11,6 +11,9 @@
 //!   at:remote at:timeoff`. `is:busy` includes do-not-disturb (Teams draws both red); `is:dnd`
 //!   alone selects it.
 //! - `!` negates a word, phrase or facet: exactly those the term without `!` leaves out.
+//! - Calendar facets (`[calendar] enabled`): `free:30` (available, or free by their calendar now or
+//!   within 30 minutes) and `is:outside-hours`. They read facts the core derives from calendars, so
+//!   the search entry leaves them out and the core applies them after it (`Query::calendar_terms`).
 //! - Terms are AND-ed. An unknown facet (`is:free`) is left out of the matching and reported by
 //!   `Query::problem` for the prompt; a facet still being typed (`is:bu`) is ignored until it is
 //!   complete. The empty query matches everyone.
@@ -27,7 +30,7 @@ mod tests;
 use nucleo_matcher::chars;
 
 pub use matcher::{Filter, SearchEntry, SearchFields};
-pub use parse::{Atom, Facet, Query, Term, Word};
+pub use parse::{Atom, CalendarFacet, Facet, Query, Term, Word};
 
 use crate::app::person::{Person, Profile};
 use crate::graph::model::User;

@@ -106,7 +106,7 @@ impl App {
                 };
             }
             Command::CycleSort => {
-                self.options.sort = sort::next(self.options.sort);
+                self.options.sort = sort::next(self.options.sort, self.calendar.enabled());
                 self.notice = Some(SafeText::line(&format!(
                     "sorted by {}",
                     sort::label(self.options.sort)

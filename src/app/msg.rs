@@ -85,6 +85,8 @@ pub enum Msg {
     Terminate(Signal),
     /// No browser could be started for this link (`Effect::Open`).
     OpenFailed(String),
+    /// The calendar read in flight finished.
+    Schedules(Box<super::calendar::ScheduleOutcome>),
 }
 
 /// What one poll brought back; owned, so the refresher keeps nothing.

@@ -37,7 +37,13 @@ impl App {
             answered[i] = true;
             let person = &mut self.team.people_mut()[i];
             let was_stale = person.stale;
+            let was_meeting = super::calendar::in_meeting(person.presence.as_deref());
             let change = person.apply(presence, now.utc);
+            if change != Change::FirstSeen
+                && was_meeting != super::calendar::in_meeting(person.presence.as_deref())
+            {
+                self.calendar.presence_moved(&person.id);
+            }
             visible_changed |= was_stale || change != Change::None;
             saved_changed |= change != Change::None;
             if matches!(change, Change::Presence | Change::Details) {

@@ -26,6 +26,9 @@ pub enum Tone {
     StatusMessage,
     /// The watch list's mark.
     Watched,
+    /// A calendar slot in the details' strip, and the one now.
+    Slot(crate::graph::schedule::Slot),
+    SlotNow(crate::graph::schedule::Slot),
 }
 
 /// A run of text in one tone.
@@ -83,6 +86,7 @@ pub fn max_scroll(app: &App, area: Rect) -> u16 {
                 symbols: app.options().symbols,
                 today: app.history().line(&person.id, app.now().utc, app.tz()),
                 watched: app.watch().is_watched(&person.id),
+                calendar: app.calendar_view(&person.id),
             };
             let (_, inner, lines) = detail.layout(area);
             scroll_room(lines.len(), inner)

@@ -1,5 +1,5 @@
 //! A config file edited while the board runs: what can change in place does (team, keys, the UI,
-//! refresh intervals); `[graph]` and `[auth]` wait for a restart; a broken edit changes nothing.
+//! refresh intervals); `[graph]`, `[auth]` and `[calendar]` wait for a restart; a broken edit changes nothing.
 
 use super::effect::Effect;
 use super::keymap::Keymap;
@@ -36,12 +36,19 @@ impl App {
         let waiting: Vec<&str> = [
             ("[graph]", running.graph != config.graph),
             ("[auth]", running.auth != config.auth),
+            // Calendars change what sign-in asks for and what is polled: read at start only.
+            ("[calendar]", running.calendar != config.calendar),
         ]
         .into_iter()
         .filter_map(|(table, changed)| changed.then_some(table))
         .collect();
         config.graph = running.graph.clone();
         config.auth = running.auth.clone();
+        config.calendar = running.calendar.clone();
+        if config.ui.sort == crate::config::SortOrder::Free && !config.calendar.enabled {
+            // "free" arrived with calendars that wait for a restart: the order stays until then.
+            config.ui.sort = running.ui.sort;
+        }
         self.freshness.config = (!waiting.is_empty()).then(|| {
             SafeText::line(&format!(
                 "{} changed in the config: restart teamboard to apply",
@@ -241,6 +248,26 @@ mod tests {
         // Put back as running: nothing waits any more.
         reload(&mut app, file("[ui]\nsort = \"recent\"\n"));
         assert_eq!(app.freshness().config, None);
+    }
+
+    #[test]
+    fn calendars_turned_on_wait_for_a_restart_and_so_does_their_sort() {
+        let mut app = ready();
+        reload(
+            &mut app,
+            file("[calendar]\nenabled = true\n[ui]\nsort = \"free\"\n"),
+        );
+        let shown = app.freshness().config.clone().unwrap();
+        assert_eq!(
+            shown.as_str(),
+            "[calendar] changed in the config: restart teamboard to apply"
+        );
+        assert!(!app.calendar().enabled());
+        assert_eq!(
+            app.options().sort,
+            SortOrder::Availability,
+            "no free sort without calendars"
+        );
     }
 
     #[test]

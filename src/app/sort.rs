@@ -1,4 +1,5 @@
-//! The order people are shown in: availability then name (default), name, or most recent change;
+//! The order people are shown in: availability then name (default), name, most recent change, or
+//! free soonest (calendars on: see `Soon`);
 //! optionally in sections by availability; names in the user's locale's order. Recomputed when data,
 //! filter or sort change, never per frame.
 
@@ -11,12 +12,13 @@ use crate::graph::model::Status;
 
 use super::person::Person;
 
-/// The next order `s` moves to.
-pub fn next(order: SortOrder) -> SortOrder {
+/// The next order `s` moves to; "free soonest" only when calendars are on.
+pub fn next(order: SortOrder, calendars: bool) -> SortOrder {
     match order {
         SortOrder::Availability => SortOrder::Name,
         SortOrder::Name => SortOrder::Recent,
-        SortOrder::Recent => SortOrder::Availability,
+        SortOrder::Recent if calendars => SortOrder::Free,
+        SortOrder::Recent | SortOrder::Free => SortOrder::Availability,
     }
 }
 
@@ -26,8 +28,13 @@ pub fn label(order: SortOrder) -> &'static str {
         SortOrder::Availability => "availability",
         SortOrder::Name => "name",
         SortOrder::Recent => "recent",
+        SortOrder::Free => "free soonest",
     }
 }
+
+/// How soon someone is free, for "free soonest": 0 for available now, then minutes until their
+/// calendar's next free slot, `u64::MAX` when unknown.
+pub type Soon = u64;
 
 /// Section a person falls in when grouped by availability (an index into `Status::ALL`).
 pub fn section(person: &Person) -> usize {
@@ -48,11 +55,29 @@ pub fn arrange(
     order: SortOrder,
     group: GroupBy,
 ) -> Vec<usize> {
+    arrange_by(people, names, keep, order, group, &|_| Soon::MAX)
+}
+
+/// `arrange`, with `soon` telling how soon each person (by index) is free, for "free soonest".
+pub fn arrange_by(
+    people: &[Person],
+    names: &[u32],
+    keep: &mut [usize],
+    order: SortOrder,
+    group: GroupBy,
+    soon: &dyn Fn(usize) -> Soon,
+) -> Vec<usize> {
     let grouped = group == GroupBy::Availability;
     let name = |i: usize| names.get(i).copied().unwrap_or(u32::MAX);
     let mut keyed: Vec<(Key, u32, usize)> = keep
         .iter()
-        .map(|&i| (key(&people[i], order, grouped), name(i), i))
+        .map(|&i| {
+            let mut k = key(&people[i], order, grouped);
+            if order == SortOrder::Free {
+                k.1 = soon(i);
+            }
+            (k, name(i), i)
+        })
         .collect();
     keyed.sort_unstable_by(|a, b| {
         a.0.cmp(&b.0)
@@ -73,16 +98,18 @@ pub fn arrange(
     }
 }
 
-/// (section, availability, out of office, most recent change first); then the name.
-type Key = (usize, Status, bool, Reverse<Option<Timestamp>>);
+/// (section, how soon free, availability, out of office, most recent change first); then the name.
+type Key = (usize, Soon, Status, bool, Reverse<Option<Timestamp>>);
 
 fn key(p: &Person, order: SortOrder, grouped: bool) -> Key {
     let section = if grouped { section(p) } else { 0 };
     match order {
-        SortOrder::Availability => (section, p.status, p.out_of_office, Reverse(None)),
-        SortOrder::Name => (section, Status::Available, false, Reverse(None)),
+        SortOrder::Availability => (section, 0, p.status, p.out_of_office, Reverse(None)),
+        SortOrder::Name => (section, 0, Status::Available, false, Reverse(None)),
         // Most recent first; never-changed last.
-        SortOrder::Recent => (section, Status::Available, false, Reverse(p.changed_at)),
+        SortOrder::Recent => (section, 0, Status::Available, false, Reverse(p.changed_at)),
+        // Soonest first (filled in by `arrange_by`), then as by availability.
+        SortOrder::Free => (section, Soon::MAX, p.status, p.out_of_office, Reverse(None)),
     }
 }
 
@@ -154,9 +181,12 @@ mod tests {
         assert_eq!(counts, vec![1, 2, 0, 1, 0, 0]);
         assert_eq!(names(&people, &keep), ["carol", "bob", "dave", "Alice"]);
         assert_eq!(
-            next(next(next(SortOrder::Availability))),
+            next(next(next(SortOrder::Availability, false), false), false),
             SortOrder::Availability
         );
+        // With calendars on, "free soonest" comes after "recent".
+        assert_eq!(next(SortOrder::Recent, true), SortOrder::Free);
+        assert_eq!(next(SortOrder::Free, true), SortOrder::Availability);
     }
 
     #[test]

@@ -131,6 +131,8 @@ pub struct FilterState {
     pub input: Input,
     pub(super) query: Query,
     pub(super) engine: Filter,
+    /// Calendars are on, so calendar facets mean something.
+    pub(super) calendars: bool,
 }
 
 impl FilterState {
@@ -141,7 +143,14 @@ impl FilterState {
 
     /// What is wrong with the query (a facet that does not exist, and the ones that do), for the prompt.
     pub fn problem(&self) -> Option<String> {
-        self.query.problem()
+        self.query.problem().or_else(|| {
+            (!self.calendars && self.query.calendar_terms().next().is_some()).then(|| {
+                format!(
+                    "{} need calendars: set enabled = true under [calendar] in the config",
+                    super::filter::CalendarFacet::HELP
+                )
+            })
+        })
     }
 }
 
@@ -168,6 +177,8 @@ pub struct App {
     pub(super) resolving: Option<super::resolving::Resolving>,
     /// Your own presence, message and location: the open picker or editor, the change under way.
     pub(super) own: super::own::Own,
+    /// Free/busy, when `[calendar] enabled`.
+    pub(super) calendar: super::calendar::Calendars,
     pub(super) now: Now,
     /// Who is watched and when they alert.
     pub(super) watch: super::watch::Watch,
@@ -183,15 +194,21 @@ impl App {
         let settings = &options.config.watch;
         let watch =
             super::watch::Watch::new(settings.rules.clone(), settings.people.clone(), Vec::new());
+        let calendar = super::calendar::Calendars::new(&options.config.calendar);
+        let calendars = calendar.enabled();
         Self {
             watch,
             history: super::watch::History::default(),
+            calendar,
             places,
             options,
             team: Team::default(),
             view: View::new(area),
             roster: None,
-            filter: FilterState::default(),
+            filter: FilterState {
+                calendars,
+                ..FilterState::default()
+            },
             pending: Pending::default(),
             schedule,
             freshness: Freshness::default(),
@@ -256,7 +273,9 @@ impl App {
             Msg::Own(outcome) => self.on_own(*outcome, &mut effects),
             Msg::Terminate(signal) => effects.push(Effect::Terminate(signal.exit_code())),
             Msg::OpenFailed(url) => self.open_failed(url, &mut effects),
+            Msg::Schedules(outcome) => self.on_schedules(*outcome),
         }
+        self.calendar_step(&mut effects);
         if self.schedule.is_due(now.instant) {
             self.schedule.begin();
             effects.push(Effect::Poll(self.fresh_roster()));
@@ -299,6 +318,7 @@ impl App {
             self.flash_end.filter(|t| *t > now.instant),
             self.pending.deadline(),
             ages,
+            self.calendar_deadline(),
         ]
         .into_iter()
         .flatten()
@@ -321,11 +341,16 @@ impl App {
             self.finish_loading();
         }
         self.mark_watched();
+        let terms = self.calendar_terms();
+        let (calendar, people, now) = (&self.calendar, self.team.people(), self.now.utc);
+        let keep = |i: usize| super::calendar::keeps(calendar, &people[i], &terms, now);
+        let soon = |i: usize| super::calendar::soon_of(calendar, &people[i], now);
         self.view.arrange(
             &self.team,
             (&self.filter.engine, &self.filter.query),
             self.options.sort,
             self.options.group_by,
+            (&keep, &soon),
         );
     }
 

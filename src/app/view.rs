@@ -58,22 +58,34 @@ impl View {
     }
 
     /// Filters and sorts the team again, keeping the selection on the same person when still shown.
+    /// `calendar` says who the query's calendar facets keep and how soon each person is free (by
+    /// position in the team), facts only the core's calendars know.
     pub fn arrange(
         &mut self,
         team: &Team,
         filter: (&Filter, &Query),
         order: SortOrder,
         group: GroupBy,
+        calendar: (&dyn Fn(usize) -> bool, &dyn Fn(usize) -> sort::Soon),
     ) {
         let (engine, query) = filter;
+        let (keep, soon) = calendar;
         let people = team.people();
         engine.apply(
             query,
             people.iter().enumerate().map(|(i, p)| (i, &p.search)),
             &mut self.visible,
         );
+        self.visible.retain(|&i| keep(i));
         self.grouped = group == GroupBy::Availability;
-        self.sections = sort::arrange(people, team.name_order(), &mut self.visible, order, group);
+        self.sections = sort::arrange_by(
+            people,
+            team.name_order(),
+            &mut self.visible,
+            order,
+            group,
+            soon,
+        );
         let found = self
             .selected
             .as_ref()

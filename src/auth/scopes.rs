@@ -37,6 +37,9 @@ pub fn graph_permissions(config: &Config) -> Vec<&'static str> {
     if config.graph.place_names {
         scopes.push("Place.Read.All");
     }
+    if config.calendar.enabled {
+        scopes.push("Calendars.ReadBasic");
+    }
     scopes
 }
 
@@ -86,6 +89,12 @@ mod tests {
         config.graph.place_names = true;
         let more = graph_permissions(&config);
         assert!(more.contains(&"GroupMember.Read.All") && more.contains(&"Place.Read.All"));
+        assert!(
+            !more.contains(&"Calendars.ReadBasic"),
+            "calendars are asked for only when turned on"
+        );
+        config.calendar.enabled = true;
+        assert!(graph_permissions(&config).contains(&"Calendars.ReadBasic"));
     }
 
     #[test]

@@ -138,6 +138,14 @@ pub async fn run(mut app: App, startup: Vec<Effect>, parts: Parts<'_>) -> Result
                         let _ = tx.send(Msg::Places(Box::new(answer)));
                     }));
                 }
+                Effect::ReadSchedules(ask) => {
+                    let refresher = refresher.clone();
+                    let tx = tx.clone();
+                    tasks.push(tokio::task::spawn_local(async move {
+                        let outcome = refresher.schedules(*ask).await;
+                        let _ = tx.send(Msg::Schedules(Box::new(outcome)));
+                    }));
+                }
                 Effect::SignIn | Effect::Consent => {
                     if let Some(previous) = sign_in.take() {
                         previous.abort();

@@ -8,9 +8,12 @@ use crate::exit::{Exit, Failure};
 use crate::sim::{DeviceOutcome, RetryAfter, SignInError, SimOptions};
 
 impl TenantArgs {
-    /// The tenant these flags describe, with no faults.
+    /// The tenant these flags describe, with no faults. Boards on a real clock read it (the demo,
+    /// `teamboard sim`), so calendars follow the caller's clock.
     pub fn options(&self) -> SimOptions {
-        SimOptions::new(self.team_size, self.scenario)
+        let mut options = SimOptions::new(self.team_size, self.scenario);
+        options.calendar_on_wall_clock = true;
+        options
     }
 }
 

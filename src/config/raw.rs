@@ -19,6 +19,7 @@ pub struct RawConfig {
     pub refresh: Option<RawRefresh>,
     pub ui: Option<RawUi>,
     pub watch: Option<RawWatch>,
+    pub calendar: Option<RawCalendar>,
     pub keys: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
@@ -77,6 +78,14 @@ pub struct RawWatch {
     pub command: S<Vec<Spanned<String>>>,
     pub quiet: S<String>,
     pub quiet_days: S<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    pub enabled: S<bool>,
+    pub min_free_mins: S<i64>,
+    pub refresh_mins: S<i64>,
 }
 
 /// Every table and key the file may hold, for "did you mean" and for naming what a value must be.
@@ -144,10 +153,27 @@ pub const SCHEMA: &[(&str, &[(&str, &str)])] = &[
         "ui",
         &[
             ("symbols", "one of \"unicode\", \"ascii\""),
-            ("sort", "one of \"availability\", \"name\", \"recent\""),
+            (
+                "sort",
+                "one of \"availability\", \"name\", \"recent\", \"free\"",
+            ),
             ("group_by", "one of \"none\", \"availability\""),
             ("mouse", "true or false"),
             ("theme", "one of \"dark\", \"light\", \"mono\""),
+        ],
+    ),
+    (
+        "calendar",
+        &[
+            ("enabled", "true or false"),
+            (
+                "min_free_mins",
+                "a whole number of minutes, 5 to 480, e.g. 15",
+            ),
+            (
+                "refresh_mins",
+                "a whole number of minutes, 5 to 1440, e.g. 10",
+            ),
         ],
     ),
     ("keys", &[]),

@@ -114,7 +114,7 @@ fn unknown_tables_and_keys_outside_tables() {
     let e = err("[colours]\n");
     assert!(
         e.ends_with(
-            ":1: unknown table [colours] (tables are: graph, auth, team, refresh, ui, keys, watch)"
+            ":1: unknown table [colours] (tables are: graph, auth, team, refresh, ui, calendar, keys, watch)"
         ),
         "{e}"
     );
@@ -160,7 +160,7 @@ fn bad_choices_list_the_allowed_values() {
     );
     assert!(
         err("[ui]\nsort = \"Name\"\n")
-            .ends_with("use one of \"availability\", \"name\", \"recent\"")
+            .ends_with("use one of \"availability\", \"name\", \"recent\", \"free\"")
     );
     assert!(
         err("[auth]\ntoken_store = \"vault\"\n")

@@ -5,7 +5,7 @@ use std::time::Duration;
 use toml::Spanned;
 
 use super::error::{line_of, quote};
-use super::raw::{RawAuth, RawConfig, RawGraph, RawRefresh, RawTeam, RawUi};
+use super::raw::{RawAuth, RawCalendar, RawConfig, RawGraph, RawRefresh, RawTeam, RawUi};
 use super::{
     AuthMode, Config, GroupBy, KeyOverride, SortOrder, Symbols, ThemeName, TokenStoreKind,
 };
@@ -309,6 +309,7 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
             }
         }
     }
+    let mut sort_span = None;
     if let Some(RawUi {
         symbols,
         theme,
@@ -338,8 +339,10 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
                 ("availability", SortOrder::Availability),
                 ("name", SortOrder::Name),
                 ("recent", SortOrder::Recent),
+                ("free", SortOrder::Free),
             ];
             config.ui.sort = c.choice(&v, "ui", "sort", &orders)?;
+            sort_span = Some(v.span());
         }
         if let Some(v) = group_by {
             config.ui.group_by = c.choice(
@@ -355,6 +358,36 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
         if let Some(v) = mouse {
             config.ui.mouse = v.into_inner();
         }
+    }
+    if let Some(RawCalendar {
+        enabled,
+        min_free_mins,
+        refresh_mins,
+    }) = raw.calendar
+    {
+        if let Some(v) = enabled {
+            config.calendar.enabled = v.into_inner();
+        }
+        if let Some(v) = min_free_mins {
+            let mins = c.number(&v, "calendar", "min_free_mins", (5, 480), "minutes")?;
+            config.calendar.min_free_mins = u32::try_from(mins).unwrap_or(15);
+        }
+        if let Some(v) = refresh_mins {
+            let mins = c.number(&v, "calendar", "refresh_mins", (5, 1440), "minutes")?;
+            config.calendar.refresh = Duration::from_secs(mins * 60);
+        }
+    }
+    // Sorting by free time needs calendars: a key that would do nothing is refused.
+    if config.ui.sort == SortOrder::Free
+        && !config.calendar.enabled
+        && let Some(span) = sort_span
+    {
+        return c.fail(
+            &span,
+            "\"sort\" in [ui] is \"free\", which needs calendars; set enabled = true under [calendar], \
+             or choose \"availability\", \"name\" or \"recent\""
+                .to_owned(),
+        );
     }
     if config.auth.mode == AuthMode::App && config.team.include_me {
         // App-only tokens have no user behind them: Graph refuses `/me`.

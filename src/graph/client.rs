@@ -7,7 +7,8 @@
 //!   and connection errors (refused, reset). Not retried: a timeout (a stalled body or a silent server
 //!   already cost `timeout`; the next refresh comes soon), an answer over the size cap (it would come
 //!   again), other statuses, redirects (never followed).
-//! - A Retry-After pauses every call of this client. A call that starts while paused returns
+//! - A Retry-After pauses every call of this client, except that calendar reads (`Lane::Calendar`)
+//!   have a gate of their own: a throttled schedule read never delays a presence poll. A call that starts while paused returns
 //!   `Throttled { until }` at once, sending nothing, so the board can show "throttled until hh:mm".
 //!   Inside a call, a pause of up to `MAX_INLINE_WAIT` (10 s) is waited out; a longer one ends the
 //!   call as `Throttled`. A single wait is capped at `MAX_WAIT` (5 min).
@@ -107,6 +108,15 @@ impl Calls {
     }
 }
 
+/// Which Retry-After gate a call waits at and closes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lane {
+    /// Presence, directory, places: one gate for all of them.
+    Shared,
+    /// Free/busy reads, throttled by their own service limits.
+    Calendar,
+}
+
 /// The Microsoft Graph client. Cheap to clone; safe to call from several tasks at once.
 #[derive(Clone)]
 pub struct GraphClient {
@@ -122,6 +132,8 @@ pub(crate) struct Inner {
     tokens: Arc<dyn TokenSource>,
     pub(crate) jitter: Jitter,
     pub(crate) gate: Gate,
+    /// Retry-After from a calendar read pauses calendar reads only.
+    pub(crate) calendar_gate: Gate,
     requests: AtomicU64,
     /// Set once the batch presence call was found not offered (the China cloud); kept for later calls.
     pub(crate) fallback: AtomicBool,
@@ -166,6 +178,7 @@ impl GraphClient {
                 tokens,
                 jitter: Jitter::new(seed),
                 gate: Gate::default(),
+                calendar_gate: Gate::default(),
                 requests: AtomicU64::new(0),
                 fallback: AtomicBool::new(false),
                 pacer: crate::graph::presence::Pacer::default(),
@@ -261,7 +274,11 @@ impl GraphClient {
 
     /// A fresh call while paused does not wait: it says until when, so the board can show it.
     pub(crate) fn check_fresh(&self) -> Result<(), GraphError> {
-        match self.inner.gate.paused_at(Instant::now()) {
+        self.check_fresh_in(Lane::Shared)
+    }
+
+    pub(crate) fn check_fresh_in(&self, lane: Lane) -> Result<(), GraphError> {
+        match self.gate(lane).paused_at(Instant::now()) {
             Some(until) => Err(GraphError::Throttled {
                 retry_after: Some(until.saturating_duration_since(Instant::now())),
                 until: Some(until),
@@ -270,10 +287,17 @@ impl GraphClient {
         }
     }
 
+    fn gate(&self, lane: Lane) -> &Gate {
+        match lane {
+            Lane::Shared => &self.inner.gate,
+            Lane::Calendar => &self.inner.calendar_gate,
+        }
+    }
+
     /// Inside a call, a short pause is waited out; a long one ends the call as `Throttled`.
-    async fn wait_gate(&self) -> Result<(), GraphError> {
+    async fn wait_gate(&self, lane: Lane) -> Result<(), GraphError> {
         let now = Instant::now();
-        if let Some(until) = self.inner.gate.paused_at(now) {
+        if let Some(until) = self.gate(lane).paused_at(now) {
             let left = until - now;
             if left > MAX_INLINE_WAIT {
                 return Err(GraphError::Throttled {
@@ -297,7 +321,20 @@ impl GraphClient {
         body: Option<Bytes>,
         calls: &Calls,
     ) -> Result<http::Response<Bytes>, GraphError> {
+        self.send_in(Lane::Shared, method, url, body, calls).await
+    }
+
+    /// `send`, waiting at and closing the gate of `lane`.
+    pub(crate) async fn send_in(
+        &self,
+        lane: Lane,
+        method: Method,
+        url: &str,
+        body: Option<Bytes>,
+        calls: &Calls,
+    ) -> Result<http::Response<Bytes>, GraphError> {
         let inner = &*self.inner;
+        let gate = self.gate(lane);
         let checked = inner.base.allows(url).map_err(GraphError::Refused)?;
         let uri: http::Uri = checked
             .as_str()
@@ -308,7 +345,7 @@ impl GraphClient {
         let mut retries = 0u32;
         let mut refreshed = false;
         loop {
-            self.wait_gate().await?;
+            self.wait_gate(lane).await?;
             let request = self.build(&method, &uri, body.clone(), &token, retries)?;
             let request = if calls.uncompressed {
                 identity_encoding(request)
@@ -387,13 +424,13 @@ impl GraphClient {
                 let until = Instant::now() + wait;
                 // Graph's word pauses every call.
                 if told.is_some() {
-                    inner.gate.pause_until(until);
+                    gate.pause_until(until);
                 }
                 if status == StatusCode::TOO_MANY_REQUESTS && (give_up || wait > MAX_INLINE_WAIT) {
                     warn!(%method, %path, wait_ms = wait.as_millis(), "throttled (429), pausing all calls");
                     return Err(GraphError::Throttled {
                         retry_after: told,
-                        until: Some(inner.gate.paused_at(Instant::now()).unwrap_or(until)),
+                        until: Some(gate.paused_at(Instant::now()).unwrap_or(until)),
                     });
                 }
                 if give_up || wait > MAX_INLINE_WAIT {

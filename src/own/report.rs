@@ -7,7 +7,7 @@ use super::change::{Change, LocationChange};
 use crate::expiry::Ends;
 use crate::graph::model::{LocationSourceKind, Presence};
 use crate::text::SafeText;
-use crate::zones::{Expiry, expiry};
+use crate::time_zone::{Expiry, expiry};
 
 /// Said whenever Graph shows you Offline after another availability was set.
 pub const NO_SESSION: &str = "Graph shows you Offline: a presence you set takes effect only while you are signed in to Teams somewhere (a presence session); it shows once you are";

@@ -25,6 +25,8 @@ pub enum EndpointKind {
     Groups,
     /// `GET /places/{id}`
     Places,
+    /// `POST /me/calendar/getSchedule`, `POST /users/{id}/calendar/getSchedule`
+    Schedule,
     /// `setUserPreferredPresence`, `clearUserPreferredPresence`, `setStatusMessage`,
     /// `setManualLocation`, `clearLocation`
     SetPresence,
@@ -40,7 +42,7 @@ pub enum EndpointKind {
     Other,
 }
 
-const KINDS: usize = 16;
+const KINDS: usize = 17;
 
 impl EndpointKind {
     pub fn is_graph(self) -> bool {
@@ -73,6 +75,9 @@ impl EndpointKind {
             ["$batch"] => Self::Batch,
             ["groups", _, "members", ..] => Self::Groups,
             ["places", _] => Self::Places,
+            ["me", "calendar", "getSchedule"] | ["users", _, "calendar", "getSchedule"] if post => {
+                Self::Schedule
+            }
             _ => Self::Other,
         }
     }
@@ -94,6 +99,8 @@ pub struct RequestCounts {
     pub batch: u64,
     pub groups: u64,
     pub places: u64,
+    /// getSchedule requests (calendars).
+    pub schedule: u64,
     pub set_presence: u64,
     pub device_code: u64,
     pub token: u64,
@@ -160,6 +167,7 @@ impl Counters {
             batch: k(EndpointKind::Batch),
             groups: k(EndpointKind::Groups),
             places: k(EndpointKind::Places),
+            schedule: k(EndpointKind::Schedule),
             set_presence: k(EndpointKind::SetPresence),
             device_code: k(EndpointKind::DeviceCode),
             token: k(EndpointKind::Token),

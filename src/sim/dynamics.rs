@@ -81,11 +81,11 @@ const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;
 const MIN: i64 = 60;
 
-struct Plan {
-    start: i64,
-    end: i64,
+pub(super) struct Plan {
+    pub start: i64,
+    pub end: i64,
     /// (start second of day, state), sorted; each lasts until the next.
-    segments: Vec<(i64, State)>,
+    pub segments: Vec<(i64, State)>,
 }
 
 fn push(segments: &mut Vec<(i64, State)>, at: i64, state: State) {
@@ -95,7 +95,8 @@ fn push(segments: &mut Vec<(i64, State)>, at: i64, state: State) {
     }
 }
 
-fn plan(seed: u64, index: u32, day: i64) -> Plan {
+/// The working day of person `index` on local day `day` (days since 1970-01-01 in their zone).
+pub(super) fn plan(seed: u64, index: u32, day: i64) -> Plan {
     let mut s = Stream::new(hash(&[seed, u64::from(index), day as u64, 0xDA]));
     let start = 7 * HOUR + s.below(36) as i64 * 5 * MIN;
     let end = start + 7 * HOUR + 30 * MIN + s.below(19) as i64 * 5 * MIN;
@@ -173,6 +174,11 @@ fn location(seed: u64, index: u32, day: i64, ooo: bool) -> Option<GenLocation> {
     })
 }
 
+/// Whether person `index` is on leave all of week `week` (weeks since the Monday before 1970-01-01).
+pub(super) fn on_leave(seed: u64, index: u32, week: i64) -> bool {
+    hash(&[seed, u64::from(index), week as u64, 0x00F]) % 100 < 6
+}
+
 /// A person's presence at sim time `t_ms` (Unix ms), in their zone (`offset_minutes` from UTC).
 pub(crate) fn base(seed: u64, index: u32, offset_minutes: i32, t_ms: i64) -> Base {
     let off = i64::from(offset_minutes) * MIN;
@@ -186,7 +192,7 @@ pub(crate) fn base(seed: u64, index: u32, offset_minutes: i32, t_ms: i64) -> Bas
     let idx = u64::from(index);
     let modern = hash(&[seed, idx, 0x30]).is_multiple_of(8);
     let week_hash = hash(&[seed, idx, week as u64, 0x00F]);
-    let ooo = week_hash % 100 < 6;
+    let ooo = on_leave(seed, index, week);
     let week_start_ms = at(-weekday * DAY);
 
     let mut base = Base {

@@ -18,7 +18,7 @@ use super::errors::{GraphError, ODATA_JSON, odata_json};
 use super::faults::{MalformedElement, Plan, lock};
 use super::ids::is_guid;
 use super::presence::Reader;
-use super::{Sim, batch, gate, get_by_ids, own_presence, users};
+use super::{Sim, batch, calendar, gate, get_by_ids, own_presence, users};
 
 /// Graph's documented limit for getPresencesByUserId.
 pub(crate) const MAX_PRESENCE_IDS: usize = 650;
@@ -45,6 +45,11 @@ pub(crate) fn routes(sim: &Arc<Sim>) -> Router {
         .route("/groups/{id}/members", get(directory::members))
         .route("/groups/{id}/members/{cast}", get(directory::members))
         .route("/places/{id}", get(directory::place))
+        .route("/me/calendar/getSchedule", post(calendar::me_schedule))
+        .route(
+            "/users/{id}/calendar/getSchedule",
+            post(calendar::user_schedule),
+        )
         .fallback(unknown_segment)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(sim.clone(), gate::graph_gate))

@@ -73,6 +73,15 @@ fn needs(kind: EndpointKind) -> Option<Needs> {
         ),
         EndpointKind::Groups => (GROUP_READERS, GROUP_READERS, Workload::Directory),
         EndpointKind::Places => (&["Place.Read.All"], &["Place.Read.All"], Workload::Exchange),
+        EndpointKind::Schedule => (
+            &[
+                "Calendars.ReadBasic",
+                "Calendars.Read",
+                "Calendars.ReadWrite",
+            ],
+            &["Calendars.Read", "Calendars.ReadWrite"],
+            Workload::Exchange,
+        ),
         EndpointKind::Batch
         | EndpointKind::DeviceCode
         | EndpointKind::Token

@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Widget};
 
+use super::calendar_line::CalendarLine;
 use super::paint::{Run, put, put_right, run, runs_width};
 use super::theme::Theme;
 use crate::app::Now;
@@ -19,7 +20,7 @@ use crate::text::{fit, width};
 
 /// What a card needs besides the person.
 #[derive(Clone, Copy)]
-pub struct CardContext {
+pub struct CardContext<'a> {
     pub theme: Theme,
     pub now: Now,
     pub selected: bool,
@@ -27,6 +28,8 @@ pub struct CardContext {
     pub me: bool,
     /// The person is on the watch list: marked before the name.
     pub watched: bool,
+    /// What their calendar says (`[calendar] enabled`), drawn in the bottom border.
+    pub calendar: Option<&'a CalendarLine>,
 }
 
 pub use crate::presence_style::watch_mark;
@@ -231,6 +234,22 @@ pub fn render(person: &Person, area: Rect, buf: &mut Buffer, cx: CardContext) {
     for (n, runs) in lines.iter().enumerate().take(usize::from(inner.height)) {
         put(buf, line(n as u16), runs);
     }
+    if let Some(calendar) = cx.calendar {
+        // The bottom border's right end, like the age in the top one: no content line is taken.
+        let bottom = Rect::new(area.x + 1, area.y + area.height - 1, area.width - 2, 1);
+        let room = usize::from(bottom.width).saturating_sub(4);
+        if let Some(text) = calendar.fitted(room, theme.separator()) {
+            put_right(
+                buf,
+                bottom,
+                &[
+                    run(" ", Style::new()),
+                    run(text, theme.muted()),
+                    run(" ", Style::new()),
+                ],
+            );
+        }
+    }
     if person.stale {
         buf.set_style(inner, theme.stale());
     }
@@ -308,6 +327,7 @@ mod tests {
             selected: false,
             me: false,
             watched: false,
+            calendar: None,
         };
         for (n, p) in people.iter().enumerate() {
             render(p, Rect::new(0, 5 * n as u16, width, 5), &mut buf, cx);
@@ -339,6 +359,7 @@ mod tests {
                 selected: false,
                 me: false,
                 watched: true,
+                calendar: None,
             };
             render(&people[0], Rect::new(0, 0, 26, 5), &mut buf, cx);
             let top: String = (0..26).map(|x| buf[(x, 0)].symbol().to_owned()).collect();
@@ -351,6 +372,62 @@ mod tests {
 
     fn width_of(symbol: &str) -> u16 {
         (width(symbol) as u16).max(1)
+    }
+
+    /// The first and third cards (busy and away) with what their calendars say, at `width`.
+    fn calendar_cards(width: u16) -> String {
+        let people = people();
+        let lines = [
+            CalendarLine {
+                when: Some("free 14:30".into()),
+                local: Some("18:05☾".into()),
+            },
+            CalendarLine {
+                when: Some("out until Mon 09:00".into()),
+                local: None,
+            },
+        ];
+        let mut buf = Buffer::empty(Rect::new(0, 0, width, 10));
+        for (n, (p, line)) in [&people[0], &people[2]].into_iter().zip(&lines).enumerate() {
+            let cx = CardContext {
+                theme: Theme::new(false, Symbols::Unicode),
+                now: Now {
+                    instant: Instant::now(),
+                    utc: jiff::Timestamp::from_second(NOW).unwrap(),
+                },
+                selected: false,
+                me: false,
+                calendar: Some(line),
+                watched: false,
+            };
+            render(p, Rect::new(0, 5 * n as u16, width, 5), &mut buf, cx);
+        }
+        (0..10)
+            .map(|y| {
+                let mut row = String::new();
+                let mut x = 0;
+                while x < width {
+                    let symbol = buf[(x, y)].symbol();
+                    row.push_str(symbol);
+                    x += width_of(symbol);
+                }
+                row + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_calendar_sits_in_the_bottom_border_and_gives_way_to_the_width() {
+        let wide = calendar_cards(34);
+        assert!(wide.contains(" free 14:30 · 18:05☾ ╯"), "{wide}");
+        assert!(wide.contains(" out until Mon 09:00 ╯"), "{wide}");
+        let narrow = calendar_cards(22);
+        assert!(
+            narrow.contains(" free 14:30 ╯"),
+            "the local time gives way:\n{narrow}"
+        );
+        insta::assert_snapshot!("cards_calendar_34", wide);
+        insta::assert_snapshot!("cards_calendar_22", narrow);
     }
 
     #[test]

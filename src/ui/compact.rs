@@ -4,6 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
+use super::calendar_line::CalendarLine;
 use super::card::age_label;
 use super::paint::{fill, put, put_right, run};
 use super::theme::Theme;
@@ -14,6 +15,8 @@ use crate::text::{fit, width};
 
 /// Below this width the availability word is left out (the symbol still says it).
 const WORD_MIN_WIDTH: u16 = 34;
+/// Below this width calendar words are left out.
+const CALENDAR_MIN_WIDTH: u16 = 48;
 
 pub fn render(
     person: &Person,
@@ -22,6 +25,7 @@ pub fn render(
     theme: Theme,
     now: Now,
     (selected, me): (bool, bool),
+    calendar: Option<&CalendarLine>,
 ) {
     if row.is_empty() {
         return;
@@ -39,7 +43,12 @@ pub fn render(
         )
     };
     let age = age_label(person, now);
-    let age_width = age.as_deref().map_or(0, |a| width(a) as u16 + 1);
+    // The calendar's words only where the row has room to spare for them.
+    let calendar = calendar
+        .filter(|_| row.width >= CALENDAR_MIN_WIDTH)
+        .and_then(|c| c.fitted(usize::from(row.width / 3), theme.separator()));
+    let age_width = age.as_deref().map_or(0, |a| width(a) as u16 + 1)
+        + calendar.as_deref().map_or(0, |c| width(c) as u16 + 1);
     let word = (row.width >= WORD_MIN_WIDTH).then(|| person.availability.as_str());
     let word_width = word.map_or(0, |w| width(w).min(14) as u16 + 2);
     let you = if me { super::card::YOU } else { "" };
@@ -64,6 +73,10 @@ pub fn render(
     let mut tail = Vec::with_capacity(3);
     if let Some(word) = word {
         tail.push(run(fit(word, 14), colour));
+    }
+    if let Some(calendar) = calendar {
+        tail.push(run(" ", Style::new()));
+        tail.push(run(calendar, theme.muted()));
     }
     if let Some(age) = age {
         tail.push(run(" ", Style::new()));

@@ -28,6 +28,8 @@ pub struct Detail<'a> {
     pub today: Option<String>,
     /// On the watch list.
     pub watched: bool,
+    /// Their calendar, when calendars are on and it has been read.
+    pub calendar: Option<crate::app::calendar::CalendarView<'a>>,
 }
 
 impl<'a> Detail<'a> {
@@ -41,6 +43,7 @@ impl<'a> Detail<'a> {
             scroll: 0,
             today: None,
             watched: false,
+            calendar: None,
         }
     }
 
@@ -66,6 +69,7 @@ impl<'a> Detail<'a> {
             symbols: self.theme.symbols,
             today: self.today.clone(),
             watched: self.watched,
+            calendar: self.calendar,
         }
     }
 }
@@ -84,5 +88,7 @@ impl Widget for &Detail<'_> {
     }
 }
 
+#[cfg(test)]
+mod calendar_tests;
 #[cfg(test)]
 mod tests;

@@ -104,6 +104,7 @@ pub fn render(
         SortOrder::Availability => "avail",
         SortOrder::Name => "name",
         SortOrder::Recent => "recent",
+        SortOrder::Free => "free",
     };
     let marker = match theme.symbols {
         Symbols::Unicode => "⇅",

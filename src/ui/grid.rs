@@ -5,6 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
+use super::calendar_line::CalendarLine;
 use super::card::{self, CardContext};
 use super::compact;
 use super::paint::{put, run};
@@ -43,8 +44,19 @@ pub fn render(app: &App, g: &Geometry, buf: &mut Buffer, theme: Theme) {
         };
         let selected = cursor == Some(n);
         let is_me = me == Some(&person.id);
+        let calendar = app
+            .calendar_view(&person.id)
+            .map(|v| CalendarLine::of(&v, person, app.now().utc, app.tz(), theme.symbols));
         if g.compact {
-            compact::render(person, rect, buf, theme, app.now(), (selected, is_me));
+            compact::render(
+                person,
+                rect,
+                buf,
+                theme,
+                app.now(),
+                (selected, is_me),
+                calendar.as_ref(),
+            );
         } else {
             card::render(
                 person,
@@ -56,6 +68,7 @@ pub fn render(app: &App, g: &Geometry, buf: &mut Buffer, theme: Theme) {
                     selected,
                     me: is_me,
                     watched: app.watch().is_watched(&person.id),
+                    calendar: calendar.as_ref(),
                 },
             );
         }

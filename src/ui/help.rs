@@ -67,16 +67,16 @@ mod tests {
     }
 
     #[test]
-    fn help_at_80x40_fits_every_binding_and_the_filter_language() {
+    fn help_at_80x42_fits_every_binding_and_the_filter_language() {
         let keymap = Keymap::defaults();
         let help = Help::new(&keymap, Theme::new(false, Symbols::Unicode));
         assert_eq!(
-            help.max_scroll(Rect::new(0, 0, 80, 40)),
+            help.max_scroll(Rect::new(0, 0, 80, 42)),
             0,
             "fits without scrolling"
         );
-        let term = render(&help, 80, 40);
-        insta::assert_snapshot!("help_80x40", term.backend());
+        let term = render(&help, 80, 42);
+        insta::assert_snapshot!("help_80x42", term.backend());
         // At 80x24 the rest is a scroll away, and the border says so.
         assert!(help.max_scroll(Rect::new(0, 0, 80, 24)) > 0);
         let text = render(&help, 80, 24).backend().to_string();

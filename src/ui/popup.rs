@@ -25,6 +25,7 @@ pub fn details(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let Some(person) = app.selected() else { return };
     let mut detail = Detail::new(person, theme, app.tz(), app.now().utc);
     detail.profile = app.profile(&person.id);
+    detail.calendar = app.calendar_view(&person.id);
     detail.scroll = app.popup_scroll();
     detail.today = app.history().line(&person.id, app.now().utc, app.tz());
     detail.watched = app.watch().is_watched(&person.id);
@@ -44,6 +45,10 @@ fn style(tone: Tone, theme: Theme) -> Style {
         Tone::OutOfOffice => theme.out_of_office(),
         Tone::StatusMessage => theme.status_message(),
         Tone::Watched => theme.watched(),
+        Tone::Slot(slot) => theme.slot(slot),
+        Tone::SlotNow(slot) => theme
+            .slot(slot)
+            .add_modifier(ratatui::style::Modifier::REVERSED),
     }
 }
 

@@ -53,6 +53,19 @@ impl Theme {
         self.fg(if self.light { light } else { dark })
     }
 
+    /// A calendar slot as Teams' scheduling view draws it: busy blue, tentative light blue, out of
+    /// office purple, working elsewhere cyan, free plain.
+    pub fn slot(self, slot: crate::graph::schedule::Slot) -> Style {
+        use crate::graph::schedule::Slot;
+        match slot {
+            Slot::Busy => self.fg(Color::Blue),
+            Slot::Tentative => self.pick(Color::LightBlue, Color::Blue),
+            Slot::OutOfOffice => self.fg(PURPLE),
+            Slot::WorkingElsewhere => self.fg(Color::Cyan),
+            Slot::Free | Slot::Unknown => self.muted(),
+        }
+    }
+
     /// The colour of an availability group.
     pub fn status(self, status: Status) -> Style {
         match status {

@@ -188,6 +188,8 @@ impl Filter {
         query.terms().iter().all(|term| {
             let hit = match &term.atom {
                 Atom::Facet(f) => entry.facets & f.mask() != 0,
+                // Applied by the core from calendar facts, after this.
+                Atom::Calendar(_) => return true,
                 Atom::Word(w) if w.phrase => {
                     let all = entry.name_chars | entry.mail_chars | entry.text_chars;
                     all & w.chars == w.chars && w.needle.is_in(&entry.folded)

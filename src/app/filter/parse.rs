@@ -66,6 +66,40 @@ impl Facet {
     }
 }
 
+/// A fact from someone's calendar (`[calendar] enabled`), matched by the core against the facts it
+/// derived, not against the search entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CalendarFacet {
+    /// `free:30`: available now, free now by their calendar, or free within this many minutes.
+    FreeWithin(u16),
+    /// `is:outside-hours`: outside their working hours, or on a day they do not work.
+    OutsideHours,
+}
+
+impl CalendarFacet {
+    /// The calendar facets as the prompt lists them.
+    pub const HELP: &'static str = "free:MINUTES is:outside-hours";
+    const OUTSIDE: &'static str = "is:outside-hours";
+    const FREE: &'static str = "free:";
+
+    fn parse(token: &str) -> Option<Self> {
+        if token.eq_ignore_ascii_case(Self::OUTSIDE) {
+            return Some(Self::OutsideHours);
+        }
+        let mins = token
+            .get(..Self::FREE.len())
+            .filter(|p| p.eq_ignore_ascii_case(Self::FREE))
+            .and_then(|_| token.get(Self::FREE.len()..))?;
+        if mins.is_empty() || !mins.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        mins.parse::<u16>()
+            .ok()
+            .filter(|m| *m <= 24 * 60)
+            .map(Self::FreeWithin)
+    }
+}
+
 /// A word or phrase, folded once at parse time (lowercase, accents removed) for every comparison.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Word {
@@ -99,6 +133,7 @@ impl Word {
 pub enum Atom {
     Word(Word),
     Facet(Facet),
+    Calendar(CalendarFacet),
 }
 
 /// One term of a query; all terms must hold.
@@ -154,6 +189,13 @@ impl Query {
                     });
                     continue;
                 }
+                if let Some(facet) = CalendarFacet::parse(token) {
+                    query.terms.push(Term {
+                        negated,
+                        atom: Atom::Calendar(facet),
+                    });
+                    continue;
+                }
                 if looks_like_facet(token) {
                     if is_facet_prefix(token) {
                         query.incomplete.push(token.to_string());
@@ -191,7 +233,19 @@ impl Query {
     pub fn problem(&self) -> Option<String> {
         let unknown = self.unknown_facets.first()?;
         let valid: Vec<&str> = Facet::ALL.iter().map(|(_, text)| *text).collect();
-        Some(format!("no facet \"{unknown}\"; use {}", valid.join(" ")))
+        Some(format!(
+            "no facet \"{unknown}\"; use {} {}",
+            valid.join(" "),
+            CalendarFacet::HELP
+        ))
+    }
+
+    /// The calendar terms, each with whether it is negated.
+    pub fn calendar_terms(&self) -> impl Iterator<Item = (bool, CalendarFacet)> + '_ {
+        self.terms.iter().filter_map(|t| match t.atom {
+            Atom::Calendar(f) => Some((t.negated, f)),
+            _ => None,
+        })
     }
 
     /// Facets still being typed (`is:bu`), ignored for now.
@@ -203,11 +257,19 @@ impl Query {
 fn looks_like_facet(token: &str) -> bool {
     let lower = token.get(..3).map(str::to_ascii_lowercase);
     matches!(lower.as_deref(), Some("is:" | "at:"))
+        || token
+            .get(..CalendarFacet::FREE.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(CalendarFacet::FREE))
 }
 
 fn is_facet_prefix(token: &str) -> bool {
-    Facet::ALL.iter().any(|(_, text)| {
+    let texts = Facet::ALL
+        .iter()
+        .map(|(_, text)| *text)
+        .chain([CalendarFacet::OUTSIDE]);
+    let typing = |text: &str| {
         text.len() > token.len()
             && text.as_bytes()[..token.len()].eq_ignore_ascii_case(token.as_bytes())
-    })
+    };
+    texts.into_iter().any(typing) || token.eq_ignore_ascii_case(CalendarFacet::FREE)
 }

@@ -11,6 +11,8 @@ fn shape(q: &Query) -> Vec<String> {
             let bang = if t.negated { "!" } else { "" };
             match &t.atom {
                 Atom::Facet(f) => format!("{bang}{}", f.text()),
+                Atom::Calendar(CalendarFacet::FreeWithin(m)) => format!("{bang}free:{m}"),
+                Atom::Calendar(CalendarFacet::OutsideHours) => format!("{bang}is:outside-hours"),
                 Atom::Word(w) if w.phrase => format!("{bang}p:{:?}", w.text),
                 Atom::Word(w) => format!("{bang}w:{}", w.text),
             }
@@ -26,6 +28,10 @@ fn parser_table() {
         ("ann", &["w:ann"]),
         ("  ann   lee ", &["w:ann", "w:lee"]),
         ("is:busy", &["is:busy"]),
+        ("free:30", &["free:30"]),
+        ("FREE:0 !is:Outside-Hours", &["free:0", "!is:outside-hours"]),
+        ("free:", &[]),
+        ("is:outside", &[]),
         ("IS:Busy", &["is:busy"]),
         ("!is:offline", &["!is:offline"]),
         ("!bob", &["!w:bob"]),
@@ -422,4 +428,43 @@ fn on_the_demo_team_a_name_finds_its_people_and_a_word_and_its_negation_split_it
     // No one in the demo is called Ann (it once found 10 of 24 through "hanako.yamamoto@contoso").
     assert!(team.iter().all(|(name, _)| !fold(name).contains("ann")));
     assert_eq!(count("ann"), 0);
+}
+
+#[test]
+fn calendar_facets_parse_and_a_malformed_one_is_reported() {
+    let q = Query::parse("free:45 !is:outside-hours ann");
+    let terms: Vec<(bool, CalendarFacet)> = q.calendar_terms().collect();
+    assert_eq!(
+        terms,
+        [
+            (false, CalendarFacet::FreeWithin(45)),
+            (true, CalendarFacet::OutsideHours)
+        ]
+    );
+    // Calendar terms are the core's to apply: the search entry leaves them out.
+    let entry = SearchEntry::new(&SearchFields {
+        name: "Ann",
+        mail: "ann@example.com",
+        job_title: None,
+        department: None,
+        availability: "Busy",
+        activity: "In a meeting",
+        status_message: None,
+        ooo_message: None,
+        status: Status::Busy,
+        out_of_office: false,
+        location: None,
+        place: None,
+    });
+    assert!(Filter::new().matches(&q, &entry));
+    let bad = Query::parse("free:soon");
+    let problem = bad.problem().expect("reported");
+    assert!(
+        problem.contains("free:MINUTES is:outside-hours"),
+        "{problem}"
+    );
+    assert!(
+        Query::parse("free:99999").problem().is_some(),
+        "more than a day"
+    );
 }

@@ -93,7 +93,7 @@ pub enum Command {
     #[strum(
         serialize = "cycle_sort",
         props(
-            help = "Sort by availability, name, recent change",
+            help = "Cycle the sort order (the footer shows it)",
             label = "sort",
             footer = "yes"
         )

@@ -13,7 +13,11 @@ use crate::config::Symbols;
 use crate::graph::model::{LocationSourceKind, Presence, User, WorkLocationKind};
 use crate::presence_style;
 use crate::text::{SafeText, wrap};
-use crate::zones::{Expiry, expiry};
+use crate::time_zone::{Expiry, expiry};
+
+mod calendar;
+
+pub use calendar::{off_hours_mark, slot_symbol};
 
 /// Widest the popup grows: a comfortable reading width.
 const MAX_WIDTH: u16 = 76;
@@ -35,6 +39,8 @@ pub struct Detail<'a> {
     pub today: Option<String>,
     /// On the watch list.
     pub watched: bool,
+    /// Their calendar, when calendars are on and it has been read.
+    pub calendar: Option<crate::app::calendar::CalendarView<'a>>,
 }
 
 impl<'a> Detail<'a> {
@@ -163,6 +169,9 @@ impl<'a> Detail<'a> {
             out.push(Vec::new());
             out.extend(paragraph("Out-of-office message", cols, 0, Tone::Section));
             out.extend(paragraph(message.as_str(), cols, 2, Tone::OutOfOffice));
+        }
+        if let Some(view) = &self.calendar {
+            out.extend(calendar::lines(view, self.now, self.tz, self.symbols, cols));
         }
         if p.stale && p.presence.is_some() {
             out.push(Vec::new());

@@ -8,8 +8,8 @@ use ratatui::layout::Rect;
 use super::{Line, Tone, frame, line_width, span};
 use crate::app::keymap::{Command, Keymap, display_sequence};
 
-/// The filter language in five rows: (example, meaning).
-const FILTER_ROWS: [(&str, &str); 5] = [
+/// The filter language in six rows: (example, meaning).
+const FILTER_ROWS: [(&str, &str); 6] = [
     ("word", "name or mail (fuzzy), title, department, status"),
     ("\"a phrase\"", "this exact text"),
     (
@@ -17,6 +17,10 @@ const FILTER_ROWS: [(&str, &str); 5] = [
         "also available dnd away offline unknown ooo watched",
     ),
     ("at:office", "also remote timeoff"),
+    (
+        "free:30",
+        "free within 30 min; is:outside-hours (calendars)",
+    ),
     ("!term", "not; all terms must match"),
 ];
 

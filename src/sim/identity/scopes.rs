@@ -40,7 +40,7 @@ pub(crate) const REGISTERED: &[&str] = &[
 ];
 
 /// The application permissions an app-only (client credentials) token carries as `roles`.
-pub(crate) const APP_ROLES: &[&str] = &["Presence.Read.All", "User.Read.All"];
+pub(crate) const APP_ROLES: &[&str] = &["Presence.Read.All", "User.Read.All", "Calendars.Read"];
 
 /// What a `scope` parameter asked for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -1,4 +1,7 @@
-//! Graph's `dateTimeTimeZone` to an instant: Windows zone names mapped to IANA (CLDR), then jiff.
+//! Time zones as Graph names them: Windows names mapped to IANA (CLDR), IANA names, and custom
+//! zones with their own rules (`custom`); and Graph's `dateTimeTimeZone` read as an instant.
+
+pub mod custom;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
