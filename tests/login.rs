@@ -4,43 +4,16 @@
 #![cfg(feature = "sim")]
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::process::Output;
 use std::time::Duration;
 
-use teamboard::sim::{Running, Scenario, Sim, SimOptions, serve};
+use teamboard::sim::{Scenario, SimOptions};
 
-struct Tenant {
-    home: tempfile::TempDir,
-    sim: Arc<Sim>,
-    _running: Running,
-    config: PathBuf,
+mod support {
+    pub mod tenant;
 }
-
-async fn tenant(options: SimOptions) -> Tenant {
-    let sim = Sim::new(options);
-    let running = serve(sim.clone(), 0).await.unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("teamboard.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[graph]\nbase_url = \"{}\"\n\n[auth]\nauthority = \"{}\"\nclient_id = \"{}\"\ntoken_store = \"file\"\n\n[team]\nmembers = [{:?}]\n",
-            running.base_url,
-            running.authority,
-            sim.client_id(),
-            sim.upn(1)
-        ),
-    )
-    .unwrap();
-    Tenant {
-        home,
-        sim,
-        _running: running,
-        config,
-    }
-}
+use support::tenant::{Tenant, text};
 
 fn options() -> SimOptions {
     let mut options = SimOptions::new(6, Scenario::Static);
@@ -49,51 +22,9 @@ fn options() -> SimOptions {
     options
 }
 
-/// A stand-in browser: follows the sign-in page's redirect to the loopback listener.
-fn browser_script(dir: &Path) -> PathBuf {
-    let path = dir.join("browser.sh");
-    std::fs::write(
-        &path,
-        "#!/bin/sh\n\
-         if command -v curl >/dev/null 2>&1; then exec curl -s -L -o /dev/null \"$1\"; fi\n\
-         exec python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' \"$1\"\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path
-}
-
 impl Tenant {
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_teamboard"));
-        let home = self.home.path();
-        cmd.arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .env_remove("TEAMBOARD_ACCESS_TOKEN")
-            .env_remove("TEAMBOARD_CONFIG")
-            .env_remove("BROWSER")
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY")
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("XDG_DATA_HOME", home.join("data"));
-        cmd
-    }
-
-    async fn run(&self, cmd: Command) -> Output {
-        let mut cmd = cmd;
-        tokio::task::spawn_blocking(move || cmd.output().unwrap())
-            .await
-            .unwrap()
-    }
-
     async fn login_with_browser(&self) -> Output {
-        let mut cmd = self.command(&["login"]);
-        cmd.env("BROWSER", browser_script(self.home.path()));
-        self.run(cmd).await
+        self.run(self.with_browser(self.binary(&["login"]))).await
     }
 
     fn token_files(&self) -> Vec<PathBuf> {
@@ -124,14 +55,10 @@ fn collect_long_strings(v: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_sign_in_then_status_reuses_it_and_logout_forgets_it() {
-    let t = tenant(options()).await;
-    let out = t.run(t.command(&["login", "--status"])).await;
+    let t = Tenant::serve(options(), "").await;
+    let out = t.run(t.binary(&["login", "--status"])).await;
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("teamboard login"));
 
@@ -150,7 +77,7 @@ async fn browser_sign_in_then_status_reuses_it_and_logout_forgets_it() {
     let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 
-    let out = t.run(t.command(&["login", "--status"])).await;
+    let out = t.run(t.binary(&["login", "--status"])).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let status = text(&out.stdout);
     assert!(status.contains(&t.sim.me_upn()), "{status}");
@@ -160,11 +87,11 @@ async fn browser_sign_in_then_status_reuses_it_and_logout_forgets_it() {
         assert!(!status.contains(&secret), "login --status printed a token");
     }
 
-    let out = t.run(t.command(&["status", "--json"])).await;
+    let out = t.run(t.binary(&["status", "--json"])).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains(&t.sim.upn(1)));
 
-    let out = t.run(t.command(&["logout"])).await;
+    let out = t.run(t.binary(&["logout"])).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains(&t.sim.me_upn()),
@@ -172,7 +99,7 @@ async fn browser_sign_in_then_status_reuses_it_and_logout_forgets_it() {
         text(&out.stdout)
     );
     assert!(t.token_files().is_empty());
-    let out = t.run(t.command(&["status"])).await;
+    let out = t.run(t.binary(&["status"])).await;
     assert_eq!(out.status.code(), Some(3));
     let err = text(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -181,8 +108,8 @@ async fn browser_sign_in_then_status_reuses_it_and_logout_forgets_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn device_code_sign_in_prints_the_code_and_when_it_expires() {
-    let t = tenant(options()).await;
-    let out = t.run(t.command(&["login", "--device-code"])).await;
+    let t = Tenant::serve(options(), "").await;
+    let out = t.run(t.binary(&["login", "--device-code"])).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(
@@ -192,7 +119,7 @@ async fn device_code_sign_in_prints_the_code_and_when_it_expires() {
     assert!(err.contains("works until"), "{err}");
     assert!(text(&out.stdout).contains(&t.sim.me_upn()));
     // Over ssh without a display, device code is the default.
-    let mut cmd = t.command(&["login"]);
+    let mut cmd = t.binary(&["login"]);
     cmd.env("SSH_CONNECTION", "10.0.0.1 22 10.0.0.2 5555");
     let out = t.run(cmd).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -203,11 +130,11 @@ async fn device_code_sign_in_prints_the_code_and_when_it_expires() {
 async fn a_short_lived_token_is_renewed_by_the_next_command_and_stored() {
     let mut o = options();
     o.identity.access_token_lifetime = Duration::from_secs(2);
-    let t = tenant(o).await;
+    let t = Tenant::serve(o, "").await;
     assert!(t.login_with_browser().await.status.success());
     let before = t.stored_secrets();
     tokio::time::sleep(Duration::from_millis(2_500)).await;
-    let out = t.run(t.command(&["status", "--line"])).await;
+    let out = t.run(t.binary(&["status", "--line"])).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let after = t.stored_secrets();
     assert_ne!(before, after, "the renewed tokens were stored");
@@ -215,11 +142,11 @@ async fn a_short_lived_token_is_renewed_by_the_next_command_and_stored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trace_log_of_a_whole_session_holds_no_secret() {
-    let t = tenant(options()).await;
-    let mut cmd = t.command(&["login", "--device-code"]);
+    let t = Tenant::serve(options(), "").await;
+    let mut cmd = t.binary(&["login", "--device-code"]);
     cmd.env("TEAMBOARD_LOG", "trace");
     assert!(t.run(cmd).await.status.success());
-    let mut cmd = t.command(&["status"]);
+    let mut cmd = t.binary(&["status"]);
     cmd.env("TEAMBOARD_LOG", "trace");
     assert!(t.run(cmd).await.status.success());
     let secrets = t.stored_secrets();
@@ -244,12 +171,12 @@ async fn a_trace_log_of_a_whole_session_holds_no_secret() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_placeholder_client_id_says_how_to_register() {
-    let t = tenant(options()).await;
+    let t = Tenant::serve(options(), "").await;
     let text_config = std::fs::read_to_string(&t.config)
         .unwrap()
         .replace(t.sim.client_id(), "00000000-0000-0000-0000-000000000000");
     std::fs::write(&t.config, text_config).unwrap();
-    let out = t.run(t.command(&["login", "--device-code"])).await;
+    let out = t.run(t.binary(&["login", "--device-code"])).await;
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("teamboard init --client-id"), "{err}");
@@ -258,14 +185,14 @@ async fn the_placeholder_client_id_says_how_to_register() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_only_mode_reads_presence_with_the_apps_secret_and_no_me() {
-    let t = tenant(options()).await;
+    let t = Tenant::serve(options(), "").await;
     let config = std::fs::read_to_string(&t.config).unwrap().replace(
         "token_store = \"file\"\n",
         "token_store = \"file\"\nmode = \"app\"\nclient_secret_env = \"TB_TEST_SECRET\"\n",
     );
     std::fs::write(&t.config, config).unwrap();
 
-    let mut cmd = t.command(&["login"]);
+    let mut cmd = t.binary(&["login"]);
     cmd.env("TB_TEST_SECRET", t.sim.client_secret());
     let out = t.run(cmd).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -280,7 +207,7 @@ async fn app_only_mode_reads_presence_with_the_apps_secret_and_no_me() {
         text(&out.stderr)
     );
 
-    let mut cmd = t.command(&["status", "--json"]);
+    let mut cmd = t.binary(&["status", "--json"]);
     cmd.env("TB_TEST_SECRET", t.sim.client_secret());
     let me_before = t.sim.counts().me;
     let out = t.run(cmd).await;
@@ -292,7 +219,7 @@ async fn app_only_mode_reads_presence_with_the_apps_secret_and_no_me() {
         "nothing stored in app-only mode"
     );
 
-    let mut cmd = t.command(&["status"]);
+    let mut cmd = t.binary(&["status"]);
     cmd.env("TB_TEST_SECRET", "not-the-secret");
     let out = t.run(cmd).await;
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
@@ -301,7 +228,7 @@ async fn app_only_mode_reads_presence_with_the_apps_secret_and_no_me() {
         "{}",
         text(&out.stderr)
     );
-    let out = t.run(t.command(&["status"])).await;
+    let out = t.run(t.binary(&["status"])).await;
     assert_eq!(out.status.code(), Some(3));
     assert!(
         text(&out.stderr).contains("TB_TEST_SECRET"),
@@ -314,8 +241,8 @@ async fn app_only_mode_reads_presence_with_the_apps_secret_and_no_me() {
 async fn entras_refusals_become_advice() {
     let mut o = options();
     o.identity.sign_in_error = Some(teamboard::sim::SignInError::ConditionalAccess);
-    let t = tenant(o).await;
-    let out = t.run(t.command(&["login", "--device-code"])).await;
+    let t = Tenant::serve(o, "").await;
+    let out = t.run(t.binary(&["login", "--device-code"])).await;
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(
@@ -330,7 +257,7 @@ async fn entras_refusals_become_advice() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cache_is_kept_per_signed_in_account() {
-    let t = tenant(options()).await;
+    let t = Tenant::serve(options(), "").await;
     assert!(t.login_with_browser().await.status.success());
     let snapshots = || -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(t.home.path().join("cache/teamboard"))
@@ -344,11 +271,11 @@ async fn the_cache_is_kept_per_signed_in_account() {
         names.sort();
         names
     };
-    assert!(t.run(t.command(&["status"])).await.status.success());
+    assert!(t.run(t.binary(&["status"])).await.status.success());
     let signed_in = snapshots();
     assert_eq!(signed_in.len(), 1, "{signed_in:?}");
     // The same config with a token that names no account keeps a snapshot of its own.
-    let mut cmd = t.command(&["status"]);
+    let mut cmd = t.binary(&["status"]);
     cmd.env("TEAMBOARD_ACCESS_TOKEN", t.sim.token());
     assert!(t.run(cmd).await.status.success());
     let both = snapshots();

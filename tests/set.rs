@@ -3,20 +3,15 @@
 //! app-only mode, and the write permission asked for once through the login flow and then kept.
 #![cfg(feature = "sim")]
 
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Arc;
 use std::time::Duration;
 
-use teamboard::sim::{Running, Scenario, Sim, SimOptions, serve};
+use teamboard::sim::{Scenario, SimOptions};
 
-struct Tenant {
-    home: tempfile::TempDir,
-    sim: Arc<Sim>,
-    _running: Running,
-    config: PathBuf,
+mod support {
+    pub mod tenant;
 }
+use support::tenant::{Tenant, text};
 
 /// A still tenant whose clock stands at the real now, so "--for 2h" ends in its future too.
 fn options() -> SimOptions {
@@ -27,75 +22,16 @@ fn options() -> SimOptions {
     options
 }
 
-async fn tenant(options: SimOptions, extra: &str) -> Tenant {
-    let sim = Sim::new(options);
-    let running = serve(sim.clone(), 0).await.unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("teamboard.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[graph]\nbase_url = \"{}\"\n\n[auth]\nauthority = \"{}\"\nclient_id = \"{}\"\ntoken_store = \"file\"\n{extra}\n[team]\nmembers = [{:?}]\n",
-            running.base_url,
-            running.authority,
-            sim.client_id(),
-            sim.upn(1)
-        ),
-    )
-    .unwrap();
-    Tenant {
-        home,
-        sim,
-        _running: running,
-        config,
-    }
-}
-
-/// A stand-in browser: follows the sign-in page's redirect to the loopback listener.
-fn browser_script(dir: &Path) -> PathBuf {
-    let path = dir.join("browser.sh");
-    std::fs::write(
-        &path,
-        "#!/bin/sh\n\
-         if command -v curl >/dev/null 2>&1; then exec curl -s -L -o /dev/null \"$1\"; fi\n\
-         exec python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()' \"$1\"\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path
-}
-
 impl Tenant {
-    /// The binary with private directories; signed in with the tenant's token unless `signed_in`
-    /// is false (then the stored sign-in, if any, is used).
+    /// The binary as `binary` gives it, in UTC, with the tenant's token unless `token` is false (then
+    /// the stored sign-in, if any, is used).
     fn command(&self, args: &[&str], token: bool) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_teamboard"));
-        let home = self.home.path();
-        cmd.arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .env_remove("TEAMBOARD_CONFIG")
-            .env_remove("BROWSER")
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY")
-            .env("TZ", "UTC")
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("XDG_DATA_HOME", home.join("data"));
+        let mut cmd = self.binary(args);
+        cmd.env("TZ", "UTC");
         if token {
             cmd.env("TEAMBOARD_ACCESS_TOKEN", self.sim.token());
-        } else {
-            cmd.env_remove("TEAMBOARD_ACCESS_TOKEN");
         }
         cmd
-    }
-
-    async fn run(&self, mut cmd: Command) -> Output {
-        tokio::task::spawn_blocking(move || cmd.output().unwrap())
-            .await
-            .unwrap()
     }
 
     async fn set(&self, args: &[&str]) -> Output {
@@ -103,15 +39,6 @@ impl Tenant {
         all.extend_from_slice(args);
         self.run(self.command(&all, true)).await
     }
-
-    fn with_browser(&self, mut cmd: Command) -> Command {
-        cmd.env("BROWSER", browser_script(self.home.path()));
-        cmd
-    }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Succeeded with exactly one line on stdout; returns it.
@@ -124,7 +51,7 @@ fn one_line(out: &Output) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_change_prints_one_line_of_what_graph_reports() {
-    let t = tenant(options(), "").await;
+    let t = Tenant::serve(options(), "").await;
     let line = one_line(&t.set(&["busy", "--for", "1h"]).await);
     assert!(line.starts_with("now Busy (Busy) until "), "{line}");
     let line = one_line(&t.set(&["dnd", "--until", "tomorrow 09:00"]).await);
@@ -175,7 +102,7 @@ async fn each_change_prints_one_line_of_what_graph_reports() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_carries_graphs_presence_and_whether_it_shows() {
-    let t = tenant(options(), "").await;
+    let t = Tenant::serve(options(), "").await;
     let out = t.set(&["brb", "--for", "30m", "--json"]).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -201,7 +128,7 @@ async fn json_carries_graphs_presence_and_whether_it_shows() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn usage_errors_exit_2_with_the_fix() {
-    let t = tenant(options(), "").await;
+    let t = Tenant::serve(options(), "").await;
     for (args, says) in [
         (&["busy", "--for", "soon"][..], "30m, 90m"),
         (&["busy", "--until", "25:00"], "17:30"),
@@ -227,7 +154,7 @@ async fn usage_errors_exit_2_with_the_fix() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn app_only_mode_has_no_you() {
-    let t = tenant(
+    let t = Tenant::serve(
         options(),
         "mode = \"app\"\nclient_secret_env = \"TB_SECRET\"\n",
     )
@@ -246,7 +173,7 @@ async fn app_only_mode_has_no_you() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_write_permission_is_asked_for_once_through_the_login_flow() {
-    let t = tenant(options(), "").await;
+    let t = Tenant::serve(options(), "").await;
     let out = t.run(t.with_browser(t.command(&["login"], false))).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
 
@@ -285,7 +212,7 @@ async fn the_write_permission_is_asked_for_once_through_the_login_flow() {
 async fn a_permission_only_an_admin_may_grant_exits_3_saying_so() {
     let mut o = options();
     o.identity.admin_only_scopes = vec!["Presence.ReadWrite".into()];
-    let t = tenant(o, "").await;
+    let t = Tenant::serve(o, "").await;
     let out = t.run(t.with_browser(t.command(&["login"], false))).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = t

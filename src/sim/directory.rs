@@ -34,7 +34,7 @@ const DEFAULT_USER: &[&str] = &[
 ];
 
 /// Every user property this tenant knows; `$select` of anything else is a 400, as in Graph.
-const USER_PROPERTIES: &[&str] = &[
+pub(super) const USER_PROPERTIES: &[&str] = &[
     "id",
     "displayName",
     "givenName",

@@ -5,6 +5,7 @@
 
 use http::StatusCode;
 
+use super::directory::USER_PROPERTIES;
 use super::errors::GraphError;
 
 /// Graph's default limit on the values of an `in` list, and on `or`-joined clauses, per request.
@@ -24,26 +25,6 @@ pub(crate) struct Clause {
     pub property: Property,
     pub values: Vec<String>,
 }
-
-/// User properties that exist but that this tenant, like Graph without advanced queries, will not
-/// filter on.
-const NOT_FILTERABLE: &[&str] = &[
-    "displayName",
-    "givenName",
-    "surname",
-    "jobTitle",
-    "department",
-    "officeLocation",
-    "businessPhones",
-    "mobilePhone",
-    "preferredLanguage",
-    "userType",
-    "accountEnabled",
-    "companyName",
-    "usageLocation",
-    "employeeId",
-    "mailNickname",
-];
 
 fn invalid() -> GraphError {
     GraphError::bad_request("Invalid filter clause")
@@ -136,7 +117,12 @@ fn property(name: &str) -> Result<Property, GraphError> {
         Ok(Property::UserPrincipalName)
     } else if name.eq_ignore_ascii_case("mail") {
         Ok(Property::Mail)
-    } else if let Some(known) = NOT_FILTERABLE.iter().find(|p| p.eq_ignore_ascii_case(name)) {
+    } else if let Some(known) = USER_PROPERTIES
+        .iter()
+        .find(|p| p.eq_ignore_ascii_case(name))
+    {
+        // A property the tenant knows but, like Graph without advanced queries, does not filter on
+        // (the three above are the ones it does).
         Err(unsupported(known))
     } else {
         Err(GraphError::bad_request(format!(
