@@ -123,6 +123,7 @@ fn snapshot(n: usize) -> Snapshot {
         .collect();
     let t = now().utc;
     Snapshot {
+        name_order: Default::default(),
         places: Vec::new(),
         saved_at: t,
         last_changed: users

@@ -81,6 +81,16 @@ impl Collation {
         self.locale.as_ref()
     }
 
+    /// What names this collation orders alike: the locale, and the build (its collation data). Ranks
+    /// saved under one key are valid for any collation with the same key.
+    pub fn key(&self) -> String {
+        let locale = self
+            .locale
+            .as_ref()
+            .map_or_else(|| "root".to_owned(), ToString::to_string);
+        format!("{locale} {}", env!("CARGO_PKG_VERSION"))
+    }
+
     pub fn compare(&self, a: &str, b: &str) -> Ordering {
         self.collator.compare(a, b)
     }
@@ -178,6 +188,14 @@ mod tests {
             }
         }
         assert_eq!(ranks[1], ranks[3]);
+    }
+
+    #[test]
+    fn the_key_tells_locales_apart() {
+        let sv = Collation::for_locale("sv_SE.UTF-8");
+        assert_eq!(sv.key(), Collation::for_locale("sv-SE").key());
+        assert_ne!(sv.key(), Collation::root().key());
+        assert!(Collation::root().key().starts_with("root "));
     }
 
     #[test]

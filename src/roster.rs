@@ -88,11 +88,41 @@ impl RosterSource {
 impl Roster {
     /// Everyone on the board: me first, then members, each id once (the order people are built in).
     pub fn everyone(&self) -> impl Iterator<Item = &User> {
-        let mut seen = HashSet::with_hasher(crate::graph::model::IdHasher::default());
-        self.me
-            .iter()
-            .chain(&self.members)
-            .filter(move |u| seen.insert(&u.id))
+        // Sized at once: grown by doubling, the set rehashed 10,000 ids several times per call.
+        let mut seen = HashSet::with_capacity_and_hasher(
+            self.members.len() + 1,
+            crate::graph::model::IdHasher::default(),
+        );
+        self.entries().filter(move |u| seen.insert(&u.id))
+    }
+
+    /// Me, then the members, as stored: an id may come twice (you among the members, or a hand-edited
+    /// cache). `everyone` is this with each id once.
+    pub fn entries(&self) -> impl Iterator<Item = &User> {
+        self.me.iter().chain(&self.members)
+    }
+
+    /// The `i`th of `entries`, found without walking them.
+    pub fn entry(&self, i: usize) -> Option<&User> {
+        match (&self.me, i) {
+            (Some(me), 0) => Some(me),
+            (Some(_), i) => self.members.get(i - 1),
+            (None, i) => self.members.get(i),
+        }
+    }
+
+    /// Whether `other` lists the same people, in the same order, under the same names (what the
+    /// order of names depends on).
+    pub fn same_names(&self, other: &Roster) -> bool {
+        let named = |u: &User| {
+            (
+                u.id.clone(),
+                u.display_name.clone(),
+                u.mail.clone(),
+                u.user_principal_name.clone(),
+            )
+        };
+        self.entries().map(named).eq(other.entries().map(named))
     }
 
     /// Everyone to poll: `everyone`'s ids.
@@ -107,7 +137,7 @@ impl Roster {
 
     /// The user with this id, me included.
     pub fn user(&self, id: &UserId) -> Option<&User> {
-        self.me.iter().chain(&self.members).find(|u| &u.id == id)
+        self.entries().find(|u| &u.id == id)
     }
 }
 

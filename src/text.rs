@@ -46,13 +46,14 @@ pub struct SafeText(Arc<str>);
 impl SafeText {
     /// One line: tabs, newlines and other whitespace become single spaces, trimmed (cards, tables, logs).
     pub fn line(raw: &str) -> Self {
-        Self(sanitize::sanitize(raw, sanitize::LINE).into())
+        // Unchanged text (most names) is copied once, straight into the shared string.
+        Self(Arc::from(&*sanitize::sanitize(raw, sanitize::LINE)))
     }
 
     /// Paragraphs kept (the detail view): newlines normalised to `\n`, at most one blank line in a row,
     /// trailing spaces trimmed, other whitespace as spaces.
     pub fn multiline(raw: &str) -> Self {
-        Self(sanitize::sanitize(raw, sanitize::MULTILINE).into())
+        Self(Arc::from(&*sanitize::sanitize(raw, sanitize::MULTILINE)))
     }
 
     /// HTML (out-of-office replies) reduced to text, one line: entities decoded, tags gone.

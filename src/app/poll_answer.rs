@@ -30,10 +30,14 @@ impl App {
         let mut answered = vec![false; self.team.people().len()];
         let mut saved_changed = roster_changed;
         let mut visible_changed = roster_changed;
+        // Answers come in the order asked, which is the people's: each is looked for where the last
+        // one ended, and hashed only when it is not there.
+        let mut next = 0;
         for presence in data.presences {
-            let Some(i) = self.team.position(&presence.id) else {
+            let Some(i) = self.team.position_from(&presence.id, next) else {
                 continue;
             };
+            next = i + 1;
             answered[i] = true;
             let person = &mut self.team.people_mut()[i];
             let was_stale = person.stale;

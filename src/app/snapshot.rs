@@ -8,7 +8,7 @@ use super::state::App;
 use super::team::Team;
 use crate::graph::model::Presence;
 use crate::roster::Roster;
-use crate::store::Snapshot;
+use crate::store::{NameOrder, Snapshot};
 
 impl App {
     /// Fills the board from the cache, before any network: drawn at once, marked stale until a poll lands.
@@ -21,6 +21,7 @@ impl App {
             presences,
             last_changed,
             places,
+            name_order,
         } = snapshot;
         self.places.load(places);
         let since = self.resolved_instant(&roster);
@@ -29,6 +30,7 @@ impl App {
             presences,
             last_changed,
             &self.options.collation,
+            name_order,
         );
         self.resolve_watches();
         self.freshness.warning = unresolved_warning(&roster).or_else(|| self.lasting_warning());
@@ -67,6 +69,14 @@ impl App {
             .roster
             .as_ref()
             .map_or_else(Arc::default, |(r, _)| Arc::clone(r));
+        // Ranks only for the roster the people were built from: they line up with its people.
+        let name_order = match self.team.profiles() {
+            Some(built_from) if Arc::ptr_eq(built_from, &roster) => NameOrder {
+                collation: self.options.collation.key(),
+                ranks: self.team.name_order().to_vec(),
+            },
+            _ => NameOrder::default(),
+        };
         Snapshot {
             saved_at: self.now.utc,
             roster,
@@ -83,6 +93,7 @@ impl App {
                 .filter_map(|p| Some((p.id.clone(), p.changed_at?)))
                 .collect(),
             places: self.places.cached(),
+            name_order,
         }
     }
 }

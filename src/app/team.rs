@@ -12,6 +12,7 @@ use super::sort;
 use crate::collation::Collation;
 use crate::graph::model::{IdHasher, IdMap, Presence, Status, User, UserId};
 use crate::roster::Roster;
+use crate::store::NameOrder;
 
 #[derive(Debug)]
 pub struct Team {
@@ -30,6 +31,9 @@ pub struct Team {
     profiles: Option<Arc<Roster>>,
     /// Built from the cache with only the first screen complete: `finish` completes the rest.
     loading: bool,
+    /// `people[i]` was built from `profiles`' `entries()[i]` (no repeated id was skipped), so a
+    /// person's roster entry is found by position, without hashing.
+    aligned: bool,
 }
 
 impl Default for Team {
@@ -43,6 +47,7 @@ impl Default for Team {
             out_of_office: 0,
             profiles: None,
             loading: false,
+            aligned: false,
         }
     }
 }
@@ -56,6 +61,7 @@ impl Team {
         presences: Vec<Arc<Presence>>,
         last_changed: Vec<(UserId, Timestamp)>,
         collation: &Collation,
+        name_order: NameOrder,
     ) -> Self {
         // The snapshot lists presences and ages in roster order: walk them along, and look up by id
         // only for what is out of order.
@@ -66,7 +72,8 @@ impl Team {
         let mut index =
             IdMap::with_capacity_and_hasher(roster.members.len() + 1, IdHasher::default());
         let mut people = Vec::with_capacity(roster.members.len() + 1);
-        for user in roster.everyone() {
+        let mut aligned = true;
+        for user in roster.entries() {
             if let Entry::Vacant(slot) = index.entry(user.id.clone()) {
                 slot.insert(people.len());
                 people.push(Person::from_cache(
@@ -74,6 +81,8 @@ impl Team {
                     presences.take(&user.id),
                     ages.take(&user.id).map(|(_, at)| at),
                 ));
+            } else {
+                aligned = false;
             }
         }
         let mut team = Self {
@@ -81,6 +90,7 @@ impl Team {
             index,
             me: roster.me.as_ref().map(|u| u.id.clone()),
             loading: true,
+            aligned,
             ..Self::default()
         };
         for presence in presences.rest() {
@@ -96,7 +106,11 @@ impl Team {
                 person.changed_at.get_or_insert(at);
             }
         }
-        team.order_names(collation);
+        // Ranks saved with the snapshot are taken when they were made the same way for as many people.
+        match name_order.for_collation(collation, team.people.len()) {
+            Some(ranks) => team.name_order = ranks,
+            None => team.order_names(collation),
+        }
         team.recount();
         team.profiles = Some(roster);
         team
@@ -108,11 +122,10 @@ impl Team {
         let Some(roster) = self.profiles.clone() else {
             return;
         };
-        let users: Vec<&User> = roster.everyone().collect();
+        let users = Users::of(&roster, self.aligned);
         for i in positions {
             if let Some(person) = self.people.get_mut(i)
-                && let Some(user) =
-                    matching(&users, i, &person.id).or_else(|| roster.user(&person.id))
+                && let Some(user) = users.at(i, &person.id)
             {
                 person.finish(user);
             }
@@ -127,12 +140,9 @@ impl Team {
         let Some(roster) = self.profiles.clone() else {
             return false;
         };
-        // `people` was built from these users in this order (a repeated id, skipped then, is looked
-        // up instead).
-        let users: Vec<&User> = roster.everyone().collect();
+        let users = Users::of(&roster, self.aligned);
         for (i, person) in self.people.iter_mut().enumerate() {
-            if let Some(user) = matching(&users, i, &person.id).or_else(|| roster.user(&person.id))
-            {
+            if let Some(user) = users.at(i, &person.id) {
                 person.finish(user);
             }
         }
@@ -184,6 +194,7 @@ impl Team {
             self.people = people;
             self.reindex();
         }
+        self.aligned = self.people.len() == roster.entries().count();
         self.order_names(collation);
         self.me = roster.me.as_ref().map(|u| u.id.clone());
     }
@@ -229,6 +240,17 @@ impl Team {
         self.index.get(id).copied()
     }
 
+    /// Where someone is, trying `expected` first (the place after the last person found, when
+    /// walking people in order).
+    pub fn position_from(&self, id: &UserId, expected: usize) -> Option<usize> {
+        // Only the very same string counts as found (as the poll's answers share the roster's);
+        // anything else is looked up rather than compared, since answers may come in any order.
+        match self.people.get(expected) {
+            Some(p) if p.id.same(id) => Some(expected),
+            _ => self.position(id),
+        }
+    }
+
     pub fn get(&self, id: &UserId) -> Option<&Person> {
         self.position(id).map(|i| &self.people[i])
     }
@@ -260,9 +282,31 @@ impl Team {
     }
 }
 
-/// The user at `i` when it is the one with `id`.
-fn matching<'a>(users: &[&'a User], i: usize, id: &UserId) -> Option<&'a User> {
-    users.get(i).copied().filter(|u| &u.id == id)
+/// The roster entries the people were built from, by the people's positions.
+enum Users<'a> {
+    /// People and entries line up one to one.
+    Aligned(&'a Roster),
+    /// A repeated id was skipped: `everyone`, listed once, lines up instead.
+    Listed(Vec<&'a User>, &'a Roster),
+}
+
+impl<'a> Users<'a> {
+    fn of(roster: &'a Roster, aligned: bool) -> Self {
+        if aligned {
+            Self::Aligned(roster)
+        } else {
+            Self::Listed(roster.everyone().collect(), roster)
+        }
+    }
+
+    /// The entry of the person at `i`, whose id is `id` (looked up by id should they not line up).
+    fn at(&self, i: usize, id: &UserId) -> Option<&'a User> {
+        let (found, roster) = match self {
+            Self::Aligned(roster) => (roster.entry(i), *roster),
+            Self::Listed(users, roster) => (users.get(i).copied(), *roster),
+        };
+        found.filter(|u| &u.id == id).or_else(|| roster.user(id))
+    }
 }
 
 /// Items expected in the people's order, each present or not: a walk that takes the next item when

@@ -92,6 +92,11 @@ impl Watch {
 
     /// Finds the config's entries among `users` by id, UPN or mail (case-insensitively).
     pub fn resolve<'u>(&mut self, users: impl IntoIterator<Item = &'u User>) {
+        if self.configured.is_empty() {
+            // Nobody to look for: the 10,000-person walk is skipped (it runs before the first frame).
+            self.from_config.clear();
+            return;
+        }
         self.from_config = users
             .into_iter()
             .filter(|u| self.configured.iter().any(|c| names(c, u)))

@@ -144,12 +144,16 @@ fn value_end(body: &[u8], mut i: usize) -> Result<(usize, u32), Unreadable> {
 /// whatever it is (the element's parser judges the escape).
 fn string_end(body: &[u8], i: usize) -> Result<usize, Unreadable> {
     let mut j = i + 1;
-    while let Some(&b) = body.get(j) {
-        match b {
-            b'\\' => j += 2,
-            b'"' => return Ok(j + 1),
-            _ => j += 1,
+    // Strings are most of an answer's bytes: jumped over to the next quote or backslash at once.
+    while let Some(found) = body
+        .get(j..)
+        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+    {
+        j += found;
+        if body[j] == b'"' {
+            return Ok(j + 1);
         }
+        j += 2;
     }
     Err(Unreadable)
 }

@@ -145,6 +145,11 @@ pub fn merge(
             (p.id.clone(), since)
         })
         .collect();
+    // The board's order of names outlives a `status` run that found the same people by the same names.
+    let name_order = previous
+        .filter(|s| s.roster.same_names(&roster))
+        .map(|s| s.name_order.clone())
+        .unwrap_or_default();
     Snapshot {
         saved_at: now,
         roster: Arc::new(roster),
@@ -152,6 +157,7 @@ pub fn merge(
         last_changed,
         // The board's place names outlive a `status` run.
         places: previous.map(|s| s.places.clone()).unwrap_or_default(),
+        name_order,
     }
 }
 
@@ -183,6 +189,7 @@ mod tests {
         let t0: jiff::Timestamp = "2025-01-01T09:00:00Z".parse().unwrap();
         let t1: jiff::Timestamp = "2025-01-01T10:00:00Z".parse().unwrap();
         let previous = Snapshot {
+            name_order: Default::default(),
             places: Vec::new(),
             saved_at: t0,
             roster: Arc::new(roster()),

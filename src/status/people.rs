@@ -93,6 +93,8 @@ fn only(snapshot: &Snapshot, names: &[String]) -> Result<Option<Snapshot>, Failu
             .cloned()
             .collect(),
         places: snapshot.places.clone(),
+        // Ranks are per person of the whole roster: a cut-down one has none.
+        name_order: crate::store::NameOrder::default(),
         roster: std::sync::Arc::new(named(users)),
     }))
 }

@@ -290,11 +290,11 @@ impl Scanner {
 
 /// Sanitizes `raw` for a terminal within `limits`. Never panics; reads at most `limits.max_scan` bytes
 /// (plus the rest of the character there).
-pub(crate) fn sanitize(raw: &str, limits: Limits) -> String {
+pub(crate) fn sanitize(raw: &str, limits: Limits) -> Cow<'_, str> {
     if unchanged(raw, limits) {
-        return raw.to_owned();
+        return Cow::Borrowed(raw);
     }
-    scan(raw, limits)
+    Cow::Owned(scan(raw, limits))
 }
 
 /// Printable ASCII with single spaces between words, shorter than the cap, comes out of `scan` as it

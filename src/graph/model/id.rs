@@ -19,6 +19,10 @@ impl UserId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+    /// The very same shared string (equal ids in different strings are not).
+    pub fn same(&self, other: &UserId) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// The hasher for maps and sets of ids: 10,000 ids are hashed several times a poll, and `SipHash`

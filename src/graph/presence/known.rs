@@ -8,9 +8,6 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
-
 use crate::graph::elements::{self, Element, Split};
 use crate::graph::model::{BadElement, Presence, UserId, parse_element, parse_presence_list};
 
@@ -25,12 +22,37 @@ pub struct Known {
 
 #[derive(Default)]
 struct Seen {
-    last: HashMap<u64, Arc<Presence>, foldhash::fast::RandomState>,
-    this: HashMap<u64, Arc<Presence>, foldhash::fast::RandomState>,
+    last: HashMap<u64, Entry, foldhash::fast::RandomState>,
+    this: HashMap<u64, Entry, foldhash::fast::RandomState>,
     /// Whole answers, by a hash of their bytes: an idle team's batch comes back byte for byte, and
     /// then not even its elements are looked at.
-    last_bodies: HashMap<u64, Vec<(u64, Arc<Presence>)>, foldhash::fast::RandomState>,
-    these_bodies: HashMap<u64, Vec<(u64, Arc<Presence>)>, foldhash::fast::RandomState>,
+    last_bodies: HashMap<u64, Vec<(u64, Entry)>, foldhash::fast::RandomState>,
+    these_bodies: HashMap<u64, Vec<(u64, Entry)>, foldhash::fast::RandomState>,
+}
+
+/// A presence parsed from an element, and where in the element's text its id stands quoted: an
+/// element with the same hash is that presence's only if it quotes the same id at the same place,
+/// which is checked without searching the text (a 64-bit hash could in theory collide, and one
+/// person must never be handed another's presence).
+#[derive(Clone)]
+struct Entry {
+    presence: Arc<Presence>,
+    id_at: usize,
+}
+
+impl Entry {
+    fn matches(&self, text: &str) -> bool {
+        let id = self.presence.id.as_str();
+        let bytes = text.as_bytes();
+        self.id_at
+            .checked_sub(1)
+            .and_then(|before| bytes.get(before..self.id_at + id.len() + 1))
+            .is_some_and(|quoted| {
+                quoted.first() == Some(&b'"')
+                    && quoted.last() == Some(&b'"')
+                    && quoted.get(1..=id.len()) == Some(id.as_bytes())
+            })
+    }
 }
 
 /// One batch's answer: presences (shared) and the elements that could not be read.
@@ -39,18 +61,16 @@ pub struct Parsed {
     pub bad: Vec<BadElement>,
 }
 
-#[derive(Deserialize)]
-struct RawList<'a> {
-    #[serde(borrow)]
-    value: Vec<&'a RawValue>,
-}
-
 impl Known {
     /// A new read begins: what the previous one saw becomes what is looked up.
     pub fn begin(&self) {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let (people, bodies) = (seen.this.len(), seen.these_bodies.len());
         seen.last = std::mem::take(&mut seen.this);
         seen.last_bodies = std::mem::take(&mut seen.these_bodies);
+        // Sized for as many as last time: grown from empty, 10,000 entries were rehashed on every read.
+        seen.this.reserve(people);
+        seen.these_bodies.reserve(bodies);
     }
 
     /// The read is over: what it looked up is no longer needed (about 0.5 MB at 10,000 people).
@@ -72,9 +92,12 @@ impl Known {
             let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(elements) = seen.last_bodies.get(&body_hash).cloned() {
                 // The elements are kept too, for the next answer that differs in a few of them.
-                let presences = elements.iter().map(|(_, p)| Arc::clone(p)).collect();
-                for (hash, presence) in &elements {
-                    seen.this.insert(*hash, Arc::clone(presence));
+                let presences = elements
+                    .iter()
+                    .map(|(_, e)| Arc::clone(&e.presence))
+                    .collect();
+                for (hash, entry) in &elements {
+                    seen.this.insert(*hash, entry.clone());
                 }
                 seen.these_bodies.insert(body_hash, elements);
                 return Ok(Parsed {
@@ -83,21 +106,27 @@ impl Known {
                 });
             }
         }
-        let raw = std::str::from_utf8(body)
-            .ok()
-            .and_then(|text| serde_json::from_str::<RawList<'_>>(text).ok());
-        // The elements' text: borrowed when the whole answer is well-formed. Otherwise the list is
-        // split by a scanner that does not need valid JSON, each element decoded lossily on its own,
-        // so one element's bytes never cost anyone else their presence.
-        let texts: Vec<(Cow<'_, str>, bool)> = if let Some(raw) = &raw {
-            raw.value
-                .iter()
-                .map(|e| (Cow::Borrowed(e.get()), false))
-                .collect()
-        } else if let Ok(Split::List(items)) = elements::value_list(body) {
+        // The elements' text, split by a scanner that does not need valid JSON (and skips a string
+        // in one jump, where a full parse checks every byte): an element seen in the last read is not
+        // looked at again, and a new one is parsed on its own, decoded lossily, so one element's
+        // bytes never cost anyone else their presence.
+        let texts: Vec<(Cow<'_, str>, bool)> = if let Ok(Split::List(items)) =
+            elements::value_list(body)
+        {
+            // UTF-8 checked once for the whole answer (a word at a time) when it is all valid; the
+            // elements are then slices of that text.
+            let whole = std::str::from_utf8(body).ok();
             items
                 .iter()
-                .map(|e| (String::from_utf8_lossy(e.bytes), e.too_deep))
+                .map(|e| {
+                    let start = (e.bytes.as_ptr() as usize).wrapping_sub(body.as_ptr() as usize);
+                    let text =
+                        match whole.and_then(|w| w.get(start..start.checked_add(e.bytes.len())?)) {
+                            Some(text) => Cow::Borrowed(text),
+                            None => String::from_utf8_lossy(e.bytes),
+                        };
+                    (text, e.too_deep)
+                })
                 .collect()
         } else {
             // Not a list (a bare presence) or not readable at all: the careful path says which.
@@ -113,12 +142,12 @@ impl Known {
         };
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         let mut elements = Vec::with_capacity(texts.len());
+        let mut shared = SharedIds::new(asked);
         for (index, (text, too_deep)) in texts.iter().enumerate() {
             let text: &str = text;
             let hash = self.hasher.hash_one(text);
-            let presence = match seen.last.get(&hash) {
-                // A 64-bit hash could in theory collide: never hand one person another's presence.
-                Some(known) if quotes(text, known.id.as_str()) => Arc::clone(known),
+            let entry = match seen.last.get(&hash) {
+                Some(known) if known.matches(text) => known.clone(),
                 _ => {
                     let element = Element {
                         bytes: text.as_bytes(),
@@ -126,11 +155,22 @@ impl Known {
                     };
                     match parse_element(element) {
                         Ok(mut p) => {
-                            // Graph answers in the order asked: share the roster's id string.
-                            if let Some(id) = asked.get(index).filter(|id| **id == p.id) {
+                            // Everyone's presence stays in memory: it takes the id string the
+                            // roster already holds.
+                            if let Some(id) = shared.find(&p.id, index) {
                                 p.id = id.clone();
                             }
-                            Arc::new(p)
+                            let id_at = quoted_at(text, p.id.as_str());
+                            let presence = Arc::new(p);
+                            match id_at {
+                                Some(id_at) => Entry { presence, id_at },
+                                // An id written with escapes is not found as sent: such an element
+                                // is taken, and parsed afresh every time.
+                                None => {
+                                    parsed.presences.push(presence);
+                                    continue;
+                                }
+                            }
                         }
                         Err(bad) => {
                             parsed.bad.push(bad.at(index));
@@ -139,9 +179,9 @@ impl Known {
                     }
                 }
             };
-            seen.this.insert(hash, Arc::clone(&presence));
-            elements.push((hash, Arc::clone(&presence)));
-            parsed.presences.push(presence);
+            parsed.presences.push(Arc::clone(&entry.presence));
+            seen.this.insert(hash, entry.clone());
+            elements.push((hash, entry));
         }
         // Only a wholly readable answer is reused whole (a bad element is reported every time).
         if parsed.bad.is_empty() {
@@ -151,13 +191,37 @@ impl Known {
     }
 }
 
-/// Whether `text` holds `id` as a whole JSON string (`"id"`), as the element it was parsed from does.
-fn quotes(text: &str, id: &str) -> bool {
+/// Where `text` holds `id` as a whole JSON string (`"id"`), as the element it was parsed from does.
+fn quoted_at(text: &str, id: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    text.match_indices(id).any(|(at, _)| {
+    text.match_indices(id).map(|(at, _)| at).find(|&at| {
         at.checked_sub(1).and_then(|i| bytes.get(i)) == Some(&b'"')
             && bytes.get(at + id.len()) == Some(&b'"')
     })
+}
+
+/// The ids a batch asked for, to share their strings with the presences parsed: the one asked at
+/// the element's place when Graph kept the order, else found by id (a map made at the first need).
+struct SharedIds<'a> {
+    asked: &'a [UserId],
+    by_id: Option<HashMap<&'a str, &'a UserId, foldhash::fast::RandomState>>,
+}
+
+impl<'a> SharedIds<'a> {
+    fn new(asked: &'a [UserId]) -> Self {
+        Self { asked, by_id: None }
+    }
+
+    fn find(&mut self, id: &UserId, index: usize) -> Option<&'a UserId> {
+        if let Some(same) = self.asked.get(index).filter(|a| *a == id) {
+            return Some(same);
+        }
+        let asked = self.asked;
+        self.by_id
+            .get_or_insert_with(|| asked.iter().map(|a| (a.as_str(), a)).collect())
+            .get(id.as_str())
+            .copied()
+    }
 }
 
 #[cfg(test)]
@@ -229,9 +293,9 @@ mod tests {
         {
             // As if a's and b's bytes had hashed alike: each hash now holds the other's presence.
             let mut seen = known.seen.lock().unwrap();
-            let mut entries: Vec<(u64, Arc<Presence>)> = seen.this.drain().collect();
-            let swapped = Arc::clone(&entries[0].1);
-            entries[0].1 = Arc::clone(&entries[1].1);
+            let mut entries: Vec<(u64, Entry)> = seen.this.drain().collect();
+            let swapped = entries[0].1.clone();
+            entries[0].1 = entries[1].1.clone();
             entries[1].1 = swapped;
             seen.this.extend(entries);
             seen.these_bodies.clear();
@@ -241,7 +305,12 @@ mod tests {
         let got: Vec<&str> = parsed.presences.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(got, ["a", "b"]);
         assert_eq!(parsed.presences[0].availability.raw(), "Busy");
-        assert!(quotes(r#"{"id":"b"}"#, "b") && !quotes(r#"{"sequenceNumber":"1"}"#, "b"));
+        assert_eq!(quoted_at(r#"{"id":"b"}"#, "b"), Some(7));
+        assert_eq!(
+            quoted_at(r#"{"sequenceNumber":"1","xb":"b"}"#, "b"),
+            Some(28)
+        );
+        assert_eq!(quoted_at(r#"{"sequenceNumber":"1"}"#, "b"), None);
     }
 
     #[test]
@@ -252,6 +321,13 @@ mod tests {
         assert!(std::ptr::eq(
             parsed.presences[0].id.as_str(),
             asked[0].as_str()
+        ));
+        // Answered in another order than asked: still shared, found by id.
+        let reversed: Vec<UserId> = asked.iter().rev().cloned().collect();
+        let parsed = Known::default().parse(BODY.as_bytes(), &reversed).unwrap();
+        assert!(std::ptr::eq(
+            parsed.presences[0].id.as_str(),
+            reversed[1].as_str()
         ));
     }
 

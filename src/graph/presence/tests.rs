@@ -42,6 +42,8 @@ fn answers_merge_by_id_whatever_their_order() {
                 presence("id-0", "A2"),
             ],
             bad: vec![],
+            // Where their batch began: the answers are not where asked, so found by id.
+            asked_from: Some(0),
         },
         Part::Read {
             presences: vec![presence("id-0", "A1"), presence("id-1", "A9")],
@@ -50,6 +52,7 @@ fn answers_merge_by_id_whatever_their_order() {
                 id: Some(UserId::new("id-4")),
                 reason: "x".into(),
             }],
+            asked_from: None,
         },
     ];
     let mut read = PresenceRead::default();
@@ -65,12 +68,41 @@ fn answers_merge_by_id_whatever_their_order() {
 }
 
 #[test]
+fn answers_in_the_order_asked_are_placed_and_a_gap_does_not_shift_anyone() {
+    let asked = ids(6);
+    // Two batches of three, answered out of turn; the second leaves id-4 out, so id-5 sits where
+    // id-4 was asked.
+    let parts = vec![
+        Part::Read {
+            presences: vec![presence("id-3", "1"), presence("id-5", "1")],
+            bad: vec![],
+            asked_from: Some(3),
+        },
+        Part::Read {
+            presences: vec![
+                presence("id-0", "1"),
+                presence("id-1", "1"),
+                presence("id-2", "1"),
+            ],
+            bad: vec![],
+            asked_from: Some(0),
+        },
+    ];
+    let mut read = PresenceRead::default();
+    merge(&asked, parts, &mut read).unwrap();
+    let got: Vec<_> = read.presences.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(got, ["id-0", "id-1", "id-2", "id-3", "id-5"]);
+    assert_eq!(read.missing, [UserId::new("id-4")]);
+}
+
+#[test]
 fn a_failed_batch_costs_only_its_people_unless_all_fail() {
     let asked = ids(3);
     let parts = vec![
         Part::Read {
             presences: vec![presence("id-0", "1")],
             bad: vec![],
+            asked_from: Some(0),
         },
         Part::Failed(
             vec![UserId::new("id-1"), UserId::new("id-2")],

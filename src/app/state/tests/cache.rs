@@ -1,12 +1,14 @@
 //! The board from the cache at start, and the roster changing under it.
 
 use super::*;
+use crate::collation::Collation;
 
 #[test]
 fn the_cache_fills_the_board_marked_stale_until_the_first_poll() {
     let now = t0();
     let r = roster(3);
     let snapshot = Snapshot {
+        name_order: Default::default(),
         places: Vec::new(),
         saved_at: now.utc - jiff::SignedDuration::from_mins(5),
         roster: Arc::clone(&r),
@@ -63,6 +65,7 @@ fn a_cache_in_another_order_still_loads_everyone() {
     presences.reverse();
     presences.remove(1);
     let snapshot = Snapshot {
+        name_order: Default::default(),
         places: Vec::new(),
         saved_at: now.utc,
         roster: Arc::clone(&r),
@@ -97,6 +100,7 @@ fn a_cache_load_completes_the_first_screen_now_and_everyone_after_finish_loading
     let now = t0();
     let r = roster(40);
     let snapshot = Snapshot {
+        name_order: Default::default(),
         places: Vec::new(),
         saved_at: now.utc,
         roster: Arc::clone(&r),
@@ -225,6 +229,7 @@ fn a_cached_roster_of_known_age_goes_to_the_first_poll_until_it_expires() {
         r.resolved_at = resolved.map(|ago| now.utc - ago);
         let r = Arc::new(r);
         let snapshot = Snapshot {
+            name_order: Default::default(),
             saved_at: now.utc,
             roster: Arc::clone(&r),
             presences: Vec::new(),
@@ -255,4 +260,51 @@ fn a_cached_roster_of_known_age_goes_to_the_first_poll_until_it_expires() {
         "from the future"
     );
     assert_eq!(first_poll(None), None, "age unknown: the store decides");
+}
+
+#[test]
+fn the_order_of_names_is_saved_and_taken_back_only_when_it_fits() {
+    let now = t0();
+    let r = Arc::new(Roster {
+        me: None,
+        members: ["Zoë", "Ångström", "Ángel", "bob"]
+            .iter()
+            .enumerate()
+            .map(|(i, name)| user(&format!("u{i}"), name))
+            .collect(),
+        ..Roster::default()
+    });
+    let names = |app: &App| -> Vec<String> {
+        app.visible()
+            .iter()
+            .map(|&i| app.people()[i].name.as_str().to_owned())
+            .collect()
+    };
+    let mut sorted_by_name = options();
+    sorted_by_name.sort = SortOrder::Name;
+    let mut app = App::new(sorted_by_name.clone(), Rect::new(0, 0, 80, 24), now);
+    app.update(polled(&r, everyone_available(&r)), now);
+    let saved = app.snapshot();
+    assert_eq!(saved.name_order.collation, Collation::root().key());
+    assert_eq!(saved.name_order.ranks.len(), 4);
+    assert_eq!(names(&app), ["Ángel", "Ångström", "bob", "Zoë"]);
+
+    // The same collation takes the saved ranks: made-up ones show they are used, not made again.
+    let mut taken = saved.clone();
+    taken.name_order.ranks = vec![0, 1, 2, 3];
+    let mut app = App::new(sorted_by_name.clone(), Rect::new(0, 0, 80, 24), now);
+    load(&mut app, taken);
+    assert_eq!(names(&app), ["Zoë", "Ångström", "Ángel", "bob"]);
+
+    // Another collation, or ranks for another number of people, are made again.
+    let mut swedish = sorted_by_name.clone();
+    swedish.collation = Collation::for_locale("sv_SE");
+    let mut app = App::new(swedish, Rect::new(0, 0, 80, 24), now);
+    load(&mut app, saved.clone());
+    assert_eq!(names(&app), ["Ángel", "bob", "Zoë", "Ångström"]);
+    let mut short = saved;
+    short.name_order.ranks = vec![3, 2, 1];
+    let mut app = App::new(sorted_by_name, Rect::new(0, 0, 80, 24), now);
+    load(&mut app, short);
+    assert_eq!(names(&app), ["Ángel", "Ångström", "bob", "Zoë"]);
 }
