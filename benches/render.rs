@@ -123,7 +123,7 @@ fn snapshot(n: usize) -> Snapshot {
         .collect();
     let t = now().utc;
     Snapshot {
-        name_order: Default::default(),
+        name_order: teamboard::store::NameOrder::default(),
         places: Vec::new(),
         saved_at: t,
         last_changed: users

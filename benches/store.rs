@@ -33,7 +33,7 @@ fn snapshot(n: usize) -> Snapshot {
     let (members, presences): (Vec<User>, Vec<Presence>) = (0..n).map(person).unzip();
     let now = jiff::Timestamp::now();
     Snapshot {
-        name_order: Default::default(),
+        name_order: teamboard::store::NameOrder::default(),
         places: Vec::new(),
         saved_at: now,
         last_changed: presences.iter().map(|p| (p.id.clone(), now)).collect(),

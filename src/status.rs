@@ -200,7 +200,7 @@ mod tests {
     /// A snapshot of nobody, saved at `saved_at`.
     fn empty_at(saved_at: jiff::Timestamp) -> Snapshot {
         Snapshot {
-            name_order: Default::default(),
+            name_order: crate::store::NameOrder::default(),
             saved_at,
             roster: std::sync::Arc::default(),
             presences: Vec::new(),

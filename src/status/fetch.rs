@@ -189,7 +189,7 @@ mod tests {
         let t0: jiff::Timestamp = "2025-01-01T09:00:00Z".parse().unwrap();
         let t1: jiff::Timestamp = "2025-01-01T10:00:00Z".parse().unwrap();
         let previous = Snapshot {
-            name_order: Default::default(),
+            name_order: crate::store::NameOrder::default(),
             places: Vec::new(),
             saved_at: t0,
             roster: Arc::new(roster()),

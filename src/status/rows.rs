@@ -113,7 +113,7 @@ mod tests {
         let mut busy = Presence::unknown(UserId::new("b"));
         busy.availability = crate::graph::model::Availability::parse("Busy");
         let snapshot = Snapshot {
-            name_order: Default::default(),
+            name_order: crate::store::NameOrder::default(),
             places: Vec::new(),
             saved_at: jiff::Timestamp::UNIX_EPOCH,
             roster: std::sync::Arc::new(Roster {

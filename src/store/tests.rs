@@ -39,7 +39,7 @@ fn snapshot() -> Snapshot {
     a.availability = Availability::parse("Busy");
     a.sequence_number = Some("A12".into());
     Snapshot {
-        name_order: Default::default(),
+        name_order: crate::store::NameOrder::default(),
         places: Vec::new(),
         saved_at: "2025-03-04T05:06:07Z".parse().unwrap(),
         roster: Arc::new(roster()),

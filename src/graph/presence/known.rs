@@ -162,15 +162,13 @@ impl Known {
                             }
                             let id_at = quoted_at(text, p.id.as_str());
                             let presence = Arc::new(p);
-                            match id_at {
-                                Some(id_at) => Entry { presence, id_at },
-                                // An id written with escapes is not found as sent: such an element
-                                // is taken, and parsed afresh every time.
-                                None => {
-                                    parsed.presences.push(presence);
-                                    continue;
-                                }
-                            }
+                            // An id written with escapes is not found as sent: such an element is
+                            // taken, and parsed afresh every time.
+                            let Some(id_at) = id_at else {
+                                parsed.presences.push(presence);
+                                continue;
+                            };
+                            Entry { presence, id_at }
                         }
                         Err(bad) => {
                             parsed.bad.push(bad.at(index));

@@ -8,7 +8,7 @@ fn the_cache_fills_the_board_marked_stale_until_the_first_poll() {
     let now = t0();
     let r = roster(3);
     let snapshot = Snapshot {
-        name_order: Default::default(),
+        name_order: crate::store::NameOrder::default(),
         places: Vec::new(),
         saved_at: now.utc - jiff::SignedDuration::from_mins(5),
         roster: Arc::clone(&r),
@@ -65,7 +65,7 @@ fn a_cache_in_another_order_still_loads_everyone() {
     presences.reverse();
     presences.remove(1);
     let snapshot = Snapshot {
-        name_order: Default::default(),
+        name_order: crate::store::NameOrder::default(),
         places: Vec::new(),
         saved_at: now.utc,
         roster: Arc::clone(&r),
@@ -100,7 +100,7 @@ fn a_cache_load_completes_the_first_screen_now_and_everyone_after_finish_loading
     let now = t0();
     let r = roster(40);
     let snapshot = Snapshot {
-        name_order: Default::default(),
+        name_order: crate::store::NameOrder::default(),
         places: Vec::new(),
         saved_at: now.utc,
         roster: Arc::clone(&r),
@@ -229,7 +229,7 @@ fn a_cached_roster_of_known_age_goes_to_the_first_poll_until_it_expires() {
         r.resolved_at = resolved.map(|ago| now.utc - ago);
         let r = Arc::new(r);
         let snapshot = Snapshot {
-            name_order: Default::default(),
+            name_order: crate::store::NameOrder::default(),
             saved_at: now.utc,
             roster: Arc::clone(&r),
             presences: Vec::new(),

@@ -322,7 +322,7 @@ fn the_first_poll_replaces_a_cached_presence_whatever_its_sequence_number() {
     let effects = load(
         &mut app,
         Snapshot {
-            name_order: Default::default(),
+            name_order: crate::store::NameOrder::default(),
             places: Vec::new(),
             saved_at: now.utc - jiff::SignedDuration::from_mins(2),
             roster: Arc::clone(&r),
