@@ -88,12 +88,16 @@ impl RosterSource {
 impl Roster {
     /// Everyone on the board: me first, then members, each id once (the order people are built in).
     pub fn everyone(&self) -> impl Iterator<Item = &User> {
-        // Sized at once: grown by doubling, the set rehashed 10,000 ids several times per call.
-        let mut seen = HashSet::with_capacity_and_hasher(
-            self.members.len() + 1,
-            crate::graph::model::IdHasher::default(),
-        );
-        self.entries().filter(move |u| seen.insert(&u.id))
+        // Sized at the first person: grown by doubling, the set rehashed 10,000 ids several times per
+        // call (and a walk never started allocates nothing).
+        let mut seen = HashSet::with_hasher(crate::graph::model::IdHasher::default());
+        let people = self.members.len() + 1;
+        self.entries().filter(move |u| {
+            if seen.is_empty() {
+                seen.reserve(people);
+            }
+            seen.insert(&u.id)
+        })
     }
 
     /// Me, then the members, as stored: an id may come twice (you among the members, or a hand-edited

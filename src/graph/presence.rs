@@ -1,7 +1,7 @@
 //! Reading a whole team's presence: `getPresencesByUserId` in batches of at most 650 ids, merged by id;
 //! per-person reads, paced inside the rate budget, where the batch call is not offered.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -308,7 +308,7 @@ fn dedup(ids: &[UserId]) -> Vec<UserId> {
 /// Answers are gathered in one list and sorted into the order asked, in place: at 10,000 people a map
 /// of presences cost 5 MB of peak memory on every poll, and every extra list 2 MB.
 fn merge(asked: &[UserId], parts: Vec<Part>, read: &mut PresenceRead) -> Result<(), GraphError> {
-    let mut place = Places::new(asked);
+    let mut place = asked::Asked::new(asked);
     let mut answers: Vec<(usize, Arc<Presence>)> = Vec::with_capacity(asked.len());
     // Asked ids answered with a broken element or whose request failed: not "missing".
     let mut accounted = vec![false; asked.len()];
@@ -326,7 +326,7 @@ fn merge(asked: &[UserId], parts: Vec<Part>, read: &mut PresenceRead) -> Result<
                 let answered = presences.len();
                 for (j, presence) in presences.into_iter().enumerate() {
                     let hint = asked_from.map(|from| from + j);
-                    if let Some(i) = place.of(&presence.id, hint) {
+                    if let Some(i) = place.place(&presence.id, hint) {
                         answers.push((i, presence));
                     }
                 }
@@ -335,7 +335,7 @@ fn merge(asked: &[UserId], parts: Vec<Part>, read: &mut PresenceRead) -> Result<
                     debug!(unasked, "dropped presences for ids that were not asked for");
                 }
                 for b in bad {
-                    if let Some(i) = b.id.as_ref().and_then(|id| place.of(id, None)) {
+                    if let Some(i) = b.id.as_ref().and_then(|id| place.place(id, None)) {
                         accounted[i] = true;
                     }
                     read.bad.push(b);
@@ -345,7 +345,7 @@ fn merge(asked: &[UserId], parts: Vec<Part>, read: &mut PresenceRead) -> Result<
             Part::Failed(ids, e) => {
                 warn!(people = ids.len(), error = %e.user_line(), "presence request failed; those people keep their last state");
                 for id in &ids {
-                    if let Some(i) = place.of(id, None) {
+                    if let Some(i) = place.place(id, None) {
                         accounted[i] = true;
                     }
                 }
@@ -378,54 +378,7 @@ fn merge(asked: &[UserId], parts: Vec<Part>, read: &mut PresenceRead) -> Result<
     Ok(())
 }
 
-/// Where each asked id is in the list asked. Graph answers a batch in the order asked, so the
-/// expected place is checked first, and the ids are hashed only for an answer out of that order.
-struct Places<'a> {
-    asked: &'a [UserId],
-    /// By the address of the shared string: presences take the asked ids' strings, and a word
-    /// hashes faster than 36 bytes.
-    by_string: Option<HashMap<usize, usize, IdHasher>>,
-    by_id: Option<HashMap<&'a UserId, usize, IdHasher>>,
-}
-
-impl<'a> Places<'a> {
-    fn new(asked: &'a [UserId]) -> Self {
-        Self {
-            asked,
-            by_string: None,
-            by_id: None,
-        }
-    }
-
-    fn of(&mut self, id: &UserId, expected: Option<usize>) -> Option<usize> {
-        // The same shared string: no bytes compared, and a different one is looked up rather than
-        // compared, since answers may come in any order.
-        if let Some(i) = expected.filter(|&i| self.asked.get(i).is_some_and(|a| a.same(id))) {
-            return Some(i);
-        }
-        let asked = self.asked;
-        let by_string = self.by_string.get_or_insert_with(|| {
-            asked
-                .iter()
-                .enumerate()
-                .map(|(i, id)| (address(id), i))
-                .collect()
-        });
-        if let Some(&i) = by_string.get(&address(id)) {
-            return Some(i);
-        }
-        self.by_id
-            .get_or_insert_with(|| asked.iter().enumerate().map(|(i, id)| (id, i)).collect())
-            .get(id)
-            .copied()
-    }
-}
-
-/// Where an id's shared string lives: equal for two ids only when they share it.
-fn address(id: &UserId) -> usize {
-    id.as_str().as_ptr() as usize
-}
-
+mod asked;
 pub mod known;
 
 #[cfg(test)]

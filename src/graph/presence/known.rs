@@ -142,7 +142,7 @@ impl Known {
         };
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         let mut elements = Vec::with_capacity(texts.len());
-        let mut shared = SharedIds::new(asked);
+        let mut shared = super::asked::Asked::new(asked);
         for (index, (text, too_deep)) in texts.iter().enumerate() {
             let text: &str = text;
             let hash = self.hasher.hash_one(text);
@@ -157,7 +157,7 @@ impl Known {
                         Ok(mut p) => {
                             // Everyone's presence stays in memory: it takes the id string the
                             // roster already holds.
-                            if let Some(id) = shared.find(&p.id, index) {
+                            if let Some(id) = shared.equal(&p.id, index) {
                                 p.id = id.clone();
                             }
                             let id_at = quoted_at(text, p.id.as_str());
@@ -196,30 +196,6 @@ fn quoted_at(text: &str, id: &str) -> Option<usize> {
         at.checked_sub(1).and_then(|i| bytes.get(i)) == Some(&b'"')
             && bytes.get(at + id.len()) == Some(&b'"')
     })
-}
-
-/// The ids a batch asked for, to share their strings with the presences parsed: the one asked at
-/// the element's place when Graph kept the order, else found by id (a map made at the first need).
-struct SharedIds<'a> {
-    asked: &'a [UserId],
-    by_id: Option<HashMap<&'a str, &'a UserId, foldhash::fast::RandomState>>,
-}
-
-impl<'a> SharedIds<'a> {
-    fn new(asked: &'a [UserId]) -> Self {
-        Self { asked, by_id: None }
-    }
-
-    fn find(&mut self, id: &UserId, index: usize) -> Option<&'a UserId> {
-        if let Some(same) = self.asked.get(index).filter(|a| *a == id) {
-            return Some(same);
-        }
-        let asked = self.asked;
-        self.by_id
-            .get_or_insert_with(|| asked.iter().map(|a| (a.as_str(), a)).collect())
-            .get(id.as_str())
-            .copied()
-    }
 }
 
 #[cfg(test)]
