@@ -238,31 +238,8 @@ pub(crate) async fn members(
     let kind = Tenant::group_kind(index).ok_or_else(|| GraphError::user_not_found(&group_key))?;
     let pairs = query_pairs(&request);
     let select = parse_select(&pairs)?;
-    let top = match query::get(&pairs, "$top") {
-        None => PAGE_DEFAULT,
-        Some(t) => match t.parse::<usize>() {
-            Ok(n) if (1..=PAGE_MAX).contains(&n) => n,
-            _ => {
-                return Err(GraphError::new(
-                    StatusCode::BAD_REQUEST,
-                    "Request_UnsupportedQuery",
-                    format!(
-                        "Invalid page size specified: '{t}'. Must be between 1 and {PAGE_MAX} inclusive."
-                    ),
-                ));
-            }
-        },
-    };
-    let mut position = match query::get(&pairs, "$skiptoken") {
-        None => 0,
-        Some(t) => skip_position(&sim, t).ok_or_else(|| {
-            GraphError::new(
-                StatusCode::BAD_REQUEST,
-                "Directory_ExpiredPageToken",
-                "The specified page token value has expired and can no longer be included in your request.",
-            )
-        })?,
-    };
+    let top = page_size(&pairs)?;
+    let mut position = skip_start(&sim, &pairs)?;
     let size = sim.tenant.size();
     // Positions 0..size are users; position `size` is the nested group, if the group has one.
     let nested = if users_only {
@@ -305,10 +282,7 @@ pub(crate) async fn members(
         let origin = if plan.is_some_and(|p| p.foreign_next_link) {
             "https://graph.microsoft.com.evil.example".to_owned()
         } else {
-            request
-                .extensions()
-                .get::<Origin>()
-                .map_or_else(|| "https://graph.microsoft.com".into(), |o| o.0.clone())
+            origin(&request)
         };
         let mut link = format!("{origin}/v1.0/groups/{group_key}/members");
         if users_only {
@@ -368,4 +342,43 @@ pub(crate) async fn place(
         "isWheelChairAccessible": true,
     });
     Ok(odata_json(StatusCode::OK, &body))
+}
+
+/// `$top`: the page size asked for, within Graph's limits.
+pub(crate) fn page_size(pairs: &[(String, String)]) -> Result<usize, GraphError> {
+    match query::get(pairs, "$top") {
+        None => Ok(PAGE_DEFAULT),
+        Some(t) => match t.parse::<usize>() {
+            Ok(n) if (1..=PAGE_MAX).contains(&n) => Ok(n),
+            _ => Err(GraphError::new(
+                StatusCode::BAD_REQUEST,
+                "Request_UnsupportedQuery",
+                format!(
+                    "Invalid page size specified: '{t}'. Must be between 1 and {PAGE_MAX} inclusive."
+                ),
+            )),
+        },
+    }
+}
+
+/// Where a page starts: 0, or the position a `$skiptoken` of this tenant names.
+pub(crate) fn skip_start(sim: &Sim, pairs: &[(String, String)]) -> Result<u32, GraphError> {
+    match query::get(pairs, "$skiptoken") {
+        None => Ok(0),
+        Some(t) => skip_position(sim, t).ok_or_else(|| {
+            GraphError::new(
+                StatusCode::BAD_REQUEST,
+                "Directory_ExpiredPageToken",
+                "The specified page token value has expired and can no longer be included in your request.",
+            )
+        }),
+    }
+}
+
+/// The scheme and host next links are written with: the one the client called, else Graph's.
+pub(crate) fn origin(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<Origin>()
+        .map_or_else(|| "https://graph.microsoft.com".into(), |o| o.0.clone())
 }

@@ -49,6 +49,15 @@ impl GraphError {
         )
     }
 
+    /// A value that is not an object id, where Graph wants one.
+    pub(crate) fn invalid_object_id(id: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "Request_BadRequest",
+            format!("Invalid object identifier '{id}'."),
+        )
+    }
+
     pub(crate) fn with_retry_after(mut self, value: Option<String>) -> Self {
         self.retry_after = value;
         self
@@ -191,4 +200,23 @@ impl OAuthError {
         );
         response
     }
+}
+
+/// What Graph says of a request body it cannot read as JSON.
+const BAD_JSON: &str = "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.";
+
+/// A request's body, read up to `limit` bytes, as JSON; an empty body is `{}` when `empty_is_object`
+/// (the presence actions that take no parameters), else unreadable like any other.
+pub(crate) async fn json_request(
+    request: axum::extract::Request,
+    limit: usize,
+    empty_is_object: bool,
+) -> Result<serde_json::Value, GraphError> {
+    let body = axum::body::to_bytes(request.into_body(), limit)
+        .await
+        .map_err(|_| GraphError::bad_request(BAD_JSON))?;
+    if empty_is_object && body.is_empty() {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(&body).map_err(|_| GraphError::bad_request(BAD_JSON))
 }

@@ -6,31 +6,24 @@ use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::response::Response;
-use bytes::Bytes;
 use http::StatusCode;
 use rand::seq::SliceRandom;
 use serde_json::{Map, Value};
 
 use super::Sim;
 use super::directory::{GRAPH, group_object, user_object};
-use super::errors::{GraphError, odata_json};
+use super::errors::{GraphError, json_request, odata_json};
 use super::faults::lock;
 use super::ids::is_guid;
 
 /// Graph's limit on ids per call.
 pub(crate) const MAX_IDS: usize = 1_000;
 
-const BAD_JSON: &str = "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.";
-
 pub(crate) async fn get_by_ids(
     State(sim): State<Arc<Sim>>,
     request: Request,
 ) -> Result<Response, GraphError> {
-    let body: Bytes = axum::body::to_bytes(request.into_body(), 4 << 20)
-        .await
-        .map_err(|_| GraphError::bad_request(BAD_JSON))?;
-    let body: Value =
-        serde_json::from_slice(&body).map_err(|_| GraphError::bad_request(BAD_JSON))?;
+    let body = json_request(request, 4 << 20, false).await?;
     let ids = body.get("ids").and_then(Value::as_array).ok_or_else(|| {
         GraphError::bad_request("The request body must contain 'ids', a list of object ids.")
     })?;
@@ -54,16 +47,10 @@ pub(crate) async fn get_by_ids(
     let mut value = Vec::with_capacity(ids.len());
     let mut seen = std::collections::HashSet::new();
     for id in ids {
-        let id = id.as_str().filter(|s| is_guid(s)).ok_or_else(|| {
-            GraphError::new(
-                StatusCode::BAD_REQUEST,
-                "Request_BadRequest",
-                format!(
-                    "Invalid object identifier '{}'.",
-                    id.as_str().unwrap_or_default()
-                ),
-            )
-        })?;
+        let id = id
+            .as_str()
+            .filter(|s| is_guid(s))
+            .ok_or_else(|| GraphError::invalid_object_id(id.as_str().unwrap_or_default()))?;
         if !seen.insert(id.to_ascii_lowercase()) {
             continue;
         }

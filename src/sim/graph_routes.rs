@@ -8,13 +8,12 @@ use axum::extract::{Request, State};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 use rand::seq::SliceRandom;
 use serde_json::{Value, json};
 
 use super::directory::{self, segment};
-use super::errors::{GraphError, ODATA_JSON, odata_json};
+use super::errors::{GraphError, ODATA_JSON, json_request, odata_json};
 use super::faults::{MalformedElement, Plan, lock};
 use super::ids::is_guid;
 use super::presence::Reader;
@@ -72,11 +71,11 @@ async fn method_not_allowed(request: Request) -> GraphError {
     )
 }
 
-/// A presence read by id: object ids only, as the documentation requires.
-fn presence_index(sim: &Sim, key: &str) -> Result<u32, GraphError> {
+/// A presence read (`verb` "read") or changed by id: object ids only, as the documentation requires.
+pub(crate) fn presence_index(sim: &Sim, key: &str, verb: &str) -> Result<u32, GraphError> {
     if !is_guid(key) {
         return Err(GraphError::bad_request(format!(
-            "Invalid user id '{key}': presence is read by the user's object id (a GUID)."
+            "Invalid user id '{key}': presence is {verb} by the user's object id (a GUID)."
         )));
     }
     sim.tenant
@@ -93,7 +92,7 @@ async fn user_presence(
     State(sim): State<Arc<Sim>>,
     request: Request,
 ) -> Result<Response, GraphError> {
-    let index = presence_index(&sim, &segment(&request, 1))?;
+    let index = presence_index(&sim, &segment(&request, 1), "read")?;
     let body = sim.presence_json(index, sim.clock.now_ms(), Reader::Other);
     Ok(odata_json(StatusCode::OK, &body))
 }
@@ -103,7 +102,7 @@ async fn communications_presence(
     State(sim): State<Arc<Sim>>,
     request: Request,
 ) -> Result<Response, GraphError> {
-    let index = presence_index(&sim, &segment(&request, 2))?;
+    let index = presence_index(&sim, &segment(&request, 2), "read")?;
     let mut presence = sim.presence_json(index, sim.clock.now_ms(), Reader::Other);
     if let Some(obj) = presence.as_object_mut() {
         obj.remove("@odata.context");
@@ -113,12 +112,6 @@ async fn communications_presence(
         "value": [presence],
     });
     Ok(odata_json(StatusCode::OK, &body))
-}
-
-const BAD_JSON: &str = "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.";
-
-fn json_body(body: &[u8]) -> Result<Value, GraphError> {
-    serde_json::from_slice(body).map_err(|_| GraphError::bad_request(BAD_JSON))
 }
 
 const BAD_UTF8_MARK: &str = "\u{e000}bad-utf8\u{e000}";
@@ -132,10 +125,7 @@ async fn presences_by_user_id(
         .get::<Plan>()
         .cloned()
         .unwrap_or_default();
-    let body: Bytes = axum::body::to_bytes(request.into_body(), 4 << 20)
-        .await
-        .map_err(|_| GraphError::bad_request(BAD_JSON))?;
-    let body = json_body(&body)?;
+    let body = json_request(request, 4 << 20, false).await?;
     let ids = body.get("ids").and_then(Value::as_array).ok_or_else(|| {
         GraphError::bad_request("The request body must contain 'ids', a list of user object ids.")
     })?;

@@ -7,15 +7,13 @@ use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
 use http::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Sim;
 use super::directory::segment;
-use super::errors::GraphError;
-use super::faults::lock;
-use super::ids::is_guid;
+use super::errors::{GraphError, json_request};
+use super::graph_routes::presence_index;
 
 /// The pairs `setUserPreferredPresence` accepts (Graph's documented combinations).
 const PREFERRED: &[(&str, &str)] = &[
@@ -29,8 +27,6 @@ const PREFERRED: &[(&str, &str)] = &[
 
 /// The work locations `setManualLocation` sets.
 const LOCATIONS: &[&str] = &["office", "remote", "timeOff"];
-
-const BAD_JSON: &str = "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.";
 
 /// A work location set by hand: shown with source `manual` until cleared (it overrides automatic
 /// and scheduled ones).
@@ -65,29 +61,13 @@ pub(crate) async fn action(
     State(sim): State<Arc<Sim>>,
     request: Request,
 ) -> Result<Response, GraphError> {
-    let me = segment(&request, 0) == "me";
-    let (key, action) = if me {
-        (sim.me_id(), segment(&request, 2))
+    let (index, action) = if segment(&request, 0) == "me" {
+        (sim.me_index(), segment(&request, 2))
     } else {
-        (segment(&request, 1), segment(&request, 3))
+        let index = presence_index(&sim, &segment(&request, 1), "changed")?;
+        (index, segment(&request, 3))
     };
-    if !is_guid(&key) {
-        return Err(GraphError::bad_request(format!(
-            "Invalid user id '{key}': presence is changed by the user's object id (a GUID)."
-        )));
-    }
-    let index = sim
-        .tenant
-        .resolve(&key)
-        .ok_or_else(|| GraphError::user_not_found(&key))?;
-    let body: Bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
-        .await
-        .map_err(|_| GraphError::bad_request(BAD_JSON))?;
-    let body = if body.is_empty() {
-        json!({})
-    } else {
-        serde_json::from_slice(&body).map_err(|_| GraphError::bad_request(BAD_JSON))?
-    };
+    let body = json_request(request, 1 << 20, true).await?;
     match action.as_str() {
         "setUserPreferredPresence" => {
             set_preferred(&sim, index, &body)?;
@@ -204,16 +184,6 @@ fn set_status(sim: &Sim, index: u32, body: &Value) -> Result<(), GraphError> {
 }
 
 impl Sim {
-    /// Sets (or with `None` clears) a user's manual work location.
-    pub(crate) fn set_location(&self, index: u32, location: Option<ManualLocation>) {
-        let now = self.clock.now_ms();
-        let seq = self.bump(index, now);
-        let mut overrides = lock(&self.overrides);
-        let ov = overrides.entry(index).or_default();
-        ov.seq = seq.max(ov.seq + 1);
-        ov.location = location;
-    }
-
     /// Whether the signed-in user has a Teams presence session; without one Graph shows them
     /// Offline, whatever they set.
     pub(crate) fn has_presence_session(&self, index: u32) -> bool {

@@ -18,7 +18,7 @@ pub(crate) struct Override {
     /// `setManualLocation`, until `clearLocation`.
     pub(crate) location: Option<super::own_presence::ManualLocation>,
     /// The sequence number the last set call produced.
-    pub(crate) seq: u64,
+    seq: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -165,7 +165,6 @@ impl Sim {
         );
         obj.insert("sequenceNumber".into(), seq_string(seq).into());
         let location = match hostile {
-            _ if ov.location.is_some() => None,
             Some(h) if h.location.is_some() || h.evil_place => {
                 h.location.map(|(kind, source)| GenLocation {
                     kind,
@@ -274,13 +273,23 @@ impl Sim {
     }
 
     /// The sequence number a change made now gets: past anything shown so far.
-    pub(crate) fn bump(&self, index: u32, now_ms: i64) -> u64 {
+    fn bump(&self, index: u32, now_ms: i64) -> u64 {
         let shown = self.presence_json(index, now_ms, Reader::Batch);
         let current = shown["sequenceNumber"]
             .as_str()
             .and_then(|s| s.trim_start_matches('A').parse::<u64>().ok())
             .unwrap_or(0);
         (current + 1).max(seq_at(now_ms))
+    }
+
+    /// Makes a change to what a user set, with a sequence number past anything shown so far.
+    fn change_override(&self, index: u32, change: impl FnOnce(&mut Override, i64)) {
+        let now = self.clock.now_ms();
+        let seq = self.bump(index, now);
+        let mut overrides = lock(&self.overrides);
+        let ov = overrides.entry(index).or_default();
+        ov.seq = seq.max(ov.seq + 1);
+        change(ov, now);
     }
 
     pub(crate) fn set_preferred(
@@ -290,25 +299,26 @@ impl Sim {
         activity: &str,
         duration_ms: i64,
     ) {
-        let now = self.clock.now_ms();
-        let seq = self.bump(index, now);
-        let mut overrides = lock(&self.overrides);
-        let ov = overrides.entry(index).or_default();
-        ov.seq = seq.max(ov.seq + 1);
-        ov.preferred = Some(Preferred {
-            availability: availability.to_owned(),
-            activity: activity.to_owned(),
-            until_ms: now.saturating_add(duration_ms),
+        self.change_override(index, |ov, now| {
+            ov.preferred = Some(Preferred {
+                availability: availability.to_owned(),
+                activity: activity.to_owned(),
+                until_ms: now.saturating_add(duration_ms),
+            });
         });
     }
 
     pub(crate) fn clear_preferred(&self, index: u32) {
-        let now = self.clock.now_ms();
-        let seq = self.bump(index, now);
-        let mut overrides = lock(&self.overrides);
-        let ov = overrides.entry(index).or_default();
-        ov.seq = seq.max(ov.seq + 1);
-        ov.preferred = None;
+        self.change_override(index, |ov, _| ov.preferred = None);
+    }
+
+    /// Sets (or with `None` clears) a user's manual work location.
+    pub(crate) fn set_location(
+        &self,
+        index: u32,
+        location: Option<super::own_presence::ManualLocation>,
+    ) {
+        self.change_override(index, |ov, _| ov.location = location);
     }
 
     pub(crate) fn set_status(
@@ -329,16 +339,13 @@ impl Sim {
                 Some((dt, tz, at))
             }
         };
-        let now = self.clock.now_ms();
-        let seq = self.bump(index, now);
-        let mut overrides = lock(&self.overrides);
-        let ov = overrides.entry(index).or_default();
-        ov.seq = seq.max(ov.seq + 1);
-        ov.status = Some(SetStatus {
-            content: content.to_owned(),
-            content_type: content_type.to_owned(),
-            expiry,
-            published_ms: now,
+        self.change_override(index, |ov, now| {
+            ov.status = Some(SetStatus {
+                content: content.to_owned(),
+                content_type: content_type.to_owned(),
+                expiry,
+                published_ms: now,
+            });
         });
         Ok(())
     }

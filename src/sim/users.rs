@@ -12,11 +12,9 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use super::directory::{
-    PAGE_DEFAULT, PAGE_MAX, context, parse_select, query_pairs, skip_position, skip_token,
-    user_object,
+    context, origin, page_size, parse_select, query_pairs, skip_start, skip_token, user_object,
 };
 use super::errors::{GraphError, odata_json};
-use super::gate::Origin;
 use super::ids::is_guid;
 use super::query::{self, percent_encode};
 use super::user_filter::{self, Clause, Property};
@@ -31,11 +29,7 @@ fn matching(sim: &Sim, clauses: &[Clause]) -> Result<BTreeSet<u32>, GraphError> 
             match clause.property {
                 Property::Id => {
                     if !is_guid(value) {
-                        return Err(GraphError::new(
-                            StatusCode::BAD_REQUEST,
-                            "Request_BadRequest",
-                            format!("Invalid object identifier '{value}'."),
-                        ));
+                        return Err(GraphError::invalid_object_id(value));
                     }
                     found.extend(tenant.resolve(value));
                 }
@@ -58,22 +52,6 @@ fn mail_matches<'a>(tenant: &'a Tenant, mail: &'a str) -> impl Iterator<Item = u
             .person(i)
             .is_some_and(|p| p.mail.eq_ignore_ascii_case(mail))
     })
-}
-
-fn page_size(pairs: &[(String, String)]) -> Result<usize, GraphError> {
-    match query::get(pairs, "$top") {
-        None => Ok(PAGE_DEFAULT),
-        Some(t) => match t.parse::<usize>() {
-            Ok(n) if (1..=PAGE_MAX).contains(&n) => Ok(n),
-            _ => Err(GraphError::new(
-                StatusCode::BAD_REQUEST,
-                "Request_UnsupportedQuery",
-                format!(
-                    "Invalid page size specified: '{t}'. Must be between 1 and {PAGE_MAX} inclusive."
-                ),
-            )),
-        },
-    }
 }
 
 /// `$count=true` is an advanced query: Graph wants `ConsistencyLevel: eventual` with it.
@@ -115,16 +93,7 @@ pub(crate) async fn list(
             .collect(),
         None => (0..sim.tenant.size()).collect(),
     };
-    let start = match query::get(&pairs, "$skiptoken") {
-        None => 0,
-        Some(t) => skip_position(&sim, t).ok_or_else(|| {
-            GraphError::new(
-                StatusCode::BAD_REQUEST,
-                "Directory_ExpiredPageToken",
-                "The specified page token value has expired and can no longer be included in your request.",
-            )
-        })? as usize,
-    };
+    let start = skip_start(&sim, &pairs)? as usize;
     let page = picked.get(start..).unwrap_or_default();
     let value: Vec<Value> = page
         .iter()
@@ -142,10 +111,7 @@ pub(crate) async fn list(
     }
     let next = start + top;
     if next < picked.len() {
-        let origin = request
-            .extensions()
-            .get::<Origin>()
-            .map_or_else(|| "https://graph.microsoft.com".into(), |o| o.0.clone());
+        let origin = origin(&request);
         let mut link = format!(
             "{origin}/v1.0/users?$top={top}&$skiptoken={}",
             skip_token(&sim, next as u32)
