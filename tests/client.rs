@@ -3,40 +3,14 @@
 
 mod support {
     use std::sync::Arc;
-    use std::time::Duration;
 
-    use teamboard::auth::{Secret, StaticToken, TokenSource};
-    use teamboard::graph::model::UserId;
-    use teamboard::graph::{ClientOptions, GraphClient};
-    use teamboard::sim::{RouterTransport, Scenario, Sim, SimOptions};
+    use teamboard::sim::{Scenario, Sim, SimOptions};
 
-    pub const BASE: &str = "http://127.0.0.1/v1.0";
+    pub mod graph;
+    pub use graph::{client, client_with, ids};
 
     pub fn sim(n: u32) -> Arc<Sim> {
         Sim::new(SimOptions::new(n, Scenario::Static))
-    }
-
-    pub fn client_with(sim: &Arc<Sim>, tokens: Arc<dyn TokenSource>) -> GraphClient {
-        let options = ClientOptions {
-            base_url: BASE.into(),
-            timeout: Duration::from_secs(15),
-            seed: 7,
-            max_retries: 3,
-        };
-        GraphClient::new(
-            options,
-            Arc::new(RouterTransport::new(sim.router())),
-            tokens,
-        )
-        .unwrap()
-    }
-
-    pub fn client(sim: &Arc<Sim>) -> GraphClient {
-        client_with(sim, Arc::new(StaticToken::new(Secret::new(sim.token()))))
-    }
-
-    pub fn ids(sim: &Sim) -> Vec<UserId> {
-        sim.user_ids().into_iter().map(UserId::new).collect()
     }
 }
 
@@ -652,7 +626,7 @@ mod over_http {
     use teamboard::graph::{ClientOptions, GraphClient, GraphError, HttpTransport};
     use teamboard::sim::serve;
 
-    use super::support::sim;
+    use super::support::{ids, sim};
 
     /// A body that comes one byte a second never finishes inside `timeout_secs`: the whole exchange is
     /// bounded, not each read, and it is not retried.
@@ -713,7 +687,7 @@ mod over_http {
             tokens,
         )
         .unwrap();
-        let people: Vec<UserId> = sim.user_ids().into_iter().map(UserId::new).collect();
+        let people = ids(&sim);
         let read = c.presences(&people).await.unwrap();
         assert_eq!(read.presences.len(), 700);
         assert_eq!(sim.counts().presence_batch, 2);

@@ -6,13 +6,16 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use teamboard::auth::{Secret, StaticToken};
 use teamboard::config::TeamConfig;
 use teamboard::graph::model::UserId;
-use teamboard::graph::{ClientOptions, GraphClient};
 use teamboard::roster::{self, Progress, Resolve, Roster};
-use teamboard::sim::{RequestCounts, RouterTransport, Scenario, Sim, SimOptions};
+use teamboard::sim::{RequestCounts, Scenario, Sim, SimOptions};
 use tokio::time::Instant;
+
+mod support {
+    pub mod graph;
+}
+use support::graph::client;
 
 const LATENCY: Duration = Duration::from_millis(50);
 
@@ -23,21 +26,6 @@ fn tenant(size: u32, directory_read_all: bool) -> Arc<Sim> {
     // Load, not Graph's rate limit, is what these measure.
     options.presence_limit = None;
     Sim::new(options)
-}
-
-fn client(sim: &Arc<Sim>) -> GraphClient {
-    let options = ClientOptions {
-        base_url: "http://127.0.0.1/v1.0".into(),
-        timeout: Duration::from_secs(15),
-        seed: 7,
-        max_retries: 3,
-    };
-    GraphClient::new(
-        options,
-        Arc::new(RouterTransport::new(sim.router())),
-        Arc::new(StaticToken::new(Secret::new(sim.token()))),
-    )
-    .unwrap()
 }
 
 fn team(members: Vec<String>) -> TeamConfig {

@@ -73,40 +73,23 @@ async fn becomes_available(sim: &Arc<Sim>, index: u32) {
 
 /// The board in tmux on `running`, watching `watched` with `[refresh] interval_secs = interval`.
 fn board(sim: &Arc<Sim>, running: &Running, watched: u32, interval: Option<u32>) -> Pane {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("teamboard.toml");
     let members: Vec<String> = (1..4).map(|i| format!("{:?}", sim.upn(i))).collect();
     let refresh = interval.map_or(String::new(), |s| {
         format!("[refresh]\ninterval_secs = {s}\n")
     });
-    std::fs::write(
-        &config,
-        format!(
-            "[graph]\nbase_url = \"{}\"\n{refresh}[team]\nmembers = [{}]\n[watch]\npeople = [{:?}]\ndesktop = \"off\"\n",
-            running.base_url,
-            members.join(", "),
-            sim.upn(watched)
-        ),
-    )
-    .unwrap();
-    // The pane's own private directories hold the config's copy; the temp dir goes with this call.
-    let pane = Pane::start("sh -c 'sleep 600'", 100, 30);
-    let kept = pane.dir().join("teamboard.toml");
-    std::fs::copy(&config, &kept).unwrap();
-    pane.tmux(&[
-        "respawn-pane",
-        "-k",
-        "-t",
-        "t",
-        &format!(
-            "exec env -u TEAMBOARD_CONFIG TEAMBOARD_ACCESS_TOKEN={} XDG_CACHE_HOME={d} XDG_CONFIG_HOME={d}/config \
-             XDG_STATE_HOME={d}/state XDG_DATA_HOME={d}/data HOME={d} {BIN} --config {}",
-            sim.token(),
-            kept.display(),
-            d = pane.dir().display()
-        ),
-    ]);
-    pane
+    let config = format!(
+        "[graph]\nbase_url = \"{}\"\n{refresh}[team]\nmembers = [{}]\n[watch]\npeople = [{:?}]\ndesktop = \"off\"\n",
+        running.base_url,
+        members.join(", "),
+        sim.upn(watched)
+    );
+    let command = format!(
+        "TEAMBOARD_ACCESS_TOKEN={} {BIN} --config {{dir}}/teamboard.toml",
+        sim.token()
+    );
+    Pane::prepared(&command, 100, 30, |dir| {
+        std::fs::write(dir.join("teamboard.toml"), config).unwrap();
+    })
 }
 
 /// Time from the tenant's change (made `offset` after the first poll landed) until tmux saw the bell.

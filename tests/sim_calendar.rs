@@ -9,12 +9,16 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::Method;
 use serde_json::{Value, json};
-use teamboard::auth::{Secret, StaticToken};
-use teamboard::graph::model::UserId;
 use teamboard::graph::schedule::{MAX_SCHEDULES, Unavailable, Window};
 use teamboard::graph::transport::Transport;
-use teamboard::graph::{ClientOptions, GraphClient};
 use teamboard::sim::{RouterTransport, Scenario, Sim, SimOptions};
+
+mod support {
+    pub mod answer;
+    pub mod graph;
+}
+use support::answer::{fixture, kind};
+use support::graph::{client, ids};
 
 /// A Tuesday, 09:00 in the office's zone.
 const TUESDAY_MORNING: &str = "2025-03-04T08:00:00Z";
@@ -23,11 +27,6 @@ fn tenant(size: u32, scenario: Scenario) -> Arc<Sim> {
     let mut o = SimOptions::new(size, scenario);
     o.start = Some(TUESDAY_MORNING.parse().unwrap());
     Sim::new(o)
-}
-
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 async fn post(sim: &Arc<Sim>, path: &str, body: &Value, prefer: Option<&str>) -> (u16, Value) {
@@ -56,17 +55,6 @@ fn ask(addresses: &[String], start: &str, end: &str, interval: &Value) -> Value 
         "endTime": {"dateTime": end, "timeZone": "UTC"},
         "availabilityViewInterval": interval,
     })
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 /// Every field of `fixture` is in `actual` with the same JSON type, recursively; `skip` names
@@ -272,21 +260,6 @@ async fn limits_and_errors_as_graph_documents_them() {
     assert_eq!(status, 404);
 }
 
-fn client(sim: &Arc<Sim>) -> GraphClient {
-    let options = ClientOptions {
-        base_url: "http://127.0.0.1/v1.0".into(),
-        timeout: Duration::from_secs(15),
-        seed: 7,
-        max_retries: 3,
-    };
-    GraphClient::new(
-        options,
-        Arc::new(RouterTransport::new(sim.router())),
-        Arc::new(StaticToken::new(Secret::new(sim.token()))),
-    )
-    .unwrap()
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_meeting_in_presence_is_a_busy_slot_in_the_calendar() {
     let sim = tenant(60, Scenario::Static);
@@ -297,7 +270,7 @@ async fn a_meeting_in_presence_is_a_busy_slot_in_the_calendar() {
         start,
         end: start + jiff::SignedDuration::from_hours(1),
     };
-    let ids: Vec<UserId> = sim.user_ids().into_iter().map(UserId::new).collect();
+    let ids = ids(&sim);
     let presences = c.presences(&ids).await.unwrap().presences;
     let mut meetings = 0;
     for chunk in (0..60u32).collect::<Vec<_>>().chunks(MAX_SCHEDULES) {
@@ -459,7 +432,7 @@ async fn a_throttled_schedule_read_pauses_calendars_only() {
     assert!(err.is_throttled(), "{err:?}");
     // Presence is read at once, without waiting for the calendar's two minutes.
     let before = tokio::time::Instant::now();
-    let ids: Vec<UserId> = sim.user_ids().into_iter().map(UserId::new).collect();
+    let ids = ids(&sim);
     let read = c.presences(&ids).await.expect("presence is not paused");
     assert_eq!(read.presences.len(), 40);
     assert!(tokio::time::Instant::now() - before < Duration::from_secs(1));

@@ -7,13 +7,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderMap, Method};
+use http::Method;
 use serde_json::{Value, json};
 use teamboard::graph::transport::Transport;
 use teamboard::sim::{
     DeviceOutcome, EndpointKind, FaultConfig, IdentityOptions, RouterTransport, Scenario,
     SignInError, Sim, SimOptions,
 };
+
+mod support {
+    pub mod answer;
+}
+use support::answer::{Answer, sorted_keys};
 
 const SCOPE: &str = "https://graph.microsoft.com/Presence.Read.All https://graph.microsoft.com/User.ReadBasic.All offline_access openid profile";
 const REDIRECT: &str = "http://localhost:8400/callback";
@@ -116,23 +121,7 @@ fn jwt(token: &str) -> (Value, Value) {
     (part(), part())
 }
 
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    bytes: Bytes,
-}
-
 impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
     /// The query (or fragment) of the `Location` the browser is sent to.
     fn redirect(&self) -> (String, Vec<(String, String)>) {
         assert_eq!(self.status, 302, "{}", self.text());
@@ -204,12 +193,7 @@ impl Tenant {
             .send(request.body(body).unwrap())
             .await
             .unwrap();
-        let (parts, bytes) = response.into_parts();
-        Answer {
-            status: parts.status.as_u16(),
-            headers: parts.headers,
-            bytes,
-        }
+        Answer::from_response(response)
     }
 
     async fn get(&self, path: &str) -> Answer {
@@ -1019,15 +1003,8 @@ mod app_only {
             .await;
         assert_eq!(answer.status, 200, "{}", answer.text());
         let body = answer.json();
-        let mut keys: Vec<&str> = body
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        keys.sort_unstable();
         assert_eq!(
-            keys,
+            sorted_keys(&body),
             ["access_token", "expires_in", "ext_expires_in", "token_type"]
         );
         let token = text(&body["access_token"]).to_owned();

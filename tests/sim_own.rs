@@ -14,17 +14,21 @@ use serde_json::{Value, json};
 use teamboard::auth::entra::Entra;
 use teamboard::auth::session::Session;
 use teamboard::auth::token_store::{Profile, TokenStore};
-use teamboard::auth::{Secret, StaticToken, TokenSource, device_code};
+use teamboard::auth::{TokenSource, device_code};
 use teamboard::config::{AuthConfig, Config, TokenStoreKind};
 use teamboard::expiry;
+use teamboard::graph::GraphClient;
 use teamboard::graph::model::{Presence, UserId};
 use teamboard::graph::own::{ManualLocation, Preferred, WRITE_PERMISSION};
 use teamboard::graph::transport::Transport;
-use teamboard::graph::{ClientOptions, GraphClient};
 use teamboard::own::{self, Change, LocationChange, OwnError};
 use teamboard::sim::{RouterTransport, Scenario, Sim, SimOptions};
 
-const BASE: &str = "http://127.0.0.1/v1.0";
+mod support {
+    pub mod graph;
+}
+use support::graph::{BASE, client, client_with};
+
 const AUTHORITY: &str = "http://127.0.0.1:9";
 
 /// A working-day tenant whose clock runs at real speed from a fixed Monday morning, so paused
@@ -35,25 +39,6 @@ fn options() -> SimOptions {
     options.start = Some("2026-11-30T09:00:00Z".parse().unwrap());
     options.identity.interval = Duration::from_secs(1);
     options
-}
-
-fn client(sim: &Arc<Sim>, tokens: Arc<dyn TokenSource>) -> GraphClient {
-    let options = ClientOptions {
-        base_url: BASE.into(),
-        timeout: Duration::from_secs(15),
-        seed: 7,
-        max_retries: 3,
-    };
-    GraphClient::new(
-        options,
-        Arc::new(RouterTransport::new(sim.router())),
-        tokens,
-    )
-    .unwrap()
-}
-
-fn static_client(sim: &Arc<Sim>) -> GraphClient {
-    client(sim, Arc::new(StaticToken::new(Secret::new(sim.token()))))
 }
 
 /// Now on the tenant's clock, in UTC (the expiry parser's "now").
@@ -105,8 +90,8 @@ async fn a_preferred_presence_shows_in_both_reads_until_it_expires_or_is_reset()
     let sim = Sim::new(options());
     // The same tenant with nothing set: what Teams would show by itself at every moment.
     let twin = Sim::new(options());
-    let c = static_client(&sim);
-    let base = static_client(&twin);
+    let c = client(&sim);
+    let base = client(&twin);
     let me = UserId::new(sim.me_id());
     let change = Change::Presence {
         preferred: Preferred::DoNotDisturb,
@@ -154,7 +139,7 @@ async fn a_preferred_presence_shows_in_both_reads_until_it_expires_or_is_reset()
 #[tokio::test(start_paused = true)]
 async fn a_status_message_shows_with_its_expiry_then_goes_and_empty_content_clears_it() {
     let sim = Sim::new(options());
-    let c = static_client(&sim);
+    let c = client(&sim);
     let me = UserId::new(sim.me_id());
     // 10:00 is an hour ahead on the tenant's clock (09:00 UTC).
     let ends = expiry::parse_until("10:00", &sim_now(&sim)).unwrap();
@@ -227,7 +212,7 @@ async fn a_status_message_shows_with_its_expiry_then_goes_and_empty_content_clea
 async fn a_manual_location_overrides_until_cleared() {
     let sim = Sim::new(options());
     let twin = Sim::new(options());
-    let c = static_client(&sim);
+    let c = client(&sim);
     let me = UserId::new(sim.me_id());
     let place = sim.place_ids()[0].clone();
     let office = Change::Location(LocationChange::Set {
@@ -280,7 +265,7 @@ async fn a_manual_location_overrides_until_cleared() {
     )
     .await
     .unwrap();
-    let untouched = static_client(&twin).my_presence().await.unwrap();
+    let untouched = client(&twin).my_presence().await.unwrap();
     assert_eq!(cleared.presence.work_location, untouched.work_location);
 }
 
@@ -375,7 +360,7 @@ async fn without_a_teams_session_you_show_offline_and_are_told_why() {
     let mut o = options();
     o.presence_session = false;
     let sim = Sim::new(o);
-    let c = static_client(&sim);
+    let c = client(&sim);
     let change = Change::Presence {
         preferred: Preferred::Available,
         until: None,
@@ -439,7 +424,7 @@ async fn the_write_permission_is_asked_for_once_and_kept() {
             .iter()
             .any(|p| p == WRITE_PERMISSION)
     );
-    let c = client(&sim, s.clone());
+    let c = client_with(&sim, s.clone());
     let busy = Change::Presence {
         preferred: Preferred::Busy,
         until: None,
@@ -492,7 +477,7 @@ async fn the_write_permission_is_asked_for_once_and_kept() {
             .any(|p| p == WRITE_PERMISSION)
     );
     let again = own::write(
-        &client(&sim, later.clone()),
+        &client_with(&sim, later.clone()),
         None,
         &Change::Reset,
         Some(true),

@@ -280,15 +280,8 @@ async fn users_by_id_or_upn_honour_select() {
         .await
         .json();
     assert_eq!(selected["id"], id);
-    let mut keys: Vec<&str> = selected
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
     assert_eq!(
-        keys,
+        sorted_keys(&selected),
         [
             "@odata.context",
             "department",

@@ -6,10 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderMap, Method};
+use http::Method;
 use serde_json::{Value, json};
 use teamboard::graph::transport::{Transport, TransportError};
 use teamboard::sim::{RouterTransport, Scenario, Sim, SimOptions};
+
+#[path = "../support/answer.rs"]
+mod answer;
+use answer::{Answer, fixture, kind, sorted_keys};
 
 /// A Tuesday, 09:00 in the office's zone.
 const TUESDAY_MORNING: &str = "2025-03-04T08:00:00Z";
@@ -22,25 +26,6 @@ fn options(size: u32, scenario: Scenario) -> SimOptions {
 
 fn tenant(size: u32, scenario: Scenario) -> Arc<Sim> {
     Sim::new(options(size, scenario))
-}
-
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
-    bytes: Bytes,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.bytes)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.text()))
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
 }
 
 struct Client {
@@ -72,12 +57,7 @@ impl Client {
             request = request.header("authorization", format!("Bearer {token}"));
         }
         let response = self.transport.send(request.body(body).unwrap()).await?;
-        let (parts, bytes) = response.into_parts();
-        Ok(Answer {
-            status: parts.status.as_u16(),
-            headers: parts.headers,
-            bytes,
-        })
+        Ok(Answer::from_response(response))
     }
 
     async fn get(&self, path: &str) -> Answer {
@@ -129,22 +109,6 @@ impl Client {
     }
 }
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 /// Every field of the fixture is in `actual` with the same JSON type (null may stand for a string
 /// the fixture has, and the reverse), recursively.
 fn assert_shape(fixture: &Value, actual: &Value, at: &str) {
@@ -172,16 +136,15 @@ fn assert_graph_error(answer: &Answer, status: u16, code: &str) {
     assert_eq!(answer.status, status, "{}", answer.text());
     assert_eq!(answer.header("content-type"), Some("application/json"));
     let body = answer.json();
-    let error = body["error"].as_object().unwrap();
-    let mut keys: Vec<&str> = error.keys().map(String::as_str).collect();
-    keys.sort_unstable();
-    assert_eq!(keys, ["code", "innerError", "message"]);
+    let error = &body["error"];
+    assert_eq!(sorted_keys(error), ["code", "innerError", "message"]);
     assert_eq!(error["code"], code);
     assert!(error["message"].is_string());
-    let inner = error["innerError"].as_object().unwrap();
-    let mut inner_keys: Vec<&str> = inner.keys().map(String::as_str).collect();
-    inner_keys.sort_unstable();
-    assert_eq!(inner_keys, ["client-request-id", "date", "request-id"]);
+    let inner = &error["innerError"];
+    assert_eq!(
+        sorted_keys(inner),
+        ["client-request-id", "date", "request-id"]
+    );
     assert_eq!(
         inner["client-request-id"],
         "11111111-2222-3333-4444-555555555555"

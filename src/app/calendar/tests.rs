@@ -8,8 +8,8 @@ use ratatui::layout::Rect;
 
 use super::free::FreeAt;
 use super::{Reading, ScheduleAsk, ScheduleOutcome};
-use crate::app::state::tests::{options, presence, roster, t0};
-use crate::app::{App, Effect, FailureKind, Msg, Now, PollData, PollFailure};
+use crate::app::state::tests::{options, polled, presence, roster, t0};
+use crate::app::{App, Effect, FailureKind, Msg, Now, PollFailure};
 use crate::config::SortOrder;
 use crate::graph::model::{Presence, UserId};
 use crate::graph::schedule::{Schedule, Unavailable, WorkingHours, parse_view};
@@ -21,16 +21,6 @@ fn calendar_app(sort: SortOrder) -> App {
     o.config.calendar.enabled = true;
     o.sort = sort;
     App::new(o, Rect::new(0, 0, 120, 40), t0())
-}
-
-fn polled(roster: &Arc<Roster>, presences: Vec<Presence>) -> Msg {
-    Msg::Polled(Box::new(Ok(PollData {
-        roster: Arc::clone(roster),
-        presences: presences.into_iter().map(Arc::new).collect(),
-        malformed: 0,
-        problem: None,
-        min_interval: Duration::ZERO,
-    })))
 }
 
 fn asks(effects: &[Effect]) -> Vec<&ScheduleAsk> {

@@ -1,24 +1,14 @@
 //! Setting your own presence from the board, in the core: the picker, the editor, the change pending
 //! until a read shows it, rollback on a failed write, the consent detour, app-only mode.
 
-use std::sync::Arc;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::*;
-use crate::app::state::tests::{options, presence, roster, t0};
-use crate::app::{Msg, Now, PollData};
+use crate::app::state::tests::{code, key, options, polled, presence, roster, t0};
+use crate::app::{Msg, Now};
 use crate::graph::own::{ManualLocation, Preferred};
 use crate::own::LocationChange;
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn code(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
 
 fn typed(app: &mut App, text: &str, now: Now) {
     for c in text.chars() {
@@ -41,18 +31,8 @@ fn board() -> (App, Now) {
     ));
     let mut presences = vec![mine];
     presences.extend((0..3).map(|i| presence(&format!("u{i:02}"), "Busy", "Busy", Some("A1"))));
-    app.update(poll(&roster, presences), now);
+    app.update(polled(&roster, presences), now);
     (app, now)
-}
-
-fn poll(roster: &Arc<crate::roster::Roster>, presences: Vec<Presence>) -> Msg {
-    Msg::Polled(Box::new(Ok(PollData {
-        roster: Arc::clone(roster),
-        presences: presences.into_iter().map(Arc::new).collect(),
-        malformed: 0,
-        problem: None,
-        min_interval: std::time::Duration::ZERO,
-    })))
 }
 
 /// The one change these effects ask the loop to write.
@@ -244,7 +224,7 @@ fn pending_until_a_read_shows_it_and_rolled_back_only_when_the_write_failed() {
     let roster = roster(3);
     let later = now.after(std::time::Duration::from_secs(30));
     app.update(
-        poll(&roster, vec![presence("me", "Busy", "Busy", Some("A3"))]),
+        polled(&roster, vec![presence("me", "Busy", "Busy", Some("A3"))]),
         later,
     );
     assert_eq!(app.own().pending(), None);

@@ -5,16 +5,32 @@ use std::sync::Arc;
 use ratatui::layout::Rect;
 
 use super::*;
-use crate::app::state::tests::{options, t0, user};
-use crate::app::{FailureKind, Msg, PollData, PollFailure};
+use crate::app::state::tests::{options, polled, t0, user};
+use crate::app::{FailureKind, Msg, PollFailure};
+use crate::graph::model::User;
 use crate::roster::{Roster, RosterSource};
 use crate::text::SafeText;
 
+/// Person `i` of a large team: `u00042`, "Person 00042".
+fn person(i: usize) -> User {
+    user(&format!("u{i:05}"), &format!("Person {i:05}"))
+}
+
+/// The first `n` people, resolved: the roster a poll brings.
+fn resolved(n: usize) -> Arc<Roster> {
+    Arc::new(Roster {
+        me: None,
+        members: (0..n).map(person).collect(),
+        unresolved: Vec::new(),
+        source: RosterSource::default(),
+        resolved_at: None,
+        by_ids_refused_at: None,
+    })
+}
+
 fn found(range: std::ops::Range<usize>, resolved: usize, total: Option<usize>) -> Msg {
     Msg::Resolving(Box::new(Progress {
-        users: range
-            .map(|i| user(&format!("u{i:05}"), &format!("Person {i:05}")))
-            .collect(),
+        users: range.map(person).collect(),
         resolved,
         total,
     }))
@@ -68,26 +84,8 @@ fn the_poll_that_ends_the_resolution_takes_over() {
     let now = t0();
     let mut app = App::new(options(), Rect::new(0, 0, 120, 40), now);
     app.update(found(0..3, 3, Some(5)), now);
-    let roster = Arc::new(Roster {
-        me: None,
-        members: (0..5)
-            .map(|i| user(&format!("u{i:05}"), &format!("Person {i:05}")))
-            .collect(),
-        unresolved: Vec::new(),
-        source: RosterSource::default(),
-        resolved_at: None,
-        by_ids_refused_at: None,
-    });
-    app.update(
-        Msg::Polled(Box::new(Ok(PollData {
-            roster,
-            presences: Vec::new(),
-            malformed: 0,
-            problem: None,
-            min_interval: std::time::Duration::ZERO,
-        }))),
-        now,
-    );
+    let roster = resolved(5);
+    app.update(polled(&roster, Vec::new()), now);
     assert_eq!(app.resolving(), None);
     assert_eq!(app.people().len(), 5);
 
@@ -112,16 +110,7 @@ fn the_board_opens_at_its_first_card_once_presence_sorts_it() {
     app.update(found(0..60, 60, Some(60)), now);
     // Sorted by name while nobody has a presence: the first found by name is selected.
     assert_eq!(app.selected().unwrap().id.as_str(), "u00000");
-    let roster = Arc::new(Roster {
-        me: None,
-        members: (0..60)
-            .map(|i| user(&format!("u{i:05}"), &format!("Person {i:05}")))
-            .collect(),
-        unresolved: Vec::new(),
-        source: RosterSource::default(),
-        resolved_at: None,
-        by_ids_refused_at: None,
-    });
+    let roster = resolved(60);
     // Everyone available but the first by name, who is offline and now sorts last.
     let presences = (0..60)
         .map(|i| {
@@ -131,19 +120,10 @@ fn the_board_opens_at_its_first_card_once_presence_sorts_it() {
             } else {
                 ("Available", "Available")
             };
-            Arc::new(crate::app::state::tests::presence(&id, a, b, None))
+            crate::app::state::tests::presence(&id, a, b, None)
         })
         .collect();
-    app.update(
-        Msg::Polled(Box::new(Ok(PollData {
-            roster,
-            presences,
-            malformed: 0,
-            problem: None,
-            min_interval: std::time::Duration::ZERO,
-        }))),
-        now,
-    );
+    app.update(polled(&roster, presences), now);
     assert_eq!(
         app.cursor(),
         Some(0),

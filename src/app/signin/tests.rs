@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::*;
-use crate::app::state::tests::{options, t0};
+use crate::app::state::tests::{key, options, t0};
 use crate::app::{FailureKind, Msg, PollFailure};
 
 fn board(offer: SignInOffer) -> App {
@@ -26,10 +26,6 @@ fn sign_ins(effects: &[Effect]) -> usize {
         .iter()
         .filter(|e| matches!(e, Effect::SignIn))
         .count()
-}
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
 fn device_prompt() -> Msg {

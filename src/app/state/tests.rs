@@ -89,7 +89,7 @@ pub(crate) fn presence(
     p
 }
 
-fn polled(roster: &Arc<Roster>, presences: Vec<Presence>) -> Msg {
+pub(crate) fn polled(roster: &Arc<Roster>, presences: Vec<Presence>) -> Msg {
     Msg::Polled(Box::new(Ok(PollData {
         roster: Arc::clone(roster),
         presences: presences.into_iter().map(Arc::new).collect(),
@@ -106,11 +106,11 @@ fn failed(kind: FailureKind) -> Msg {
     })))
 }
 
-fn key(c: char) -> Msg {
+pub(crate) fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-fn code(code: KeyCode) -> Msg {
+pub(crate) fn code(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 

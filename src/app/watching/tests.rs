@@ -7,24 +7,10 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
-use crate::app::state::tests::{options, presence, roster, t0};
-use crate::app::{App, Effect, Msg, Now, Options, Outgoing, PollData};
+use crate::app::state::tests::{key, options, polled, presence, roster, t0};
+use crate::app::{App, Effect, Msg, Now, Options, Outgoing};
 use crate::graph::model::{Presence, UserId};
 use crate::roster::Roster;
-
-fn polled(roster: &Arc<Roster>, presences: Vec<Presence>) -> Msg {
-    Msg::Polled(Box::new(Ok(PollData {
-        roster: Arc::clone(roster),
-        presences: presences.into_iter().map(Arc::new).collect(),
-        malformed: 0,
-        problem: None,
-        min_interval: Duration::ZERO,
-    })))
-}
-
-fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
 
 /// Everyone available except `u01`, whose availability is `ann`; sequence `seq`.
 fn answer(roster: &Roster, ann: &str, seq: u32) -> Vec<Presence> {
