@@ -24,8 +24,7 @@ use crate::app::{App, Msg, Now, Options};
 use crate::auth::sources::{self, Tokens};
 use crate::config::Config;
 use crate::exit::{Exit, Failure};
-use crate::graph::client::{ClientOptions, GraphClient};
-use crate::graph::http_transport::HttpTransport;
+use crate::graph::client::GraphClient;
 use crate::refresh::Refresher;
 use crate::store::Store;
 use crate::text::SafeText;
@@ -149,14 +148,8 @@ pub async fn run(mut config: Config, demo: Option<Demo>) -> Result<(), Failure> 
     };
     #[cfg(not(feature = "sim"))]
     let tokens = tokens.unwrap_or_else(|| sources::for_config(&config, &crate::paths::ProcessEnv));
-    let transport = HttpTransport::new(&config.graph.base_url)
+    let client = GraphClient::over_http(&config.graph, tokens.source)
         .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
-    let client = GraphClient::new(
-        ClientOptions::from_config(&config.graph),
-        Arc::new(transport),
-        tokens.source,
-    )
-    .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
     let refresher = Refresher::new(client, store.clone(), config.team.clone())
         .with_watched(config.watch.people.clone())
         .app_only(config.auth.mode == crate::config::AuthMode::App);

@@ -2,11 +2,14 @@
 //! part of a display name from the roster. Anyone in the directory can be named by UPN or id, in
 //! the config or not (one `$batch` read for those the roster does not hold).
 
+use crate::config::Config;
 use crate::exit::{Exit, Failure};
 use crate::graph::client::{GraphClient, USER_SELECT};
 use crate::graph::error::GraphError;
 use crate::graph::model::User;
 use crate::graph::origin::segment;
+use crate::status::graph_failure;
+use crate::store::Store;
 use crate::text::{SafeText, fit};
 
 /// Candidates listed when a name fits several people.
@@ -50,25 +53,11 @@ pub fn in_roster<'u>(name: &str, users: &[&'u User]) -> Result<Option<&'u User>,
 
 /// A UPN or an object id, looked up as such; anything else is a part of a name.
 pub fn looks_like_key(name: &str) -> bool {
-    name.contains('@') || is_guid(name)
-}
-
-fn is_guid(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 5
-        && parts
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+    name.contains('@') || crate::graph::lookup::is_object_id(name)
 }
 
 fn shown(user: &User) -> String {
-    let name = SafeText::name(
-        user.display_name.as_deref(),
-        user.mail.as_deref(),
-        user.user_principal_name.as_deref(),
-        user.id.as_str(),
-    );
+    let name = user.shown_name();
     match user
         .user_principal_name
         .as_deref()
@@ -96,6 +85,29 @@ fn ambiguous(name: &str, many: &[&User]) -> Failure {
     )
 }
 
+/// The people `names` name. A part of a name needs the team to look in (the cached roster, else
+/// resolved now); UPNs and ids are looked up in the cached roster when it is fresh, else in the
+/// directory.
+pub async fn named_people(
+    config: &Config,
+    store: Option<&Store>,
+    client: &GraphClient,
+    names: &[String],
+) -> Result<Vec<User>, Failure> {
+    let team = if names.iter().all(|n| looks_like_key(n)) {
+        store
+            .and_then(|s| s.load_roster(config.team.roster_ttl))
+            .filter(|r| r.matches(&config.team))
+    } else {
+        Some(crate::status::roster(config, store, client).await?)
+    };
+    let known: Vec<&User> = team
+        .as_ref()
+        .map(|r| r.everyone().collect())
+        .unwrap_or_default();
+    resolve(client, names, &known).await
+}
+
 /// Finds every name: in `roster` first, then in the directory by UPN or id (one `$batch` for all
 /// of those). A name that fits nobody is an error naming it.
 pub async fn resolve(
@@ -120,7 +132,7 @@ pub async fn resolve(
         let answers = client
             .batch_get(&urls)
             .await
-            .map_err(|e| Failure::new(e.exit(), e.command_line()))?;
+            .map_err(|e| graph_failure(&e))?;
         for ((i, name), answer) in ask.into_iter().zip(answers) {
             let user = answer.and_then(|v| {
                 serde_json::from_value::<User>(v).map_err(|e| GraphError::Malformed(e.to_string()))
@@ -138,7 +150,7 @@ pub async fn resolve(
                         ),
                     ));
                 }
-                Err(e) => return Err(Failure::new(e.exit(), e.command_line())),
+                Err(e) => return Err(graph_failure(&e)),
             }
         }
     }

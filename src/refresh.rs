@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use tokio::time::Instant;
-
 use crate::app::calendar::{ScheduleAsk, ScheduleOutcome};
 use crate::app::{FailureKind, PollData, PollFailure, PollOutcome};
 use crate::auth::AuthError;
@@ -169,18 +167,15 @@ impl Refresher {
                 .await
                 .ok()
                 .flatten();
-            let cached = bytes
+            match bytes
                 .as_deref()
-                .and_then(|b| store.decode_roster(b, ttl))
-                .filter(|r| r.matches(&team));
-            if let Some(roster) = cached {
-                return Ok(Arc::new(roster));
+                .and_then(|b| store.decode_roster_aged(b, ttl))
+            {
+                Some((roster, true)) if roster.matches(&team) => return Ok(Arc::new(roster)),
+                // An outdated roster still says whether getByIds was refused.
+                Some((roster, _)) => by_ids_refused_at = roster.by_ids_refused_at,
+                None => {}
             }
-            // An outdated roster still says whether getByIds was refused.
-            by_ids_refused_at = bytes
-                .as_deref()
-                .and_then(|b| store.decode_roster(b, std::time::Duration::MAX))
-                .and_then(|r| r.by_ids_refused_at);
         }
         let how = Resolve {
             by_ids_refused_at,
@@ -206,12 +201,8 @@ impl Refresher {
 /// A Graph error as the core sees it: throttled (with how long), signed out, or anything else.
 pub fn failure(e: &GraphError) -> PollFailure {
     let kind = if e.is_throttled() {
-        let told = e.retry_after();
-        let gate = e
-            .paused_until()
-            .map(|until| until.saturating_duration_since(Instant::now()));
         FailureKind::Throttled {
-            retry_after: told.or(gate),
+            retry_after: e.wait_hint(),
         }
     } else if matches!(
         e,

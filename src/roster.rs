@@ -118,14 +118,9 @@ impl Roster {
     /// Whether `other` lists the same people, in the same order, under the same names (what the
     /// order of names depends on).
     pub fn same_names(&self, other: &Roster) -> bool {
-        let named = |u: &User| {
-            (
-                u.id.clone(),
-                u.display_name.clone(),
-                u.mail.clone(),
-                u.user_principal_name.clone(),
-            )
-        };
+        fn named(u: &User) -> (&UserId, &Option<String>, &Option<String>, &Option<String>) {
+            (&u.id, &u.display_name, &u.mail, &u.user_principal_name)
+        }
         self.entries().map(named).eq(other.entries().map(named))
     }
 
@@ -142,6 +137,22 @@ impl Roster {
     /// The user with this id, me included.
     pub fn user(&self, id: &UserId) -> Option<&User> {
         self.entries().find(|u| &u.id == id)
+    }
+}
+
+/// Tells `progress`, if anyone listens, of the users just found.
+fn tell(
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+    users: &[User],
+    resolved: usize,
+    total: Option<usize>,
+) {
+    if let Some(tell) = progress {
+        tell(Progress {
+            users: users.to_vec(),
+            resolved,
+            total,
+        });
     }
 }
 
@@ -196,13 +207,7 @@ pub async fn resolve_with(
     let mut found = roster.members.len();
     let mut page_found = |users: &[User]| {
         found += users.len();
-        if let Some(tell) = how.progress {
-            tell(Progress {
-                users: users.to_vec(),
-                resolved: found,
-                total: None,
-            });
-        }
+        tell(how.progress, users, found, None);
     };
     for group in dedup_names(&team.groups) {
         match group_members(client, &group, &mut page_found).await {
@@ -244,13 +249,7 @@ async fn resolve_members(
     let total = names.len();
     let lookup = client
         .find_users(&names, by_ids, |users, resolved| {
-            if let Some(tell) = progress {
-                tell(Progress {
-                    users: users.to_vec(),
-                    resolved,
-                    total: Some(total),
-                });
-            }
+            tell(progress, users, resolved, Some(total));
         })
         .await?;
     for (name, found) in names.into_iter().zip(lookup.found) {

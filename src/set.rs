@@ -6,7 +6,6 @@
 //! device code) asking for it too. Granted once, the stored sign-in keeps it.
 
 use std::io::IsTerminal;
-use std::sync::Arc;
 
 use jiff::Zoned;
 use jiff::tz::TimeZone;
@@ -19,8 +18,7 @@ use crate::cli::{LocationWord, SetArgs, SetCommand, SpanArgs};
 use crate::config::{AuthMode, Config};
 use crate::exit::{Exit, Failure};
 use crate::expiry::{self, Ends};
-use crate::graph::client::{ClientOptions, GraphClient};
-use crate::graph::http_transport::HttpTransport;
+use crate::graph::client::GraphClient;
 use crate::graph::model::Presence;
 use crate::graph::own::{ManualLocation, Preferred, WRITE_PERMISSION};
 use crate::own::{self, Change, LocationChange, OwnError};
@@ -42,14 +40,8 @@ pub async fn run(config: &Config, args: &SetArgs, env: &dyn Env) -> Result<(), F
     if let Some(e) = &tokens.unusable {
         return Err(Failure::new(e.exit(), e.to_string()));
     }
-    let transport = HttpTransport::new(&config.graph.base_url)
+    let client = GraphClient::over_http(&config.graph, tokens.source.clone())
         .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
-    let client = GraphClient::new(
-        ClientOptions::from_config(&config.graph),
-        Arc::new(transport),
-        tokens.source.clone(),
-    )
-    .map_err(|e| Failure::new(e.exit(), e.user_line()))?;
     let session = tokens.session.as_deref();
     let granted = match own::prepare(session).await {
         Ok(granted) => granted,

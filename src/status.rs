@@ -22,7 +22,7 @@ use crate::exit::{Exit, Failure};
 use crate::store::{Snapshot, Store};
 use crate::text::SafeText;
 
-pub use fetch::{Fetched, client, fetch, merge, roster};
+pub use fetch::{Fetched, client, fetch, graph_failure, merge, roster};
 pub use rows::{Row, rows};
 
 /// A snapshot saved this far in the future (another machine's clock, via a synced home) still counts.

@@ -185,6 +185,13 @@ impl Store {
 
     /// The roster in `bytes` (from `read_roster`) if it was saved less than `max_age` ago.
     pub fn decode_roster(&self, bytes: &[u8], max_age: Duration) -> Option<Roster> {
+        self.decode_roster_aged(bytes, max_age)
+            .and_then(|(roster, fresh)| fresh.then_some(roster))
+    }
+
+    /// The roster in `bytes`, however old, and whether it was saved less than `max_age` ago (an
+    /// outdated roster still says what the directory refused).
+    pub fn decode_roster_aged(&self, bytes: &[u8], max_age: Duration) -> Option<(Roster, bool)> {
         let file: RosterFile<Roster> = match decode::roster_file(bytes) {
             Ok(f) => f,
             Err(why) => {
@@ -201,7 +208,7 @@ impl Store {
         if !fresh {
             tracing::debug!("cached roster is older than roster_ttl_hours; resolving again");
         }
-        fresh.then_some(file.roster)
+        Some((file.roster, fresh))
     }
 
     pub fn save_roster(&self, roster: &Roster) -> io::Result<()> {

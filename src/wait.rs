@@ -34,19 +34,7 @@ pub async fn run(config: &Config, args: &WaitArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let client = crate::status::client(config)?;
     let store = crate::auth::sources::cache_store(config, &crate::paths::ProcessEnv);
-    let team = if args.people.iter().all(|n| lookup::looks_like_key(n)) {
-        store
-            .as_ref()
-            .and_then(|s| s.load_roster(config.team.roster_ttl))
-            .filter(|r| r.matches(&config.team))
-    } else {
-        Some(crate::status::roster(config, store.as_ref(), &client).await?)
-    };
-    let known: Vec<&User> = team
-        .as_ref()
-        .map(|r| r.everyone().collect())
-        .unwrap_or_default();
-    let people = lookup::resolve(&client, &args.people, &known).await?;
+    let people = lookup::named_people(config, store.as_ref(), &client, &args.people).await?;
     let waiting = Waiting {
         people,
         target,
@@ -107,29 +95,16 @@ pub async fn wait(client: &GraphClient, waiting: &Waiting) -> Result<String, Fai
 /// problems and a config that cannot work end it; anything on the network or Graph side is waited out.
 fn retry_after(e: &GraphError, interval: Duration) -> Result<Duration, Failure> {
     match e.exit() {
-        Exit::SignIn | Exit::Usage => Err(Failure::new(e.exit(), e.command_line())),
+        Exit::SignIn | Exit::Usage => Err(crate::status::graph_failure(e)),
         _ => {
             tracing::warn!(error = %SafeText::line(&e.user_line()), "wait: Graph could not be read; trying again");
-            let told = e.retry_after().or_else(|| {
-                e.paused_until()
-                    .map(|u| u.saturating_duration_since(Instant::now()))
-            });
-            Ok(told.map_or(interval, |t| t.max(interval)))
+            Ok(e.wait_hint().map_or(interval, |t| t.max(interval)))
         }
     }
 }
 
-fn name_of(user: &User) -> SafeText {
-    SafeText::name(
-        user.display_name.as_deref(),
-        user.mail.as_deref(),
-        user.user_principal_name.as_deref(),
-        user.id.as_str(),
-    )
-}
-
 fn line(user: &User, target: Target) -> String {
-    let name = name_of(user);
+    let name = user.shown_name();
     match target {
         Target::Back => format!("{name} is back"),
         Target::Availability(_) => format!("{name} is {}", target.name()),
@@ -140,7 +115,7 @@ fn timed_out(waiting: &Waiting) -> Failure {
     let names: Vec<String> = waiting
         .people
         .iter()
-        .map(|u| name_of(u).to_string())
+        .map(|u| u.shown_name().to_string())
         .collect();
     let what = match waiting.target {
         Target::Back => "back".to_owned(),

@@ -84,9 +84,9 @@ pub struct CalendarView<'a> {
     pub hours: Option<&'a WorkingHours>,
 }
 
-impl CalendarView<'_> {
+impl<'a> CalendarView<'a> {
     /// Their working hours' zone, when known.
-    pub fn zone(&self) -> Option<&TimeZone> {
+    pub fn zone(&self) -> Option<&'a TimeZone> {
         self.hours?.zone.as_ref()
     }
 
@@ -139,10 +139,6 @@ impl Calendars {
     /// A read finished with this problem (throttled, failed); cleared by the next good read.
     pub fn trouble(&self) -> Option<&SafeText> {
         self.trouble.as_ref()
-    }
-
-    pub fn refresh(&self) -> &Refresh {
-        &self.refresh
     }
 
     /// Someone's presence moved into or out of a meeting: their calendar is read early.

@@ -242,10 +242,7 @@ impl App {
         if self.view.mode != Mode::Filter || self.signin.is_some() {
             return;
         }
-        let safe = SafeText::line(text);
-        for c in safe.as_str().chars() {
-            self.filter.input.handle(InputRequest::InsertChar(c));
-        }
+        paste_into(&mut self.filter.input, text);
         self.requery();
     }
 
@@ -274,5 +271,12 @@ impl App {
             MouseEventKind::ScrollUp => self.select(g.move_rows(self.view.cursor(), -1)),
             _ => {}
         }
+    }
+}
+
+/// Pasted text typed into a line editor, made safe and one line first.
+pub(super) fn paste_into(input: &mut tui_input::Input, text: &str) {
+    for c in SafeText::line(text).as_str().chars() {
+        input.handle(InputRequest::InsertChar(c));
     }
 }

@@ -140,12 +140,7 @@ impl Person {
 
     /// Id and name only (the name falls back to the mail, the UPN, then the id).
     fn named(user: &User) -> Self {
-        let name = SafeText::name(
-            user.display_name.as_deref(),
-            user.mail.as_deref(),
-            user.user_principal_name.as_deref(),
-            user.id.as_str(),
-        );
+        let name = user.shown_name();
         Self {
             id: user.id.clone(),
             name,

@@ -89,11 +89,9 @@ impl App {
             self.schedule.request_now(self.now.instant);
         }
         if team_changed {
-            // Another team is another roster: resolved (or read from its own cache) by the next poll,
-            // which starts now.
-            self.roster = None;
+            // Another team is another roster: resolved (or read from its own cache) by the poll
+            // just asked for.
             effects.push(Effect::Team(Box::new(config.team.clone())));
-            self.schedule.request_now(self.now.instant);
         }
         self.options.config = config;
         self.resolve_watches();
@@ -116,8 +114,8 @@ mod tests {
     use ratatui::layout::Rect;
 
     use super::*;
-    use crate::app::state::tests::{options, roster, t0};
-    use crate::app::{Msg, PollData};
+    use crate::app::Msg;
+    use crate::app::state::tests::{options, polled, roster, t0};
     use crate::config::{GroupBy, SortOrder, Symbols};
 
     fn file(text: &str) -> Result<Config, ConfigError> {
@@ -131,16 +129,7 @@ mod tests {
         let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
         app.update(Msg::Deadline, now);
         let r = roster(3);
-        app.update(
-            Msg::Polled(Box::new(Ok(PollData {
-                roster: r,
-                presences: Vec::new(),
-                malformed: 0,
-                problem: None,
-                min_interval: Duration::ZERO,
-            }))),
-            now,
-        );
+        app.update(polled(&r, Vec::new()), now);
         app
     }
 

@@ -44,10 +44,8 @@ pub fn section(person: &Person) -> usize {
         .unwrap_or(Status::ALL.len() - 1)
 }
 
-/// Orders `keep` (indices into `people`) in place and returns how many fall in each section:
-/// one section when not grouped, one per `Status` when grouped by availability. `names` holds each
-/// person's place in the locale's order of names (`Collation::ranks`, computed when names arrive), so
-/// sorting compares numbers, never text.
+/// `arrange_by` with nobody free soon.
+#[cfg(test)]
 pub fn arrange(
     people: &[Person],
     names: &[u32],
@@ -58,7 +56,11 @@ pub fn arrange(
     arrange_by(people, names, keep, order, group, &|_| Soon::MAX)
 }
 
-/// `arrange`, with `soon` telling how soon each person (by index) is free, for "free soonest".
+/// Orders `keep` (indices into `people`) in place and returns how many fall in each section:
+/// one section when not grouped, one per `Status` when grouped by availability. `names` holds each
+/// person's place in the locale's order of names (`Collation::ranks`, computed when names arrive), so
+/// sorting compares numbers, never text; `soon` tells how soon each person (by index) is free, for
+/// "free soonest".
 pub fn arrange_by(
     people: &[Person],
     names: &[u32],

@@ -19,7 +19,7 @@ pub struct Team {
     people: Vec<Person>,
     /// Each person's position in `people`; rebuilt whenever the list is.
     index: IdMap<usize>,
-    /// Each person's place in the locale's order of names (see `sort::arrange`); rebuilt with
+    /// Each person's place in the locale's order of names (see `sort::arrange_by`); rebuilt with
     /// `people` whenever names may have changed, never per keystroke.
     name_order: Vec<u32>,
     me: Option<UserId>,
@@ -134,18 +134,10 @@ impl Team {
 
     /// Completes everyone a cache load left out. Returns whether there was anything to do.
     pub fn finish(&mut self) -> bool {
-        if !std::mem::take(&mut self.loading) {
+        if !std::mem::take(&mut self.loading) || self.profiles.is_none() {
             return false;
         }
-        let Some(roster) = self.profiles.clone() else {
-            return false;
-        };
-        let users = Users::of(&roster, self.aligned);
-        for (i, person) in self.people.iter_mut().enumerate() {
-            if let Some(user) = users.at(i, &person.id) {
-                person.finish(user);
-            }
-        }
+        self.finish_some(0..self.people.len());
         true
     }
 
@@ -259,6 +251,11 @@ impl Team {
         self.position(id).map(|i| &mut self.people[i])
     }
 
+    /// Built from the cache, with what `finish` completes still to do.
+    pub fn is_loading(&self) -> bool {
+        self.loading
+    }
+
     pub fn name_order(&self) -> &[u32] {
         &self.name_order
     }
@@ -277,8 +274,13 @@ impl Team {
     }
 
     /// Someone's roster entry (mail, job title, department: raw, sanitize to show).
+    /// Found by the person's position, not by walking the roster: details ask on every frame.
     pub fn profile(&self, id: &UserId) -> Option<&User> {
-        self.profiles.as_ref()?.user(id)
+        let roster = self.profiles.as_ref()?;
+        match self.position(id) {
+            Some(i) if self.aligned => Users::Aligned(roster).at(i, id),
+            _ => roster.user(id),
+        }
     }
 }
 

@@ -145,10 +145,6 @@ impl View {
         &self.visible
     }
 
-    pub fn sections(&self) -> &[usize] {
-        &self.sections
-    }
-
     pub fn selected(&self) -> Option<&UserId> {
         self.selected.as_ref()
     }

@@ -16,19 +16,24 @@ pub struct Invalid {
     pub message: String,
 }
 
-struct Check<'t> {
+pub(super) struct Check<'t> {
     text: &'t str,
 }
 
 impl Check<'_> {
     fn fail<T>(&self, span: &std::ops::Range<usize>, message: String) -> Result<T, Invalid> {
-        Err(Invalid {
-            line: line_of(self.text, span.start),
-            message,
-        })
+        Err(self.invalid(span.clone(), message))
     }
 
-    fn number(
+    /// The error `message` at the line of `span`.
+    pub(super) fn invalid(&self, span: std::ops::Range<usize>, message: String) -> Invalid {
+        Invalid {
+            line: line_of(self.text, span.start),
+            message,
+        }
+    }
+
+    pub(super) fn number(
         &self,
         v: &Spanned<i64>,
         table: &str,
@@ -49,7 +54,7 @@ impl Check<'_> {
         Ok(n.unsigned_abs())
     }
 
-    fn choice<T: Copy>(
+    pub(super) fn choice<T: Copy>(
         &self,
         v: &Spanned<String>,
         table: &str,
@@ -397,11 +402,7 @@ pub fn validate(text: &str, raw: RawConfig) -> Result<Config, Invalid> {
         ));
     }
     if let Some(watch) = raw.watch {
-        let fail = |span: std::ops::Range<usize>, message| Invalid {
-            line: line_of(text, span.start),
-            message,
-        };
-        config.watch = super::watch::validate(watch, &fail)?;
+        config.watch = super::watch::validate(watch, &c)?;
     }
     if let Some(keys) = raw.keys {
         let mut overrides: Vec<(usize, KeyOverride)> = keys

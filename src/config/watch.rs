@@ -7,8 +7,8 @@ use toml::Spanned;
 use super::TeamConfig;
 use super::error::quote;
 use super::raw::RawWatch;
-use super::validate::Invalid;
-use crate::app::watch::quiet::{self, Quiet};
+use super::validate::{Check, Invalid};
+use crate::app::watch::quiet;
 use crate::app::watch::{Rules, Target};
 use crate::notify::Desktop;
 
@@ -33,11 +33,8 @@ impl Default for WatchConfig {
     }
 }
 
-/// Checks `[watch]`; `fail` turns a span and a message into the error with its line.
-pub fn validate(
-    raw: RawWatch,
-    fail: &dyn Fn(std::ops::Range<usize>, String) -> Invalid,
-) -> Result<WatchConfig, Invalid> {
+/// Checks `[watch]`; errors carry their line (`Check`).
+pub(super) fn validate(raw: RawWatch, c: &Check<'_>) -> Result<WatchConfig, Invalid> {
     let mut watch = WatchConfig::default();
     let RawWatch {
         people,
@@ -52,7 +49,7 @@ pub fn validate(
         for item in v.get_ref() {
             let name = item.get_ref().trim();
             if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(fail(
+                return Err(c.invalid(
                     item.span(),
                     format!(
                         "{} in [watch] people is not a UPN or id; use e.g. \"adele@contoso.com\"",
@@ -68,7 +65,7 @@ pub fn validate(
         for item in v.get_ref() {
             let Some(target) = Target::parse(item.get_ref()) else {
                 let names: Vec<String> = Target::names().map(|n| format!("\"{n}\"")).collect();
-                return Err(fail(
+                return Err(c.invalid(
                     item.span(),
                     format!(
                         "{} in [watch] alert_on is not an availability; use {}",
@@ -82,7 +79,7 @@ pub fn validate(
             }
         }
         if targets.is_empty() {
-            return Err(fail(
+            return Err(c.invalid(
                 v.span(),
                 "\"alert_on\" in [watch] is empty, so nothing would ever alert; use e.g. [\"Available\"]"
                     .to_owned(),
@@ -91,16 +88,8 @@ pub fn validate(
         watch.rules.alert_on = targets;
     }
     if let Some(v) = cooldown_mins {
-        let n = *v.get_ref();
-        if !(0..=1440).contains(&n) {
-            return Err(fail(
-                v.span(),
-                format!(
-                    "\"cooldown_mins\" in [watch] is {n}; use a number of minutes from 0 to 1440"
-                ),
-            ));
-        }
-        watch.rules.cooldown = Duration::from_secs(n.unsigned_abs() * 60);
+        let mins = c.number(&v, "watch", "cooldown_mins", (0, 1440), "minutes")?;
+        watch.rules.cooldown = Duration::from_secs(mins * 60);
     }
     if let Some(v) = desktop {
         let kinds = [
@@ -109,24 +98,12 @@ pub fn validate(
             ("osc777", Desktop::Osc777),
             ("off", Desktop::Off),
         ];
-        watch.desktop = kinds
-            .iter()
-            .find(|(n, _)| *n == v.get_ref().as_str())
-            .map(|(_, d)| *d)
-            .ok_or_else(|| {
-                fail(
-                    v.span(),
-                    format!(
-                        "\"desktop\" in [watch] is {}; use one of \"auto\", \"osc9\", \"osc777\", \"off\"",
-                        quote(v.get_ref())
-                    ),
-                )
-            })?;
+        watch.desktop = c.choice(&v, "watch", "desktop", &kinds)?;
     }
     if let Some(v) = command {
         let argv: Vec<String> = v.get_ref().iter().map(|a| a.get_ref().clone()).collect();
         if argv.first().is_some_and(|p| p.trim().is_empty()) {
-            return Err(fail(
+            return Err(c.invalid(
                 v.span(),
                 "\"command\" in [watch] starts with an empty program name; use e.g. [\"notify-send\", \"teamboard\", \"{name} is {availability}\"]"
                     .to_owned(),
@@ -136,7 +113,7 @@ pub fn validate(
     }
     if let Some(v) = quiet.as_ref().filter(|v| !v.get_ref().trim().is_empty()) {
         let span = quiet::parse_span(v.get_ref()).map_err(|why| {
-            fail(
+            c.invalid(
                 v.span(),
                 format!("\"quiet\" in [watch] is {}: {why}", quote(v.get_ref())),
             )
@@ -144,19 +121,19 @@ pub fn validate(
         watch.rules.quiet.span = Some(span);
     }
     if let Some(v) = quiet_days {
-        watch.rules.quiet.days = days(&v, fail)?;
+        watch.rules.quiet.days = days(&v, c)?;
     }
     Ok(watch)
 }
 
 fn days(
     v: &Spanned<Vec<Spanned<String>>>,
-    fail: &dyn Fn(std::ops::Range<usize>, String) -> Invalid,
+    c: &Check<'_>,
 ) -> Result<Vec<jiff::civil::Weekday>, Invalid> {
     let mut out = Vec::new();
     for item in v.get_ref() {
         let day = quiet::parse_day(item.get_ref()).ok_or_else(|| {
-            fail(
+            c.invalid(
                 item.span(),
                 format!(
                     "{} in [watch] quiet_days is not a day; use \"Mon\" … \"Sun\"",
@@ -169,13 +146,6 @@ fn days(
         }
     }
     Ok(out)
-}
-
-impl WatchConfig {
-    /// The quiet hours in force.
-    pub fn quiet(&self) -> &Quiet {
-        &self.rules.quiet
-    }
 }
 
 /// The team as polled: `team` plus the watched people it does not name, so someone watched from
@@ -234,8 +204,8 @@ mod tests {
         assert_eq!(w.rules.cooldown, Duration::ZERO);
         assert_eq!(w.desktop, Desktop::Osc9);
         assert_eq!(w.command, ["x", "{name}"]);
-        assert_eq!(w.quiet().span, Some((22 * 60, 6 * 60 + 30)));
-        assert_eq!(w.quiet().days, [jiff::civil::Weekday::Saturday]);
+        assert_eq!(w.rules.quiet.span, Some((22 * 60, 6 * 60 + 30)));
+        assert_eq!(w.rules.quiet.days, [jiff::civil::Weekday::Saturday]);
         let e = Config::parse("[watch]\nalert_on = []\n", "c.toml").unwrap_err();
         assert_eq!(e.line, Some(2));
         assert!(

@@ -156,6 +156,19 @@ impl std::fmt::Debug for GraphClient {
 
 impl GraphClient {
     /// Fails with `GraphError::BadBaseUrl` unless `base_url` is https, or http to loopback.
+    /// A client for `[graph]` over HTTP (the board, `status`, `set`).
+    pub fn over_http(
+        graph: &crate::config::GraphConfig,
+        tokens: Arc<dyn TokenSource>,
+    ) -> Result<Self, GraphError> {
+        let transport = crate::graph::http_transport::HttpTransport::new(&graph.base_url)?;
+        Self::new(
+            ClientOptions::from_config(graph),
+            Arc::new(transport),
+            tokens,
+        )
+    }
+
     pub fn new(
         options: ClientOptions,
         transport: Arc<dyn Transport>,

@@ -56,6 +56,14 @@ pub enum GraphError {
 }
 
 impl GraphError {
+    /// How long Graph asked to wait: its Retry-After, else what is left of the pause it imposed.
+    pub fn wait_hint(&self) -> Option<std::time::Duration> {
+        self.retry_after().or_else(|| {
+            self.paused_until()
+                .map(|until| until.saturating_duration_since(Instant::now()))
+        })
+    }
+
     /// One line: what happened and what to do. Anything Graph wrote goes through `SafeText::line`.
     pub fn user_line(&self) -> String {
         match self {

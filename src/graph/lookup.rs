@@ -94,21 +94,7 @@ fn quoted(value: &str) -> String {
 /// A query-string value with everything a URL could misread percent-encoded (a guest UPN's `#`,
 /// `&`, `+`, spaces); quotes, parentheses and commas stay readable.
 fn query_encode(text: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'.' | b'_' | b'~' | b'\'' | b'(' | b')' | b',' | b'@'
-            )
-        {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    crate::graph::origin::percent_encode(text, b"-._~'(),@")
 }
 
 fn filter_url(kind: Kind, names: &[&str]) -> String {

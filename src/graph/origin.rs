@@ -109,9 +109,14 @@ impl BaseUrl {
 /// Percent-encodes one path segment (an object id or a UPN): everything but unreserved characters and
 /// `@` is escaped, so a guest's `#EXT#` becomes `%23EXT%23` and `/`, `?` or `%` cannot change the path.
 pub fn segment(raw: &str) -> String {
+    percent_encode(raw, b"-._~@")
+}
+
+/// `raw` with every byte but ASCII letters, digits and `keep` percent-encoded.
+pub fn percent_encode(raw: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(raw.len());
     for b in raw.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'@') {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
             out.push(char::from(b));
         } else {
             let _ = write!(out, "%{b:02X}");

@@ -9,7 +9,7 @@ use crate::auth::sources;
 use crate::config::Config;
 use crate::exit::{Exit, Failure};
 use crate::graph::model::{Presence, UserId};
-use crate::graph::{ClientOptions, GraphClient, GraphError, HttpTransport, PresenceRead};
+use crate::graph::{GraphClient, GraphError, PresenceRead};
 use crate::roster::{self, Roster};
 use crate::store::{Snapshot, Store};
 use crate::text::SafeText;
@@ -64,13 +64,7 @@ pub fn client(config: &Config) -> Result<GraphClient, Failure> {
             format!("not signed in: {e}; or set TEAMBOARD_ACCESS_TOKEN to a Graph token"),
         ));
     }
-    let transport = HttpTransport::new(&config.graph.base_url).map_err(|e| graph_failure(&e))?;
-    GraphClient::new(
-        ClientOptions::from_config(&config.graph),
-        Arc::new(transport),
-        tokens.source,
-    )
-    .map_err(|e| graph_failure(&e))
+    GraphClient::over_http(&config.graph, tokens.source).map_err(|e| graph_failure(&e))
 }
 
 /// The cached roster while it is younger than `roster_ttl` and was resolved from this `[team]`;
@@ -80,17 +74,18 @@ pub async fn roster(
     store: Option<&Store>,
     client: &GraphClient,
 ) -> Result<Roster, Failure> {
-    let cached = store
-        .and_then(|s| s.load_roster(config.team.roster_ttl))
-        .filter(|r| r.matches(&config.team));
-    if let Some(roster) = cached {
-        return Ok(roster);
-    }
-    // An outdated roster still says whether getByIds was refused.
+    let cached = store.and_then(|s| {
+        let bytes = s.read_roster()?;
+        s.decode_roster_aged(&bytes, config.team.roster_ttl)
+    });
+    let by_ids_refused_at = match cached {
+        Some((roster, true)) if roster.matches(&config.team) => return Ok(roster),
+        // An outdated roster still says whether getByIds was refused.
+        Some((roster, _)) => roster.by_ids_refused_at,
+        None => None,
+    };
     let how = roster::Resolve {
-        by_ids_refused_at: store
-            .and_then(|s| s.load_roster(std::time::Duration::MAX))
-            .and_then(|r| r.by_ids_refused_at),
+        by_ids_refused_at,
         progress: None,
     };
     let roster = roster::resolve_with(client, &config.team, how)

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{Format, client, is_fresh, merge, print, roster};
+use super::{Format, client, graph_failure, is_fresh, merge, print};
 use crate::cli::StatusArgs;
 use crate::config::Config;
 use crate::exit::Failure;
@@ -23,25 +23,12 @@ pub async fn run(config: &Config, args: &StatusArgs, format: Format) -> Result<(
         return print(config, format, &only);
     }
     let client = client(config)?;
-    // A part of a name needs the team to look in; UPNs and ids do not.
-    let team = if args.people.iter().all(|n| lookup::looks_like_key(n)) {
-        store
-            .as_ref()
-            .and_then(|s| s.load_roster(config.team.roster_ttl))
-            .filter(|r| r.matches(&config.team))
-    } else {
-        Some(roster(config, store.as_ref(), &client).await?)
-    };
-    let known: Vec<&User> = team
-        .as_ref()
-        .map(|r| r.everyone().collect())
-        .unwrap_or_default();
-    let users = lookup::resolve(&client, &args.people, &known).await?;
+    let users = lookup::named_people(config, store.as_ref(), &client, &args.people).await?;
     let ids: Vec<_> = users.iter().map(|u| u.id.clone()).collect();
     let read = client
         .presences(&ids)
         .await
-        .map_err(|e| Failure::new(e.exit(), e.command_line()))?;
+        .map_err(|e| graph_failure(&e))?;
     let partial = read.partial_error.clone();
     let snapshot = merge(
         named(users),
@@ -51,7 +38,7 @@ pub async fn run(config: &Config, args: &StatusArgs, format: Format) -> Result<(
     );
     print(config, format, &snapshot)?;
     match partial {
-        Some(e) => Err(Failure::new(e.exit(), e.command_line())),
+        Some(e) => Err(graph_failure(&e)),
         None => Ok(()),
     }
 }

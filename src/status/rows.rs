@@ -33,12 +33,7 @@ impl Row {
                 .cloned()
                 .unwrap_or_else(|| Presence::unknown(user.id.clone())),
             unresolved: false,
-            name: SafeText::name(
-                user.display_name.as_deref(),
-                user.mail.as_deref(),
-                user.user_principal_name.as_deref(),
-                user.id.as_str(),
-            ),
+            name: user.shown_name(),
         }
     }
 
@@ -58,12 +53,7 @@ impl Row {
 
 /// A GUID as Graph writes object ids: 8-4-4-4-12 hex digits.
 pub fn looks_like_object_id(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    crate::graph::lookup::is_object_id(s)
 }
 
 /// Everyone in the snapshot's roster (me included), then unresolved members, sorted by shown name

@@ -89,7 +89,7 @@ async fn a_workday_person_who_becomes_available_ends_the_wait_with_one_line() {
     )
     .await
     .unwrap();
-    let name = name_of(&ann);
+    let name = ann.shown_name();
     assert_eq!(line, format!("{name} is Available"));
     // They are Available now, and were not when the wait began: it took polls, each 30 s apart.
     let now = states(&c, &sim).await;
@@ -117,7 +117,7 @@ async fn someone_already_there_ends_the_wait_at_once() {
     let line = wait(&c, &waiting(people, "Available", None)).await.unwrap();
     assert_eq!(
         line,
-        format!("{} is Available", name_of(&person(&sim, free)))
+        format!("{} is Available", person(&sim, free).shown_name())
     );
     assert_eq!(sim.counts().presence_batch - before, 1, "one read");
     assert_eq!(started.elapsed(), Duration::ZERO);

@@ -25,7 +25,9 @@ impl App {
 
     /// After every message: facts for a new slot, and the read that is due, if any.
     pub(in crate::app) fn calendar_step(&mut self, effects: &mut Vec<Effect>) {
-        if !self.calendar.enabled() {
+        // Before the first frame (a cache load) nothing is asked: the request would wait for the
+        // loop anyway, and building it for 10,000 people would delay the frame.
+        if !self.calendar.enabled() || self.team.is_loading() {
             return;
         }
         if self.calendar.tick(self.now, &self.options.tz) && self.calendar_orders() {
@@ -57,8 +59,8 @@ impl App {
         let (people, visible) = (self.team.people(), self.view.visible());
         let ticking = self.view.geometry().on_screen().any(|n| {
             self.calendar_view(&people[visible[n]].id)
-                .and_then(|v| v.zone().cloned())
-                .is_some_and(|zone| super::free::differs(&zone, &self.options.tz, now.utc))
+                .and_then(|v| v.zone())
+                .is_some_and(|zone| super::free::differs(zone, &self.options.tz, now.utc))
         });
         let minute = ticking.then(|| {
             let into = now.utc.as_millisecond().rem_euclid(60_000);

@@ -57,10 +57,6 @@ impl Refresh {
         }
     }
 
-    pub fn period(&self) -> Duration {
-        self.period
-    }
-
     /// People are known: the first read of everyone is due at `now` unless one is planned.
     pub fn start(&mut self, now: Instant) {
         self.next_all.get_or_insert(now);
@@ -159,6 +155,7 @@ impl Refresh {
     }
 
     /// Held back by a throttle or failures until then.
+    #[cfg(test)]
     pub fn held_until(&self, now: Instant) -> Option<Instant> {
         self.held_until.filter(|t| *t > now)
     }

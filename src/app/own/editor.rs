@@ -4,8 +4,8 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use jiff::Zoned;
+use tui_input::Input;
 use tui_input::backend::crossterm::to_input_request;
-use tui_input::{Input, InputRequest};
 
 use super::Outcome;
 use crate::expiry;
@@ -86,11 +86,7 @@ impl Editor {
 
     /// A paste goes into the focused line, made safe (one line).
     pub fn paste(&mut self, text: &str) {
-        let safe = SafeText::line(text);
-        let input = self.focused();
-        for c in safe.as_str().chars() {
-            input.handle(InputRequest::InsertChar(c));
-        }
+        crate::app::input::paste_into(self.focused(), text);
     }
 
     fn focused(&mut self) -> &mut Input {

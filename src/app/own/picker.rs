@@ -25,10 +25,8 @@ pub enum Step {
         custom: Option<Input>,
     },
     Location,
-    /// Which place (Office), from the places the board knows by name.
-    Place {
-        places: Vec<(String, SafeText)>,
-    },
+    /// Which place (Office), from the places the board knows by name (`Picker::places`).
+    Place,
 }
 
 #[derive(Clone, Debug)]
@@ -71,7 +69,7 @@ impl Picker {
             Step::Availability => "Set your availability".to_owned(),
             Step::Duration { preferred, .. } => format!("{} for how long?", preferred.words()),
             Step::Location => "Set your work location".to_owned(),
-            Step::Place { .. } => "Which office?".to_owned(),
+            Step::Place => "Which office?".to_owned(),
         }
     }
 
@@ -94,9 +92,13 @@ impl Picker {
             Step::Location => ["Office", "Remote", "Time off", "Clear (back to automatic)"]
                 .map(str::to_owned)
                 .to_vec(),
-            Step::Place { places } => ["Office, no particular place".to_owned()]
+            Step::Place => ["Office, no particular place".to_owned()]
                 .into_iter()
-                .chain(places.iter().map(|(_, name)| format!("Office · {name}")))
+                .chain(
+                    self.places
+                        .iter()
+                        .map(|(_, name)| format!("Office · {name}")),
+                )
                 .collect(),
         }
     }
@@ -183,9 +185,7 @@ impl Picker {
             ..
         } = &mut self.step
         {
-            for c in SafeText::line(text).as_str().chars() {
-                input.handle(tui_input::InputRequest::InsertChar(c));
-            }
+            crate::app::input::paste_into(input, text);
         }
     }
 
@@ -200,7 +200,7 @@ impl Picker {
                 self.step = Step::Availability;
                 Outcome::Open
             }
-            Step::Place { .. } => {
+            Step::Place => {
                 self.cursor = 0;
                 self.step = Step::Location;
                 Outcome::Open
@@ -257,9 +257,7 @@ impl Picker {
                 };
                 match at {
                     0 if !self.places.is_empty() => {
-                        self.step = Step::Place {
-                            places: self.places.clone(),
-                        };
+                        self.step = Step::Place;
                         self.cursor = 0;
                         Outcome::Open
                     }
@@ -269,9 +267,9 @@ impl Picker {
                     _ => Outcome::Chosen(Change::Location(LocationChange::Clear)),
                 }
             }
-            Step::Place { places } => Outcome::Chosen(Change::Location(LocationChange::Set {
+            Step::Place => Outcome::Chosen(Change::Location(LocationChange::Set {
                 location: ManualLocation::Office,
-                place: at.checked_sub(1).and_then(|i| places.get(i).cloned()),
+                place: at.checked_sub(1).and_then(|i| self.places.get(i).cloned()),
             })),
         }
     }

@@ -21,3 +21,15 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
 }
+
+impl User {
+    /// The name to show: the display name, else the mail, the UPN, then the id (see `SafeText::name`).
+    pub fn shown_name(&self) -> crate::text::SafeText {
+        crate::text::SafeText::name(
+            self.display_name.as_deref(),
+            self.mail.as_deref(),
+            self.user_principal_name.as_deref(),
+            self.id.as_str(),
+        )
+    }
+}
