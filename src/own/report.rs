@@ -25,12 +25,9 @@ pub fn report(change: &Change, presence: &Presence, tz: &TimeZone, now: Timestam
         )
     };
     match change {
-        Change::Presence { until, .. } if change.needs_session(presence) => {
-            let until = until
-                .as_ref()
-                .map(|e| format!(" (until {e})"))
-                .unwrap_or_default();
-            format!("set {}{until}; {NO_SESSION}", change.summary())
+        // The summary already says until when.
+        Change::Presence { .. } if change.needs_session(presence) => {
+            format!("set {}; {NO_SESSION}", change.summary())
         }
         Change::Presence { until, preferred } if shown => {
             let until = match until {
@@ -127,6 +124,7 @@ mod tests {
             line.contains("presence session") && line.starts_with("set Busy"),
             "{line}"
         );
+        assert_eq!(line.matches("until").count(), 1, "said once: {line}");
         let old = presence(serde_json::json!({"availability":"Available","activity":"Available"}));
         assert!(report(&busy, &old, &tz, now).contains("does not show it yet"));
 
