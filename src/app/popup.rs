@@ -64,7 +64,7 @@ pub fn inner_of(outer: Rect) -> Rect {
 }
 
 /// How far `lines` can scroll in the content area of their popup.
-fn scroll_room(lines: usize, inner: Rect) -> u16 {
+pub(crate) fn scroll_room(lines: usize, inner: Rect) -> u16 {
     u16::try_from(lines)
         .unwrap_or(u16::MAX)
         .saturating_sub(inner.height)
@@ -78,17 +78,7 @@ pub fn max_scroll(app: &App, area: Rect) -> u16 {
             scroll_room(lines.len(), help::layout(area, &lines).1)
         }
         Mode::Details => app.selected().map_or(0, |person| {
-            let detail = detail::Detail {
-                person,
-                profile: app.profile(&person.id),
-                tz: app.tz(),
-                now: app.now().utc,
-                symbols: app.options().symbols,
-                today: app.history().line(&person.id, app.now().utc, app.tz()),
-                watched: app.watch().is_watched(&person.id),
-                calendar: app.calendar_view(&person.id),
-            };
-            let (_, inner, lines) = detail.layout(area);
+            let (_, inner, lines) = detail::Detail::of(app, person).layout(area);
             scroll_room(lines.len(), inner)
         }),
         Mode::Board | Mode::Filter => 0,

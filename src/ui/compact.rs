@@ -18,6 +18,11 @@ const WORD_MIN_WIDTH: u16 = 34;
 /// Below this width calendar words are left out.
 const CALENDAR_MIN_WIDTH: u16 = 48;
 
+/// Whether a row this wide has room for the calendar's words (the grid skips making them otherwise).
+pub fn shows_calendar(width: u16) -> bool {
+    width >= CALENDAR_MIN_WIDTH
+}
+
 pub fn render(
     person: &Person,
     row: Rect,
@@ -45,7 +50,7 @@ pub fn render(
     let age = age_label(person, now);
     // The calendar's words only where the row has room to spare for them.
     let calendar = calendar
-        .filter(|_| row.width >= CALENDAR_MIN_WIDTH)
+        .filter(|_| shows_calendar(row.width))
         .and_then(|c| c.fitted(usize::from(row.width / 3), theme.separator()));
     let age_width = age.as_deref().map_or(0, |a| width(a) as u16 + 1)
         + calendar.as_deref().map_or(0, |c| width(c) as u16 + 1);

@@ -44,8 +44,10 @@ pub fn render(app: &App, g: &Geometry, buf: &mut Buffer, theme: Theme) {
         };
         let selected = cursor == Some(n);
         let is_me = me == Some(&person.id);
-        let calendar = app
-            .calendar_view(&person.id)
+        // Made per frame for what is on screen, and only where a row has room to show it.
+        let calendar = (!g.compact || compact::shows_calendar(rect.width))
+            .then(|| app.calendar_view(&person.id))
+            .flatten()
             .map(|v| CalendarLine::of(&v, person, app.now().utc, app.tz(), theme.symbols));
         if g.compact {
             compact::render(

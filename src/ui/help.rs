@@ -29,10 +29,7 @@ impl<'a> Help<'a> {
     /// How far the content can scroll when drawn in `area` (the whole screen).
     pub fn max_scroll(&self, area: Rect) -> u16 {
         let lines = lines(self.keymap);
-        let inner = layout(area, &lines).1;
-        u16::try_from(lines.len())
-            .unwrap_or(u16::MAX)
-            .saturating_sub(inner.height)
+        crate::app::popup::scroll_room(lines.len(), layout(area, &lines).1)
     }
 }
 

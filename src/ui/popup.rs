@@ -23,12 +23,11 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
 
 pub fn details(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let Some(person) = app.selected() else { return };
-    let mut detail = Detail::new(person, theme, app.tz(), app.now().utc);
-    detail.profile = app.profile(&person.id);
-    detail.calendar = app.calendar_view(&person.id);
-    detail.scroll = app.popup_scroll();
-    detail.today = app.history().line(&person.id, app.now().utc, app.tz());
-    detail.watched = app.watch().is_watched(&person.id);
+    let detail = Detail {
+        model: crate::app::popup::detail::Detail::of(app, person),
+        theme,
+        scroll: app.popup_scroll(),
+    };
     (&detail).render(area, buf);
 }
 

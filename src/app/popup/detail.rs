@@ -44,6 +44,20 @@ pub struct Detail<'a> {
 }
 
 impl<'a> Detail<'a> {
+    /// `person`'s details as the board holds them now.
+    pub fn of(app: &'a crate::app::App, person: &'a Person) -> Self {
+        Self {
+            person,
+            profile: app.profile(&person.id),
+            tz: app.tz(),
+            now: app.now().utc,
+            symbols: app.options().symbols,
+            today: app.history().line(&person.id, app.now().utc, app.tz()),
+            watched: app.watch().is_watched(&person.id),
+            calendar: app.calendar_view(&person.id),
+        }
+    }
+
     /// The popup, its content area and the content wrapped to it, on a screen of `area`.
     pub fn layout(&self, area: Rect) -> (Rect, Rect, Lines<'a>) {
         let width = area.width.min(MAX_WIDTH);

@@ -58,7 +58,7 @@ fn rendered(
     let p = megan();
     let now: Timestamp = NOW.parse().unwrap();
     let mut detail = Detail::new(&p, Theme::new(false, symbols), tz, now);
-    detail.calendar = Some(view);
+    detail.model.calendar = Some(view);
     let mut term = Terminal::new(TestBackend::new(80, 30)).unwrap();
     term.draw(|f| f.render_widget(&detail, f.area())).unwrap();
     (term.backend().to_string(), term)

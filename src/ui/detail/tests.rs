@@ -76,8 +76,8 @@ static PROFILES: std::sync::Mutex<Vec<&'static User>> = std::sync::Mutex::new(Ve
 
 /// `detail` with its person's roster entry, as `ui::popup` gives it.
 fn with_profile(mut detail: Detail<'_>) -> Detail<'_> {
-    let id = detail.person.id.clone();
-    detail.profile = PROFILES
+    let id = detail.model.person.id.clone();
+    detail.model.profile = PROFILES
         .lock()
         .unwrap()
         .iter()
@@ -276,7 +276,7 @@ fn wide_text_never_pushes_the_border() {
     for (w, h) in [(80, 24), (37, 30), (21, 40)] {
         let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
         (&detail).render(buf.area, &mut buf);
-        let (outer, ..) = detail.layout(buf.area);
+        let (outer, ..) = detail.model.layout(buf.area);
         for y in outer.y + 1..outer.bottom() - 1 {
             assert_eq!(
                 buf[(outer.x, y)].symbol(),
