@@ -1,6 +1,7 @@
 //! Carrying out alerts in the loop: the bell and the desktop notification written to the terminal,
 //! the user's command started detached, and the watch list file written off the loop.
 
+use std::cell::OnceCell;
 use std::io::{self, Write};
 use std::process::{Command, Stdio};
 
@@ -13,31 +14,34 @@ use crate::text::SafeText;
 use crate::watch_file::WatchFile;
 
 pub struct Alerts {
-    /// The desktop notification this terminal shows, if any.
-    sequence: Option<Sequence>,
+    desktop: Desktop,
+    /// The desktop notification this terminal shows, if any: decided at the first alert (asking
+    /// tmux takes up to three processes, which a board nobody is watched on never needs).
+    sequence: OnceCell<Option<Sequence>>,
     file: Option<WatchFile>,
 }
 
 impl Alerts {
-    /// Decided once at start: which notification (asking tmux whether it passes one through), and
-    /// where the watch list is kept.
+    /// The notification `[watch] desktop` asks for, and where the watch list is kept.
     pub fn for_config(config: &Config, file: Option<WatchFile>) -> Self {
         Self {
-            sequence: sequence_for(config.watch.desktop),
+            desktop: config.watch.desktop,
+            sequence: OnceCell::new(),
             file,
         }
     }
 
-    /// A reloaded `[watch] desktop`.
+    /// A reloaded `[watch] desktop`: decided again at the next alert.
     pub fn set_desktop(&mut self, desktop: Desktop) {
-        self.sequence = sequence_for(desktop);
+        self.desktop = desktop;
+        self.sequence = OnceCell::new();
     }
 
     /// The bell (tmux marks the window; `monitor-bell` users see it from elsewhere), then the
     /// notification. The command is started detached and never waited for here.
     pub fn ring(&self, out: &mut impl Write, alert: &Outgoing) -> io::Result<()> {
         out.write_all(b"\x07")?;
-        if let Some(sequence) = self.sequence {
+        if let Some(sequence) = *self.sequence.get_or_init(|| sequence_for(self.desktop)) {
             out.write_all(sequence.build(&alert.text).as_bytes())?;
         }
         out.flush()?;

@@ -140,19 +140,21 @@ fn settle(
     users: Vec<User>,
     found: &mut [Option<Found>],
 ) -> Vec<User> {
-    let mut matched = Vec::with_capacity(users.len());
-    let key = |u: &User| -> Option<String> {
+    /// What a filter of `kind` matched a user on.
+    fn key(u: &User, kind: Kind) -> Option<&str> {
         match kind {
-            Kind::Id => Some(u.id.as_str().to_owned()),
-            _ => u.user_principal_name.clone(),
+            Kind::Id => Some(u.id.as_str()),
+            _ => u.user_principal_name.as_deref(),
         }
-    };
+    }
+    let mut matched = Vec::with_capacity(users.len());
     for user in users {
-        let Some(k) = key(&user) else { continue };
-        let Some(&i) = group
-            .iter()
-            .find(|&&i| found[i].is_none() && names[i].eq_ignore_ascii_case(&k))
-        else {
+        let Some(i) = key(&user, kind).and_then(|k| {
+            group
+                .iter()
+                .copied()
+                .find(|&i| found[i].is_none() && names[i].eq_ignore_ascii_case(k))
+        }) else {
             continue;
         };
         matched.push(user.clone());
@@ -242,33 +244,25 @@ impl GraphClient {
     ) -> Result<bool, GraphError> {
         let calls = Calls::default();
         let chunks: Vec<&[usize]> = ids.chunks(BY_IDS_MAX).collect();
-        let (first, rest) = chunks
-            .split_first()
-            .map_or((None, &[][..]), |(f, r)| (Some(*f), r));
-        let mut answers = Vec::new();
-        if let Some(first) = first {
-            answers.push((first, self.by_ids_chunk(names, first, &calls).await));
-        }
-        let refused_first = answers
-            .first()
-            .is_some_and(|(_, a)| matches!(a, Err(e) if e.status() == Some(403)));
-        if !refused_first {
-            let calls = &calls;
-            // Over indices, as `batch_get` does, so the future stays provably `Send`.
-            let mut stream = futures::stream::iter(0..rest.len())
-                .map(|k| self.tagged_by_ids(names, rest[k], calls))
-                .buffer_unordered(BATCH_CONCURRENCY);
-            // The first answer is handled with the others, as they come.
-            for (chunk, answer) in std::mem::take(&mut answers) {
-                self.take_by_ids(names, chunk, answer, found, settled, progress)?;
-            }
-            while let Some((chunk, answer)) = stream.next().await {
-                self.take_by_ids(names, chunk, answer, found, settled, progress)?;
-            }
+        let Some((first, rest)) = chunks.split_first() else {
             return Ok(self.by_ids_refused());
+        };
+        // The first chunk alone: a refusal (no Directory.Read.All) costs one request, not all.
+        let answer = self.by_ids_chunk(names, first, &calls).await;
+        if matches!(&answer, Err(e) if e.status() == Some(403)) {
+            self.refuse_by_ids();
+            return Ok(true);
         }
-        self.refuse_by_ids();
-        Ok(true)
+        let calls = &calls;
+        // Over indices, as `batch_get` does, so the future stays provably `Send`.
+        let mut stream = futures::stream::iter(0..rest.len())
+            .map(|k| self.tagged_by_ids(names, rest[k], calls))
+            .buffer_unordered(BATCH_CONCURRENCY);
+        self.take_by_ids(names, first, answer, found, settled, progress)?;
+        while let Some((chunk, answer)) = stream.next().await {
+            self.take_by_ids(names, chunk, answer, found, settled, progress)?;
+        }
+        Ok(self.by_ids_refused())
     }
 
     fn refuse_by_ids(&self) {
@@ -373,11 +367,14 @@ impl GraphClient {
             let mut matched = Vec::new();
             for (k, answer) in answers.into_iter().enumerate() {
                 match (&asks[offset + k], answer) {
-                    (Ask::Filter(kind, group), Ok(value)) => match users_of(value) {
+                    // An unreadable list is `Malformed`, never a 400: only Graph's refusals go
+                    // to single reads.
+                    (Ask::Filter(kind, group), answer) => match answer.and_then(users_of) {
                         Ok(users) => {
                             matched.extend(settle(names, group, *kind, users, found));
                             *settled += group.len();
                         }
+                        Err(e) if e.status() == Some(400) => refused.extend_from_slice(group),
                         Err(e) => {
                             for &i in group {
                                 found[i] = Some(Found::Failed(e.clone()));
@@ -385,15 +382,6 @@ impl GraphClient {
                             *settled += group.len();
                         }
                     },
-                    (Ask::Filter(_, group), Err(e)) if e.status() == Some(400) => {
-                        refused.extend_from_slice(group);
-                    }
-                    (Ask::Filter(_, group), Err(e)) => {
-                        for &i in group {
-                            found[i] = Some(Found::Failed(e.clone()));
-                        }
-                        *settled += group.len();
-                    }
                     (Ask::Single(i), Ok(value)) => {
                         match serde_json::from_value::<User>(value) {
                             Ok(user) => {
