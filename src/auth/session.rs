@@ -80,8 +80,6 @@ pub struct Session {
     tenant: String,
     /// What a refresh asks for: the scopes this config uses.
     scopes: Vec<String>,
-    /// Graph permissions asked for beyond the config's while one is being added (see `widen`).
-    adding: std::sync::Mutex<Vec<String>>,
     held: Mutex<Option<Held>>,
     token_requests: AtomicU64,
 }
@@ -110,7 +108,6 @@ impl Session {
             profile,
             tenant,
             scopes,
-            adding: std::sync::Mutex::new(Vec::new()),
             held: Mutex::new(None),
             token_requests: AtomicU64::new(0),
         }
@@ -163,11 +160,17 @@ impl Session {
         }
     }
 
-    async fn current(&self) -> Result<Secret, AuthError> {
+    /// The held sign-in, locked; read from the store first when none is held yet.
+    async fn held(&self) -> Result<tokio::sync::MutexGuard<'_, Option<Held>>, AuthError> {
         let mut held = self.held.lock().await;
         if held.is_none() {
             *held = self.load().await?.map(Held::stored);
         }
+        Ok(held)
+    }
+
+    async fn current(&self) -> Result<Secret, AuthError> {
+        let mut held = self.held().await?;
         let Some(h) = held.as_ref() else {
             return Err(AuthError::SignInNeeded);
         };
@@ -176,7 +179,7 @@ impl Session {
         }
         let still_valid = Instant::now() + Duration::from_secs(30) < h.expires_at;
         let kept = h.signin.access_token.clone();
-        match self.renew(&mut held).await {
+        match self.renew(&mut held, None).await {
             Err(AuthError::Network(why)) if still_valid => {
                 // Renewal is early on purpose: the current token still works, try again later.
                 tracing::warn!(error = %why, "could not renew the access token yet; using the current one");
@@ -201,12 +204,16 @@ impl Session {
             // Whatever the clock says, this token is refused: renew it.
             h.renew_at = Instant::now();
         }
-        self.renew(&mut held).await
+        self.renew(&mut held, None).await
     }
 
-    /// Renews under the cross-process lock. On return `held` is the sign-in to use, or `None` when
-    /// it has ended.
-    async fn renew(&self, held: &mut Option<Held>) -> Result<Secret, AuthError> {
+    /// Renews under the cross-process lock, asking for `adding` (a permission being added) too. On
+    /// return `held` is the sign-in to use, or `None` when it has ended.
+    async fn renew(
+        &self,
+        held: &mut Option<Held>,
+        adding: Option<&str>,
+    ) -> Result<Secret, AuthError> {
         let (store, profile) = (self.store.clone(), self.profile.clone());
         let _lock = blocking(move || store.lock(&profile, LOCK_WAIT)).await?;
         let Some(stored) = self.load().await? else {
@@ -228,11 +235,11 @@ impl Session {
             *held = None;
             return Err(AuthError::SignInNeeded);
         };
-        let extra = self.extra_scopes(&stored.scopes);
+        let extra = self.extra_scopes(&stored.scopes, adding);
         let mut answer = self.refresh(&refresh, &extra).await;
         if matches!(answer, Err(AuthError::ConsentNeeded(_)))
             && !extra.is_empty()
-            && self.adding().is_empty()
+            && adding.is_none()
         {
             // A permission granted once was withdrawn since: reading must not stop for it.
             answer = self.refresh(&refresh, &[]).await;
@@ -306,10 +313,7 @@ impl Session {
 impl Session {
     /// The Graph permissions the held (or stored) sign-in was granted, short names.
     pub async fn granted(&self) -> Result<Vec<String>, AuthError> {
-        let mut held = self.held.lock().await;
-        if held.is_none() {
-            *held = self.load().await?.map(Held::stored);
-        }
+        let held = self.held().await?;
         held.as_ref()
             .map(|h| h.signin.scopes.clone())
             .ok_or(AuthError::SignInNeeded)
@@ -329,10 +333,7 @@ impl Session {
                     .any(|s| s.eq_ignore_ascii_case(permission))
             })
         };
-        let mut held = self.held.lock().await;
-        if held.is_none() {
-            *held = self.load().await?.map(Held::stored);
-        }
+        let mut held = self.held().await?;
         if held.is_none() {
             return Err(AuthError::SignInNeeded);
         }
@@ -340,19 +341,17 @@ impl Session {
             return Ok(());
         }
         let qualified = self.qualified(permission);
-        self.adding().push(qualified.clone());
         // Twice at most: the first renewal may only pick up a token another process stored.
         let mut outcome = Ok(());
         for _ in 0..2 {
             if let Some(h) = held.as_mut() {
                 h.renew_at = Instant::now();
             }
-            outcome = self.renew(&mut held).await.map(drop);
+            outcome = self.renew(&mut held, Some(&qualified)).await.map(drop);
             if outcome.is_err() || has(&held) {
                 break;
             }
         }
-        self.adding().retain(|s| *s != qualified);
         match outcome {
             Ok(()) if has(&held) => Ok(()),
             Ok(()) => Err(AuthError::ConsentNeeded(SafeText::line(&format!(
@@ -372,12 +371,6 @@ impl Session {
         scopes
     }
 
-    fn adding(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
-        self.adding
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
     /// `permission` with the Graph resource this config's scopes name.
     fn qualified(&self, permission: &str) -> String {
         let resource = self
@@ -390,8 +383,8 @@ impl Session {
 
     /// Scopes a renewal asks for beyond the config's: one being added, and the optional ones the
     /// stored sign-in already holds (granted once, asked for from then on).
-    fn extra_scopes(&self, stored: &[String]) -> Vec<String> {
-        let mut extra = self.adding().clone();
+    fn extra_scopes(&self, stored: &[String], adding: Option<&str>) -> Vec<String> {
+        let mut extra: Vec<String> = adding.map(str::to_owned).into_iter().collect();
         for optional in super::scopes::OPTIONAL {
             let qualified = self.qualified(optional);
             if stored.iter().any(|s| s.eq_ignore_ascii_case(optional))
