@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::Sim;
 use super::directory::segment;
-use super::dynamics::{self, State as Day};
+use super::dynamics::{self, DAY, State as Day};
 use super::errors::{GraphError, odata_json};
 use super::ids::hash;
 use super::names::Zone;
@@ -25,7 +25,6 @@ use super::names::Zone;
 pub(crate) const MAX_SCHEDULES: usize = 20;
 /// Graph's documented limit: the window is shorter than 62 days.
 const MAX_WINDOW_DAYS: i64 = 62;
-const DAY: i64 = 86_400;
 
 /// A free/busy block, in sim ms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -257,14 +256,13 @@ impl Sim {
     /// week on leave one out-of-office block.
     pub(crate) fn blocks(&self, index: u32, from_ms: i64, to_ms: i64) -> Vec<Block> {
         let seed = self.tenant.seed();
-        let off = i64::from(self.tenant.zone_of(index).offset_minutes) * 60;
-        let local_day = |ms: i64| (ms.div_euclid(1000) + off).div_euclid(DAY);
-        let day_start_ms = |day: i64| (day * DAY - off) * 1000;
+        let zone = dynamics::Local::new(self.tenant.zone_of(index).offset_minutes);
+        let day_start_ms = |day: i64| zone.day_start_ms(day);
         let mut blocks = Vec::new();
         let mut leave_weeks = Vec::new();
-        for day in local_day(from_ms)..=local_day(to_ms) {
-            let weekday = (day + 3).rem_euclid(7);
-            let week = (day + 3).div_euclid(7);
+        for day in zone.day(from_ms)..=zone.day(to_ms) {
+            let weekday = dynamics::weekday(day);
+            let week = dynamics::week(day);
             if dynamics::on_leave(seed, index, week) {
                 if !leave_weeks.contains(&week) {
                     leave_weeks.push(week);

@@ -77,9 +77,45 @@ pub(crate) struct Base {
     pub location: Option<GenLocation>,
 }
 
-const DAY: i64 = 86_400;
+pub(super) const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;
 const MIN: i64 = 60;
+
+/// Days as a person in a zone `offset_minutes` from UTC lives them: presence and calendars agree
+/// on when a day, a weekday and a week begin.
+#[derive(Clone, Copy)]
+pub(super) struct Local {
+    /// Seconds from UTC.
+    off: i64,
+}
+
+impl Local {
+    pub(super) fn new(offset_minutes: i32) -> Self {
+        Self {
+            off: i64::from(offset_minutes) * MIN,
+        }
+    }
+
+    /// The local day (days since 1970-01-01) at sim time `t_ms`.
+    pub(super) fn day(self, t_ms: i64) -> i64 {
+        (t_ms.div_euclid(1000) + self.off).div_euclid(DAY)
+    }
+
+    /// When local `day` begins, in sim ms.
+    pub(super) fn day_start_ms(self, day: i64) -> i64 {
+        (day * DAY - self.off) * 1000
+    }
+}
+
+/// 0 = Monday (1970-01-01 was a Thursday).
+pub(super) fn weekday(day: i64) -> i64 {
+    (day + 3).rem_euclid(7)
+}
+
+/// Weeks since the week of 1970-01-01, Monday to Sunday.
+pub(super) fn week(day: i64) -> i64 {
+    (day + 3).div_euclid(7)
+}
 
 pub(super) struct Plan {
     pub start: i64,
@@ -181,14 +217,13 @@ pub(super) fn on_leave(seed: u64, index: u32, week: i64) -> bool {
 
 /// A person's presence at sim time `t_ms` (Unix ms), in their zone (`offset_minutes` from UTC).
 pub(crate) fn base(seed: u64, index: u32, offset_minutes: i32, t_ms: i64) -> Base {
-    let off = i64::from(offset_minutes) * MIN;
-    let local = t_ms.div_euclid(1000) + off;
-    let day = local.div_euclid(DAY);
-    let sod = local.rem_euclid(DAY);
-    let day_start_ms = (day * DAY - off) * 1000;
+    let zone = Local::new(offset_minutes);
+    let day = zone.day(t_ms);
+    let day_start_ms = zone.day_start_ms(day);
+    let sod = (t_ms - day_start_ms).div_euclid(1000);
     let at = |second: i64| day_start_ms + second * 1000;
-    let weekday = (day + 3).rem_euclid(7); // 1970-01-01 was a Thursday; 0 = Monday
-    let week = (day + 3).div_euclid(7);
+    let weekday = weekday(day);
+    let week = week(day);
     let idx = u64::from(index);
     let modern = hash(&[seed, idx, 0x30]).is_multiple_of(8);
     let week_hash = hash(&[seed, idx, week as u64, 0x00F]);
