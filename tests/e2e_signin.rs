@@ -8,10 +8,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use support::tenant::{Tenant, signin_config};
 use support::tmux::{BIN, Pane, WAIT, tmux_installed};
-use teamboard::sim::{Scenario, Sim, SimOptions, serve};
+use teamboard::sim::{Scenario, SimOptions};
 
 mod support {
+    pub mod tenant;
     pub mod tmux;
 }
 
@@ -37,25 +39,14 @@ async fn the_panel_shows_a_code_copies_it_and_goes_on_to_the_team() {
     // Approved only when the test says so, after it has read the code.
     options.identity.approve_after_polls = u32::MAX;
     options.identity.interval = Duration::from_secs(1);
-    let sim = Sim::new(options);
-    let running = serve(sim.clone(), 0).await.unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("teamboard.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[graph]\nbase_url = \"{}\"\n\n[auth]\nauthority = \"{}\"\nclient_id = \"{}\"\ntoken_store = \"file\"\n\n[team]\nmembers = [{:?}, {:?}]\n",
-            running.base_url,
-            running.authority,
-            sim.client_id(),
-            sim.upn(1),
-            sim.upn(2)
-        ),
-    )
-    .unwrap();
+    let tenant = Tenant::serve_with(options, |running, sim| {
+        signin_config(running, sim, "", [1, 2])
+    })
+    .await;
+    let sim = &tenant.sim;
     let line = format!(
         "env -u TEAMBOARD_ACCESS_TOKEN -u BROWSER -u DISPLAY -u WAYLAND_DISPLAY sh -c '{BIN} --config {cfg}; echo EXIT=$?; exec sleep 600'",
-        cfg = config.display()
+        cfg = tenant.config.display()
     );
     let pane = Arc::new(Pane::start(&line, 100, 30));
     assert!(

@@ -2,68 +2,32 @@
 //! tenant served on 127.0.0.1: exit codes, the one line, names that fit several people.
 #![cfg(feature = "sim")]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::sync::Arc;
+use teamboard::sim::{Scenario, SimOptions};
 
-use teamboard::sim::{Running, Scenario, Sim, SimOptions, serve};
-
-struct Tenant {
-    home: tempfile::TempDir,
-    sim: Arc<Sim>,
-    _running: Running,
-    config: PathBuf,
+mod support {
+    pub mod tenant;
 }
+use support::tenant::{Tenant, members, text};
 
 /// A static tenant (nobody changes) whose config names people 1..=6 at `interval_secs = 5`.
 async fn tenant() -> Tenant {
-    let sim = Sim::new(SimOptions::new(24, Scenario::Static));
-    let running = serve(sim.clone(), 0).await.unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let members: Vec<String> = (1..=6).map(|i| format!("{:?}", sim.upn(i))).collect();
-    let config = home.path().join("teamboard.toml");
-    std::fs::write(
-        &config,
+    Tenant::serve_with(SimOptions::new(24, Scenario::Static), |running, sim| {
         format!(
             "[graph]\nbase_url = \"{}\"\n[refresh]\ninterval_secs = 5\n[team]\nmembers = [{}]\n",
             running.base_url,
-            members.join(", ")
-        ),
-    )
-    .unwrap();
-    Tenant {
-        home,
-        sim,
-        _running: running,
-        config,
-    }
+            members(sim, 1..=6)
+        )
+    })
+    .await
 }
 
 impl Tenant {
-    async fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_teamboard"));
-        let home = self.home.path();
-        cmd.arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .env("TEAMBOARD_ACCESS_TOKEN", self.sim.token())
-            .env_remove("TEAMBOARD_CONFIG")
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("XDG_DATA_HOME", home.join("data"));
-        tokio::task::spawn_blocking(move || cmd.output().unwrap())
-            .await
-            .unwrap()
-    }
-
     /// The first of people 1..24 whose availability (per `status --json`) is or is not Available.
     async fn someone(&self, available: bool) -> u32 {
         let upns: Vec<String> = (1..24).map(|i| self.sim.upn(i)).collect();
         let mut args = vec!["status", "--json"];
         args.extend(upns.iter().map(String::as_str));
-        let out = self.run(&args).await;
+        let out = self.run_with_token(&args).await;
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
         (1..24)
@@ -78,16 +42,14 @@ impl Tenant {
     }
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wait_exits_0_with_one_line_at_once_when_someone_is_already_there() {
     let t = tenant().await;
     let free = t.someone(true).await;
     let busy = t.someone(false).await;
-    let out = t.run(&["wait", &t.sim.upn(busy), &t.sim.upn(free)]).await;
+    let out = t
+        .run_with_token(&["wait", &t.sim.upn(busy), &t.sim.upn(free)])
+        .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let name = t.sim.display_name(free).unwrap();
     assert_eq!(text(&out.stdout), format!("{name} is Available\n"));
@@ -97,17 +59,21 @@ async fn wait_exits_0_with_one_line_at_once_when_someone_is_already_there() {
 async fn wait_exits_5_on_timeout_and_2_on_a_bad_state() {
     let t = tenant().await;
     let busy = t.someone(false).await;
-    let out = t.run(&["wait", &t.sim.upn(busy), "--timeout", "6s"]).await;
+    let out = t
+        .run_with_token(&["wait", &t.sim.upn(busy), "--timeout", "6s"])
+        .await;
     assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty());
     let err = text(&out.stderr);
     assert!(err.starts_with("teamboard: timed out: "), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
-    let out = t.run(&["wait", &t.sim.upn(busy), "--until", "free"]).await;
+    let out = t
+        .run_with_token(&["wait", &t.sim.upn(busy), "--until", "free"])
+        .await;
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--until free is not a state"));
     let out = t
-        .run(&["wait", &t.sim.upn(busy), "--timeout", "soon"])
+        .run_with_token(&["wait", &t.sim.upn(busy), "--timeout", "soon"])
         .await;
     assert_eq!(out.status.code(), Some(2));
 }
@@ -115,19 +81,9 @@ async fn wait_exits_5_on_timeout_and_2_on_a_bad_state() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wait_without_a_sign_in_exits_3() {
     let t = tenant().await;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_teamboard"));
-    let home = t.home.path();
-    cmd.arg("--config")
-        .arg(&t.config)
-        .args(["wait", "someone@contoso.com"])
-        .env("TEAMBOARD_ACCESS_TOKEN", "not-the-token")
-        .env("HOME", home)
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_DATA_HOME", home.join("data"));
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+    let mut cmd = t.binary(&["wait", "someone@contoso.com"]);
+    cmd.env("TEAMBOARD_ACCESS_TOKEN", "not-the-token");
+    let out = t.run(cmd).await;
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
 }
 
@@ -136,7 +92,7 @@ async fn status_people_takes_upns_and_unique_name_parts_and_lists_an_ambiguous_o
     let t = tenant().await;
     // Someone outside [team] is found by UPN in the directory.
     let outsider = t.sim.upn(20);
-    let out = t.run(&["status", "--json", &outsider]).await;
+    let out = t.run_with_token(&["status", "--json", &outsider]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.len(), 1);
@@ -158,13 +114,13 @@ async fn status_people_takes_upns_and_unique_name_parts_and_lists_an_ambiguous_o
                     == 1
         })
         .expect("some name has a word of its own");
-    let out = t.run(&["status", "--json", &part]).await;
+    let out = t.run_with_token(&["status", "--json", &part]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["displayName"], name.as_str());
     // A single letter fits many teammates: an error listing them, exit 2.
-    let out = t.run(&["status", "a"]).await;
+    let out = t.run_with_token(&["status", "a"]).await;
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     let err = text(&out.stderr);
     assert!(err.contains("\"a\" fits "), "{err}");
@@ -172,7 +128,9 @@ async fn status_people_takes_upns_and_unique_name_parts_and_lists_an_ambiguous_o
         err.contains("name one by more of the name, or by UPN"),
         "{err}"
     );
-    let out = t.run(&["status", "nobody-here@contoso.com"]).await;
+    let out = t
+        .run_with_token(&["status", "nobody-here@contoso.com"])
+        .await;
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("nobody is named \"nobody-here@contoso.com\""));
 }

@@ -20,26 +20,27 @@ impl Tenant {
     /// Serves `options` and writes a config for it (file token store, person 1 as the team), with
     /// `extra` lines at the end of `[auth]`.
     pub async fn serve(options: SimOptions, extra: &str) -> Tenant {
+        Self::serve_with(options, |running, sim| {
+            signin_config(running, sim, extra, [1])
+        })
+        .await
+    }
+
+    /// Serves `options` and writes `config` of the running tenant as the config file.
+    pub async fn serve_with(
+        options: SimOptions,
+        config: impl FnOnce(&Running, &Sim) -> String,
+    ) -> Tenant {
         let sim = Sim::new(options);
         let running = serve(sim.clone(), 0).await.unwrap();
         let home = tempfile::tempdir().unwrap();
-        let config = home.path().join("teamboard.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "[graph]\nbase_url = \"{}\"\n\n[auth]\nauthority = \"{}\"\nclient_id = \"{}\"\ntoken_store = \"file\"\n{extra}\n[team]\nmembers = [{:?}]\n",
-                running.base_url,
-                running.authority,
-                sim.client_id(),
-                sim.upn(1)
-            ),
-        )
-        .unwrap();
+        let path = home.path().join("teamboard.toml");
+        std::fs::write(&path, config(&running, &sim)).unwrap();
         Tenant {
             home,
             sim,
             _running: running,
-            config,
+            config: path,
         }
     }
 
@@ -64,6 +65,18 @@ impl Tenant {
         cmd
     }
 
+    /// `binary` with the tenant's token in the environment.
+    pub fn with_token(&self, args: &[&str]) -> Command {
+        let mut cmd = self.binary(args);
+        cmd.env("TEAMBOARD_ACCESS_TOKEN", self.sim.token());
+        cmd
+    }
+
+    /// Runs `with_token(args)` to the end, as `run` does.
+    pub async fn run_with_token(&self, args: &[&str]) -> Output {
+        self.run(self.with_token(args)).await
+    }
+
     /// Runs `cmd` to the end off the async runtime (the tenant answers on it meanwhile).
     pub async fn run(&self, mut cmd: Command) -> Output {
         tokio::task::spawn_blocking(move || cmd.output().unwrap())
@@ -76,6 +89,32 @@ impl Tenant {
         cmd.env("BROWSER", browser_script(self.home.path()));
         cmd
     }
+}
+
+/// A config signing in to the running tenant (file token store) with `people` as the team, and
+/// `extra` lines at the end of `[auth]`.
+pub fn signin_config(
+    running: &Running,
+    sim: &Sim,
+    extra: &str,
+    people: impl IntoIterator<Item = u32>,
+) -> String {
+    format!(
+        "[graph]\nbase_url = \"{}\"\n\n[auth]\nauthority = \"{}\"\nclient_id = \"{}\"\ntoken_store = \"file\"\n{extra}\n[team]\nmembers = [{}]\n",
+        running.base_url,
+        running.authority,
+        sim.client_id(),
+        members(sim, people)
+    )
+}
+
+/// `people` by UPN as TOML strings, comma-separated: the inside of `members = [...]`.
+pub fn members(sim: &Sim, people: impl IntoIterator<Item = u32>) -> String {
+    people
+        .into_iter()
+        .map(|i| format!("{:?}", sim.upn(i)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A stand-in browser: follows the sign-in page's redirect to the loopback listener.
