@@ -25,6 +25,18 @@ use std::sync::Arc;
 use unicode_width::UnicodeWidthChar;
 
 pub use json::{to_inert_json, to_inert_json_pretty};
+
+/// One character of a line being typed, as it may be shown: itself, a space for whitespace and line
+/// breaks, or nothing for what the sanitizer removes (controls, bidi and other format characters).
+/// For line editors, which show text character by character under a cursor; other text is shown
+/// as `SafeText`.
+pub fn typed_char(c: char) -> Option<char> {
+    match chars::classify(c) {
+        chars::Class::Keep => Some(c),
+        chars::Class::Space | chars::Class::Break => Some(' '),
+        chars::Class::Drop => None,
+    }
+}
 pub use marks::is_spacing_mark;
 pub use width::{Unit, fit, for_each_unit, pad, units, width};
 pub use wrap::wrap;

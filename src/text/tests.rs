@@ -416,3 +416,14 @@ mod misc {
         assert!(SafeText::line("\u{200b}").is_empty());
     }
 }
+
+#[test]
+fn typed_characters_show_safe_one_at_a_time() {
+    assert_eq!(typed_char('a'), Some('a'));
+    assert_eq!(typed_char('ö'), Some('ö'));
+    assert_eq!(typed_char('\t'), Some(' '));
+    assert_eq!(typed_char('\n'), Some(' '));
+    for dropped in ['\u{1b}', '\u{202e}', '\u{7f}', '\u{9b}', '\u{200b}'] {
+        assert_eq!(typed_char(dropped), None, "{dropped:?}");
+    }
+}

@@ -151,7 +151,8 @@ fn input_line(
         let mut out = String::new();
         let mut used = 0;
         let mut skipped = 0;
-        for c in input.value().chars() {
+        // Typed text is shown made safe a character at a time (the cursor counts characters).
+        for c in input.value().chars().filter_map(crate::text::typed_char) {
             let w = crate::text::width(c.encode_utf8(&mut [0; 4]));
             if skipped < scroll {
                 skipped += w;
