@@ -177,7 +177,14 @@ impl Person {
         if let Some(held) = &self.presence {
             let out_of_order = !from_cache && !presence.supersedes(held);
             // The same bytes as last time come back as the same presence (`graph::presence::known`).
-            if Arc::ptr_eq(held, &presence) || out_of_order || **held == *presence {
+            if Arc::ptr_eq(held, &presence) || out_of_order {
+                return Change::None;
+            }
+            if **held == *presence {
+                // Equal but not the same allocation (the first answer after a start from the
+                // cache): the answer's is kept, so the next poll recognises it by address and the
+                // cache's copy is freed instead of living beside the poll's for the whole session.
+                self.presence = Some(presence);
                 return Change::None;
             }
         }

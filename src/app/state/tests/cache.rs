@@ -308,3 +308,41 @@ fn the_order_of_names_is_saved_and_taken_back_only_when_it_fits() {
     load(&mut app, short);
     assert_eq!(names(&app), ["Ángel", "Ångström", "bob", "Zoë"]);
 }
+
+#[test]
+fn an_answer_equal_to_the_cache_is_kept_in_its_place_so_the_next_is_known_by_address() {
+    let now = t0();
+    let r = roster(2);
+    let cached: Vec<Arc<Presence>> = everyone_available(&r).into_iter().map(Arc::new).collect();
+    let snapshot = Snapshot {
+        name_order: crate::store::NameOrder::default(),
+        places: Vec::new(),
+        saved_at: now.utc - jiff::SignedDuration::from_mins(5),
+        roster: Arc::clone(&r),
+        presences: cached.clone(),
+        last_changed: Vec::new(),
+    };
+    let mut app = App::new(options(), Rect::new(0, 0, 80, 24), now);
+    load(&mut app, snapshot);
+    app.update(key('j'), now);
+    let answer: Vec<Arc<Presence>> = everyone_available(&r).into_iter().map(Arc::new).collect();
+    let msg = Msg::Polled(Box::new(Ok(PollData {
+        roster: Arc::clone(&r),
+        presences: answer.clone(),
+        malformed: 0,
+        problem: None,
+        min_interval: std::time::Duration::ZERO,
+    })));
+    app.update(msg, now);
+    for (cached, answered) in cached.iter().zip(&answer) {
+        let person = app.person(&cached.id).unwrap();
+        let held = person.presence.as_ref().unwrap();
+        assert!(
+            Arc::ptr_eq(held, answered),
+            "{}: the answer's copy",
+            cached.id
+        );
+        assert!(!person.is_flashing(now.instant), "nothing changed");
+        assert_eq!(Arc::strong_count(cached), 1, "the cache's copy is freed");
+    }
+}
