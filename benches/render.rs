@@ -76,9 +76,9 @@ fn snapshot(n: usize) -> Snapshot {
     let users: Vec<User> = (0..n)
         .map(|i| User {
             id: UserId::new(format!("00000000-0000-4000-8000-{i:012}")),
-            display_name: Some(format!("{} {i}", NAMES[i % NAMES.len()])),
-            user_principal_name: Some(format!("user{i}@contoso.com")),
-            mail: Some(format!("user{i}@contoso.com")),
+            display_name: Some(format!("{} {i}", NAMES[i % NAMES.len()]).into()),
+            user_principal_name: Some(format!("user{i}@contoso.com").into()),
+            mail: Some(format!("user{i}@contoso.com").into()),
             job_title: Some("Engineer".into()),
             department: None,
         })

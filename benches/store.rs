@@ -13,9 +13,9 @@ fn person(i: usize) -> (User, Presence) {
     let id = format!("{i:08x}-7ef5-42da-9069-724602c31f6b");
     let user = User {
         id: UserId::new(id.clone()),
-        display_name: Some(format!("Person Number {i}")),
-        user_principal_name: Some(format!("person.{i}@contoso.com")),
-        mail: Some(format!("person.{i}@contoso.com")),
+        display_name: Some(format!("Person Number {i}").into()),
+        user_principal_name: Some(format!("person.{i}@contoso.com").into()),
+        mail: Some(format!("person.{i}@contoso.com").into()),
         job_title: Some("Senior Engineer".into()),
         department: Some("Platform".into()),
     };

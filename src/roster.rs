@@ -118,8 +118,13 @@ impl Roster {
     /// Whether `other` lists the same people, in the same order, under the same names (what the
     /// order of names depends on).
     pub fn same_names(&self, other: &Roster) -> bool {
-        fn named(u: &User) -> (&UserId, &Option<String>, &Option<String>, &Option<String>) {
-            (&u.id, &u.display_name, &u.mail, &u.user_principal_name)
+        fn named(u: &User) -> (&UserId, Option<&str>, Option<&str>, Option<&str>) {
+            (
+                &u.id,
+                u.display_name.as_deref(),
+                u.mail.as_deref(),
+                u.user_principal_name.as_deref(),
+            )
         }
         self.entries().map(named).eq(other.entries().map(named))
     }
@@ -369,7 +374,7 @@ mod unit {
     fn user(id: &str) -> User {
         User {
             id: UserId::new(id),
-            display_name: Some(format!("User {id}")),
+            display_name: Some(format!("User {id}").into()),
             user_principal_name: None,
             mail: None,
             job_title: None,

@@ -215,7 +215,7 @@ mod tests {
         let user = |id: &str, name: &str| User {
             id: UserId::new(id),
             display_name: Some(name.into()),
-            user_principal_name: Some(format!("{id}@x.com")),
+            user_principal_name: Some(format!("{id}@x.com").into()),
             mail: None,
             job_title: None,
             department: None,

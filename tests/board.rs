@@ -52,8 +52,8 @@ fn user(id: &str, name: &str) -> User {
     User {
         id: UserId::new(id),
         display_name: Some(name.into()),
-        user_principal_name: Some(format!("{id}@contoso.com")),
-        mail: Some(format!("{id}@contoso.com")),
+        user_principal_name: Some(format!("{id}@contoso.com").into()),
+        mail: Some(format!("{id}@contoso.com").into()),
         job_title: None,
         department: None,
     }

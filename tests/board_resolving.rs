@@ -52,7 +52,7 @@ fn people_show_as_they_resolve_under_a_progress_line() {
     let users: Vec<User> = (0..4_200)
         .map(|i| User {
             id: UserId::new(format!("u{i:05}")),
-            display_name: Some(format!("Person {i:05}")),
+            display_name: Some(format!("Person {i:05}").into()),
             user_principal_name: None,
             mail: None,
             job_title: None,

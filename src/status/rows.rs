@@ -26,9 +26,9 @@ impl Row {
     fn of_user(user: &User, presence: Option<&Presence>) -> Self {
         Self {
             id: Some(user.id.as_str().to_owned()),
-            display_name: user.display_name.clone(),
-            user_principal_name: user.user_principal_name.clone(),
-            mail: user.mail.clone(),
+            display_name: user.display_name.as_deref().map(str::to_owned),
+            user_principal_name: user.user_principal_name.as_deref().map(str::to_owned),
+            mail: user.mail.as_deref().map(str::to_owned),
             presence: presence
                 .cloned()
                 .unwrap_or_else(|| Presence::unknown(user.id.clone())),
@@ -90,9 +90,9 @@ mod tests {
     fn user(id: &str, name: Option<&str>, mail: Option<&str>) -> User {
         User {
             id: UserId::new(id),
-            display_name: name.map(str::to_owned),
-            user_principal_name: Some(format!("{id}@x.com")),
-            mail: mail.map(str::to_owned),
+            display_name: name.map(Into::into),
+            user_principal_name: Some(format!("{id}@x.com").into()),
+            mail: mail.map(Into::into),
             job_title: None,
             department: None,
         }

@@ -9,8 +9,8 @@ use crate::roster::{RosterSource, Unresolved};
 fn user(id: &str, name: &str) -> User {
     User {
         id: UserId::new(id),
-        display_name: Some(name.to_owned()),
-        user_principal_name: Some(format!("{id}@contoso.com")),
+        display_name: Some(name.into()),
+        user_principal_name: Some(format!("{id}@contoso.com").into()),
         mail: None,
         job_title: None,
         department: None,

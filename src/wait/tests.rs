@@ -31,8 +31,8 @@ fn client(sim: &Arc<Sim>, token: &str) -> GraphClient {
 fn person(sim: &Sim, index: u32) -> User {
     User {
         id: UserId::new(sim.user_id(index)),
-        display_name: sim.display_name(index),
-        user_principal_name: Some(sim.upn(index)),
+        display_name: sim.display_name(index).map(Into::into),
+        user_principal_name: Some(sim.upn(index).into()),
         mail: None,
         job_title: None,
         department: None,

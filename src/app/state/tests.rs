@@ -56,8 +56,8 @@ pub(crate) fn user(id: &str, name: &str) -> User {
     User {
         id: UserId::new(id),
         display_name: Some(name.into()),
-        user_principal_name: Some(format!("{id}@example.com")),
-        mail: Some(format!("{id}@example.com")),
+        user_principal_name: Some(format!("{id}@example.com").into()),
+        mail: Some(format!("{id}@example.com").into()),
         job_title: None,
         department: None,
     }

@@ -11,15 +11,15 @@ use super::id::UserId;
 pub struct User {
     pub id: UserId,
     #[serde(default)]
-    pub display_name: Option<String>,
+    pub display_name: Option<Box<str>>,
     #[serde(default)]
-    pub user_principal_name: Option<String>,
+    pub user_principal_name: Option<Box<str>>,
     #[serde(default)]
-    pub mail: Option<String>,
+    pub mail: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_title: Option<String>,
+    pub job_title: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
+    pub department: Option<Box<str>>,
 }
 
 impl User {
