@@ -1,7 +1,7 @@
 //! The refresher: runs one poll when told and sends back an owned answer or a typed failure. It keeps
 //! no state between polls; throttling, backoff and staleness live in `App`.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::app::calendar::{ScheduleAsk, ScheduleOutcome};
 use crate::app::{FailureKind, PollData, PollFailure, PollOutcome};
@@ -10,6 +10,7 @@ use crate::config::TeamConfig;
 use crate::graph::client::GraphClient;
 use crate::graph::error::GraphError;
 use crate::graph::places::PlaceLookup;
+use crate::graph::presence::PresenceQuery;
 use crate::graph::schedule::MAX_SCHEDULES;
 use crate::roster::{self, Progress, Resolve, Roster};
 use crate::store::Store;
@@ -25,6 +26,16 @@ pub struct Refresher {
     watched: Vec<String>,
     /// App-only tokens have no `/me`: calendars are read through a user's path.
     app_only: bool,
+    /// Whom the last poll asked for, and the roster that said so: the next poll of the same roster
+    /// asks the same people, without gathering them again. Shared by the clones each poll runs in.
+    asked: Arc<Mutex<Option<Asked>>>,
+}
+
+#[derive(Debug)]
+struct Asked {
+    /// Held so that its address names this roster and no later one.
+    roster: Arc<Roster>,
+    query: Arc<PresenceQuery>,
 }
 
 impl Refresher {
@@ -35,6 +46,7 @@ impl Refresher {
             team,
             watched: Vec::new(),
             app_only: false,
+            asked: Arc::default(),
         }
     }
 
@@ -63,6 +75,7 @@ impl Refresher {
             team,
             watched: self.watched.clone(),
             app_only: self.app_only,
+            asked: Arc::default(),
         }
     }
 
@@ -83,14 +96,18 @@ impl Refresher {
             Some(r) => r,
             None => self.roster(progress).await.map_err(|e| failure(&e))?,
         };
-        let ids = roster.ids();
-        let read = self.client.presences(&ids).await.map_err(|e| failure(&e))?;
+        let query = self.query_for(&roster);
+        let read = self
+            .client
+            .presences_of(&query)
+            .await
+            .map_err(|e| failure(&e))?;
         let mut data = PollData {
             roster,
             presences: read.presences,
             malformed: read.bad.len(),
             problem: None,
-            min_interval: self.client.min_refresh_interval(ids.len()),
+            min_interval: self.client.min_refresh_interval(query.ids().len()),
         };
         if let Some(e) = read.partial_error {
             data.problem = Some(SafeText::line(&format!(
@@ -100,6 +117,22 @@ impl Refresher {
             )));
         }
         Ok(data)
+    }
+
+    /// Whom to ask for `roster`: the last poll's query when it was made for this very roster.
+    fn query_for(&self, roster: &Arc<Roster>) -> Arc<PresenceQuery> {
+        let mut asked = self.asked.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*asked {
+            Some(last) if Arc::ptr_eq(&last.roster, roster) => Arc::clone(&last.query),
+            _ => {
+                let query = Arc::new(PresenceQuery::new(&roster.ids()));
+                *asked = Some(Asked {
+                    roster: Arc::clone(roster),
+                    query: Arc::clone(&query),
+                });
+                query
+            }
+        }
     }
 
     /// One calendar read: the people asked, 20 to a request, one request after another (a read of

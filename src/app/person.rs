@@ -175,9 +175,8 @@ impl Person {
         // simulated one whose numbers start again, so the first answer replaces it whatever its number.
         let from_cache = std::mem::take(&mut self.from_cache);
         if let Some(held) = &self.presence {
-            let out_of_order = !from_cache && !presence.supersedes(held);
             // The same bytes as last time come back as the same presence (`graph::presence::known`).
-            if Arc::ptr_eq(held, &presence) || out_of_order {
+            if Arc::ptr_eq(held, &presence) || (!from_cache && !presence.supersedes(held)) {
                 return Change::None;
             }
             if **held == *presence {

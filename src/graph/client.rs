@@ -128,7 +128,7 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     pub(crate) max_retries: u32,
     pub(crate) backoff: Backoff,
-    transport: Arc<dyn Transport>,
+    pub(crate) transport: Arc<dyn Transport>,
     tokens: Arc<dyn TokenSource>,
     pub(crate) jitter: Jitter,
     pub(crate) gate: Gate,

@@ -12,6 +12,8 @@ pub struct Element<'a> {
     pub bytes: &'a [u8],
     /// Nested deeper than `MAX_DEPTH`.
     pub too_deep: bool,
+    /// Its place in the list, from 0.
+    pub index: usize,
 }
 
 /// What the body's top level turned out to be.
@@ -31,6 +33,21 @@ pub struct Unreadable;
 
 /// Splits `{"...": ..., "value": [e1, e2, ...], ...}` into e1, e2, … Anything after the list is not read.
 pub fn value_list(body: &[u8]) -> Result<Split<'_>, Unreadable> {
+    value_list_known(body, |_, _| false)
+}
+
+/// `value_list`, offering `known` the bytes from the start of each object element to where it most
+/// likely ends (the `}` of the next `},{`, or of the last `}]`), with the element's place. When
+/// `known` takes them (the very bytes of a whole element it has seen before), they are that element,
+/// and are not scanned: only the elements `known` did not take are returned. At 10,000 people, the
+/// scan was a third of reading an answer nothing in had changed. A guess that ends inside a string
+/// is no element `known` has seen, so that element is scanned like any other; a guess that ends past
+/// the element (elements spaced out by whitespace) ends the guessing for the answer, so no byte is
+/// offered twice over.
+pub fn value_list_known<'a>(
+    body: &'a [u8],
+    mut known: impl FnMut(usize, &'a [u8]) -> bool,
+) -> Result<Split<'a>, Unreadable> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let Some(at) = member(body, b"value")? else {
         return Ok(Split::NoValue);
@@ -38,8 +55,14 @@ pub fn value_list(body: &[u8]) -> Result<Split<'_>, Unreadable> {
     if body.get(at) != Some(&b'[') {
         return Ok(Split::NotAList);
     }
+    let mut ends = memchr::memmem::find_iter(body, b"},{")
+        .map(|at| at + 1)
+        .peekable();
+    let list_end = memchr::memmem::rfind(body, b"}]").map(|at| at + 1);
+    let mut guessing = true;
     let mut elements = Vec::new();
     let mut i = at + 1;
+    let mut index = 0;
     loop {
         i = skip_ws(body, i);
         match body.get(i) {
@@ -54,15 +77,36 @@ pub fn value_list(body: &[u8]) -> Result<Split<'_>, Unreadable> {
             Some(_) => {}
         }
         let start = i;
+        let mut guess = None;
+        if guessing && body[start] == b'{' {
+            while ends.next_if(|&end| end <= start).is_some() {}
+            guess = ends.peek().copied().or(list_end).filter(|&end| end > start);
+            if let Some(end) = guess
+                && known(index, &body[start..end])
+            {
+                i = end;
+                if body.get(i) == Some(&b',') {
+                    i += 1;
+                }
+                index += 1;
+                continue;
+            }
+        }
         let (end, depth) = value_end(body, i)?;
+        let bytes = body[start..end].trim_ascii_end();
+        if guess.is_some_and(|guess| guess > start + bytes.len()) {
+            guessing = false;
+        }
         elements.push(Element {
-            bytes: body[start..end].trim_ascii_end(),
+            bytes,
             too_deep: depth > MAX_DEPTH,
+            index,
         });
         i = end;
         if body.get(i) == Some(&b',') {
             i += 1;
         }
+        index += 1;
     }
 }
 
@@ -188,6 +232,48 @@ mod tests {
         assert_eq!(list(r#"{"value":[]}"#), Vec::<&str>::new());
         assert_eq!(list("\u{feff}{\"value\":[1,]}"), ["1"]);
         assert_eq!(list(r#"{"value":[1,,2}"#), ["1", "", "2"]);
+    }
+
+    #[test]
+    fn known_elements_are_taken_without_a_scan_and_the_rest_are_returned_in_place() {
+        let body = br#"{"value":[{"id":"a","m":{"x":1}},{"id":"b","s":"},{"},{"id":"c"}],"z":1}"#;
+        let mut offered = Vec::new();
+        let Split::List(rest) = value_list_known(body, |index, bytes| {
+            offered.push((index, String::from_utf8_lossy(bytes).into_owned()));
+            bytes == br#"{"id":"a","m":{"x":1}}"# || bytes == br#"{"id":"c"}"#
+        })
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            offered,
+            [
+                (0, r#"{"id":"a","m":{"x":1}}"#.to_string()),
+                // The guess ends inside b's string: not taken, so b is scanned whole.
+                (1, r#"{"id":"b","s":"}"#.to_string()),
+                (2, r#"{"id":"c"}"#.to_string()),
+            ]
+        );
+        assert_eq!(rest.len(), 1);
+        assert_eq!(rest[0].bytes, br#"{"id":"b","s":"},{"}"#);
+        assert_eq!(rest[0].index, 1);
+    }
+
+    #[test]
+    fn elements_spaced_out_are_offered_once_then_scanned() {
+        let body = br#"{"value":[ {"id":"a"}, {"id":"b"}, {"id":"c"}]}"#;
+        let mut offers = 0;
+        let Split::List(rest) = value_list_known(body, |_, _| {
+            offers += 1;
+            false
+        })
+        .unwrap() else {
+            panic!()
+        };
+        assert_eq!(offers, 1, "the first guess went past its element");
+        let ids: Vec<usize> = rest.iter().map(|e| e.index).collect();
+        assert_eq!(ids, [0, 1, 2]);
+        assert_eq!(rest[2].bytes, br#"{"id":"c"}"#);
     }
 
     #[test]

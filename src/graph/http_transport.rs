@@ -14,9 +14,19 @@ use crate::graph::transport::{BoxFuture, Transport, TransportError};
 /// How long a TCP + TLS connection may take to set up; the whole exchange is bounded by the client.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Idle connections kept between polls. Over HTTP/2 (Graph) one connection carries every request
+/// anyway; over HTTP/1.1 (a local tenant, some proxies) a poll opens one per batch in flight, and
+/// each idle one keeps its read buffer (about 256 KB at 10,000 people) resident until the next poll.
+const IDLE_CONNECTIONS: usize = 1;
+
 pub struct HttpTransport {
     client: reqwest::Client,
+    /// Bodies handed back by `recycle`, read into again until `release`.
+    spare: std::sync::Mutex<Vec<BytesMut>>,
 }
+
+/// Spare bodies kept at most: one per batch in flight is all a read reuses.
+const SPARE_BODIES: usize = 8;
 
 impl HttpTransport {
     /// A transport for `base_url` (validated like the client does). Proxies come from `HTTPS_PROXY` /
@@ -26,6 +36,7 @@ impl HttpTransport {
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)
+            .pool_max_idle_per_host(IDLE_CONNECTIONS)
             .user_agent(concat!("teamboard/", env!("CARGO_PKG_VERSION")))
             .https_only(!base.origin().is_loopback());
         if base.origin().is_loopback() {
@@ -37,7 +48,16 @@ impl HttpTransport {
                 e.without_url()
             ))
         })?;
-        Ok(Self { client })
+        Ok(Self {
+            client,
+            spare: std::sync::Mutex::default(),
+        })
+    }
+
+    fn spare(&self) -> std::sync::MutexGuard<'_, Vec<BytesMut>> {
+        self.spare
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -71,7 +91,8 @@ impl Transport for HttpTransport {
             if declared > MAX_BODY as u64 {
                 return Err(TransportError::TooLarge);
             }
-            let mut body = BytesMut::with_capacity(declared as usize);
+            let mut body = self.spare().pop().unwrap_or_default();
+            body.reserve(declared as usize);
             while let Some(chunk) = response.chunk().await.map_err(map_error)? {
                 if body.len() + chunk.len() > MAX_BODY {
                     return Err(TransportError::TooLarge);
@@ -81,6 +102,21 @@ impl Transport for HttpTransport {
             head.body(body.freeze())
                 .map_err(|e| TransportError::Io(e.to_string()))
         })
+    }
+
+    fn recycle(&self, body: Bytes) {
+        // Only a body nothing else refers to can be written into again.
+        if let Ok(mut body) = body.try_into_mut() {
+            body.clear();
+            let mut spare = self.spare();
+            if spare.len() < SPARE_BODIES {
+                spare.push(body);
+            }
+        }
+    }
+
+    fn release(&self) {
+        *self.spare() = Vec::new();
     }
 }
 
@@ -191,6 +227,52 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn a_recycled_body_is_read_into_again_until_released() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    // One request per read is enough for this client's small GETs.
+                    while let Ok(n) = conn.read(&mut buf).await {
+                        if n == 0 {
+                            return;
+                        }
+                        let mut answer =
+                            b"HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n".to_vec();
+                        answer.resize(answer.len() + 4096, b'x');
+                        if conn.write_all(&answer).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        let base = format!("http://{addr}/v1.0");
+        let t = HttpTransport::new(&base).unwrap();
+        let get = || {
+            http::Request::get(format!("{base}/me"))
+                .body(Bytes::new())
+                .unwrap()
+        };
+        let first = t.send(get()).await.unwrap().into_body();
+        let at = first.as_ptr();
+        t.recycle(first);
+        let second = t.send(get()).await.unwrap().into_body();
+        assert_eq!(second.as_ptr(), at, "read into the body handed back");
+        assert_eq!(second.len(), 4096);
+        // A body still shared elsewhere is not written into.
+        t.recycle(second.clone());
+        assert!(t.spare().is_empty());
+        t.recycle(second);
+        assert_eq!(t.spare().len(), 1);
+        t.release();
+        assert!(t.spare().is_empty());
     }
 
     #[tokio::test]

@@ -15,6 +15,7 @@ use tracing::{debug, warn};
 use crate::graph::client::{BATCH_CONCURRENCY, Calls, GraphClient, malformed};
 use crate::graph::error::GraphError;
 use crate::graph::model::{BadElement, IdHasher, Presence, UserId};
+use crate::graph::transport::Transport;
 
 /// getPresencesByUserId takes at most this many ids.
 pub const BATCH_MAX: usize = 650;
@@ -89,7 +90,7 @@ impl Pacer {
 /// What one batch (or one person, in the fallback) brought back.
 enum Part {
     Read {
-        presences: Vec<Arc<Presence>>,
+        presences: Vec<known::Answer>,
         bad: Vec<BadElement>,
         /// Where the ids this answer was asked for begin in the whole read's list (a batch); `None`
         /// for one person's read.
@@ -100,14 +101,45 @@ enum Part {
     Failed(Vec<UserId>, GraphError),
 }
 
+/// Whom a read of presence asks for, each once. A board asks for the same people every 30 s: it
+/// keeps one of these for as long as its roster lasts, so a poll neither copies nor hashes 10,000 ids
+/// to find out whom to ask.
+#[derive(Debug, Default)]
+pub struct PresenceQuery {
+    ids: Vec<UserId>,
+}
+
+impl PresenceQuery {
+    /// `ids` in their order, each once.
+    pub fn new(ids: &[UserId]) -> Self {
+        let mut seen = HashSet::with_capacity_and_hasher(ids.len(), IdHasher::default());
+        // Sized once: a list grown by doubling would keep up to twice the room for as long as the
+        // roster lasts.
+        let mut unique = Vec::with_capacity(ids.len());
+        unique.extend(ids.iter().filter(|id| seen.insert(*id)).cloned());
+        unique.shrink_to_fit();
+        Self { ids: unique }
+    }
+
+    pub fn ids(&self) -> &[UserId] {
+        &self.ids
+    }
+}
+
 impl GraphClient {
     /// Everyone's presence in ceil(n/650) requests (at most 4 in flight), merged by id. A fresh call
     /// while throttled returns `Throttled` at once. A batch that fails after retries costs only its
     /// people (`failed`); an auth or throttle error, or every batch failing, fails the read.
     pub async fn presences(&self, ids: &[UserId]) -> Result<PresenceRead, GraphError> {
+        self.presences_of(&PresenceQuery::new(ids)).await
+    }
+
+    /// `presences`, for people already gathered into a query.
+    pub async fn presences_of(&self, query: &PresenceQuery) -> Result<PresenceRead, GraphError> {
         self.check_fresh()?;
-        let asked = dedup(ids);
+        let asked = query.ids();
         self.inner.known.begin();
+        let _release = Release(&*self.inner.transport);
         let calls = Calls::uncompressed();
         let mut read = PresenceRead::default();
         if asked.is_empty() {
@@ -115,10 +147,9 @@ impl GraphClient {
         }
         let mut parts = Vec::new();
         if self.fallback_active() {
-            self.per_person(&asked, &calls, &mut parts).await?;
+            self.per_person(asked, &calls, &mut parts).await?;
         } else {
             let calls = &calls;
-            let asked = &asked;
             // Streams over indices, not borrowed chunks: a closure taking a reference makes the
             // future not `Send` for every lifetime (rustc #64552), and callers spawn reads.
             let mut stream = futures::stream::iter(0..asked.len().div_ceil(BATCH_MAX))
@@ -155,7 +186,7 @@ impl GraphClient {
         read.fallback_used = self.fallback_active();
         read.requests = calls.sent();
         self.inner.known.end();
-        merge(&asked, parts, &mut read)?;
+        merge(asked, parts, &mut read)?;
         Ok(read)
     }
 
@@ -193,13 +224,7 @@ impl GraphClient {
         chunk: &[UserId],
         calls: &Calls,
     ) -> Result<Part, GraphError> {
-        #[derive(serde::Serialize)]
-        struct Ids<'a> {
-            ids: &'a [UserId],
-        }
-        // Written straight from the ids (a `json!` value copied every id first).
-        let body = serde_json::to_vec(&Ids { ids: chunk })
-            .map_err(|e| GraphError::Malformed(e.to_string()))?;
+        let body = ids_body(chunk);
         let url = self.inner.base.join("/communications/getPresencesByUserId");
         let response = self
             .send(Method::POST, &url, Some(Bytes::from(body)), calls)
@@ -208,7 +233,10 @@ impl GraphClient {
             .inner
             .known
             .parse(response.body(), chunk)
-            .map_err(|e| malformed(response.body(), &e.to_string()))?;
+            .map_err(|e| malformed(response.body(), &e.to_string()));
+        // Read (the presences share nothing with its bytes): the next batch is read into it.
+        self.inner.transport.recycle(response.into_body());
+        let list = list?;
         if !list.bad.is_empty() {
             warn!(
                 bad = list.bad.len(),
@@ -234,7 +262,10 @@ impl GraphClient {
         while let Some((id, outcome)) = stream.next().await {
             match outcome {
                 Ok(p) => parts.push(Part::Read {
-                    presences: vec![Arc::new(p)],
+                    presences: vec![known::Answer {
+                        presence: Arc::new(p),
+                        asked_at: None,
+                    }],
                     bad: Vec::new(),
                     asked_from: None,
                 }),
@@ -254,6 +285,40 @@ impl GraphClient {
         }
         Ok(())
     }
+}
+
+/// Lets the transport drop the bodies it kept for a read when the read ends, however it ends.
+struct Release<'a>(&'a dyn Transport);
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        self.0.release();
+    }
+}
+
+/// `{"ids":[...]}` for `chunk`, as `serde_json` writes it, into a buffer sized for it. An id with
+/// nothing to escape (an object id, a UPN) is copied as it is: escaping byte by byte was a tenth of
+/// an idle poll's writing and reading of requests.
+fn ids_body(chunk: &[UserId]) -> Vec<u8> {
+    let size = chunk.iter().map(|id| id.as_str().len() + 3).sum::<usize>() + 10;
+    let mut body = Vec::with_capacity(size);
+    body.extend_from_slice(br#"{"ids":["#);
+    for (k, id) in chunk.iter().enumerate() {
+        if k > 0 {
+            body.push(b',');
+        }
+        let id = id.as_str();
+        if id.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            body.push(b'"');
+            body.extend_from_slice(id.as_bytes());
+            body.push(b'"');
+        } else {
+            // A string always serializes.
+            let _ = serde_json::to_writer(&mut body, id);
+        }
+    }
+    body.extend_from_slice(b"]}");
+    body
 }
 
 /// The batch call is "not offered" (China cloud, some sovereign tenants): 404, 501, or a 400 whose
@@ -298,11 +363,6 @@ fn is_fatal(e: &GraphError) -> bool {
     )
 }
 
-fn dedup(ids: &[UserId]) -> Vec<UserId> {
-    let mut seen = HashSet::with_capacity_and_hasher(ids.len(), IdHasher::default());
-    ids.iter().filter(|id| seen.insert(*id)).cloned().collect()
-}
-
 /// Merges answers by id (never by position alone): answers for ids not asked are dropped; of two
 /// answers for one id the newer sequence number wins; asked ids without an answer become `missing`.
 /// Answers are gathered in one list and sorted into the order asked, in place: at 10,000 people a map
@@ -324,10 +384,11 @@ fn merge(asked: &[UserId], parts: Vec<Part>, read: &mut PresenceRead) -> Result<
                 any_success = true;
                 let before = answers.len();
                 let answered = presences.len();
-                for (j, presence) in presences.into_iter().enumerate() {
-                    let hint = asked_from.map(|from| from + j);
-                    if let Some(i) = place.place(&presence.id, hint) {
-                        answers.push((i, presence));
+                for (j, answer) in presences.into_iter().enumerate() {
+                    // Where the id stood last time, else where the answer's order puts it.
+                    let hint = asked_from.map(|from| from + answer.asked_at.unwrap_or(j));
+                    if let Some(i) = place.place(&answer.presence.id, hint) {
+                        answers.push((i, answer.presence));
                     }
                 }
                 let unasked = answered - (answers.len() - before);

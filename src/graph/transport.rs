@@ -35,4 +35,13 @@ pub trait Transport: Send + Sync + 'static {
         &self,
         request: http::Request<Bytes>,
     ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>>;
+
+    /// Takes back an answer's body the caller is done with, to read a later answer into: a read of
+    /// many batches then writes into memory already in use instead of fresh pages, each of which
+    /// costs a page fault. A transport that keeps none drops it.
+    fn recycle(&self, _body: Bytes) {}
+
+    /// Drops the bodies kept by `recycle`: a read is over, and until the next one they would only
+    /// add to the resident size.
+    fn release(&self) {}
 }

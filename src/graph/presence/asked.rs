@@ -23,14 +23,14 @@ impl<'a> Asked<'a> {
         }
     }
 
-    /// The asked id equal to `id`, expected at `expected` (a freshly parsed answer, whose string is
-    /// its own).
-    pub fn equal(&mut self, id: &UserId, expected: usize) -> Option<&'a UserId> {
+    /// Where the asked id equal to `id` stands, and that id, expected at `expected` (a freshly
+    /// parsed answer, whose string is its own).
+    pub fn equal(&mut self, id: &UserId, expected: usize) -> Option<(usize, &'a UserId)> {
         if let Some(same) = self.ids.get(expected).filter(|a| *a == id) {
-            return Some(same);
+            return Some((expected, same));
         }
         let i = self.by_id(id)?;
-        self.ids.get(i)
+        Some((i, self.ids.get(i)?))
     }
 
     /// The place of `id`, an answer that normally shares an asked id's string: the very same string

@@ -3,81 +3,104 @@
 //! board gets the very same `Arc` back, which it recognises without comparing fields. At 10,000
 //! people, parsing was most of an idle poll's CPU.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::graph::elements::{self, Element, Split};
+use crate::graph::elements::{self, Split};
 use crate::graph::model::{BadElement, Presence, UserId, parse_element, parse_presence_list};
 
-/// The elements of the last read and of the one under way. Only what the last read saw is kept, so
-/// it never holds more than one team's presences (and those are shared with the board's people).
+/// The elements of the last read and of the one under way, in one map: each remembers the last read
+/// that saw it, and those the finished read did not see are dropped. An idle team's read thus
+/// changes a number in each entry instead of building a second map of 10,000.
 #[derive(Default)]
 pub struct Known {
     seen: Mutex<Seen>,
-    /// Seeded per process: nobody outside can aim two elements at one hash.
+    /// Both seeded per process: nobody outside can aim two elements at one hash. The second hash
+    /// tells apart two elements whose first hashes collide (one person must never be handed
+    /// another's presence), without reading the presence an entry holds, which at 10,000 people
+    /// meant two cache misses an element.
     hasher: foldhash::fast::RandomState,
+    check: foldhash::fast::RandomState,
 }
 
 #[derive(Default)]
 struct Seen {
-    last: HashMap<u64, Entry, foldhash::fast::RandomState>,
-    this: HashMap<u64, Entry, foldhash::fast::RandomState>,
-    /// Whole answers, by a hash of their bytes: an idle team's batch comes back byte for byte, and
-    /// then not even its elements are looked at.
-    last_bodies: HashMap<u64, Vec<(u64, Entry)>, foldhash::fast::RandomState>,
-    these_bodies: HashMap<u64, Vec<(u64, Entry)>, foldhash::fast::RandomState>,
+    /// The read under way (wraps after four billion reads).
+    read: u32,
+    elements: HashMap<u64, Entry, foldhash::fast::RandomState>,
+    /// Whole answers, by a hash of their bytes, with their elements' hashes: an idle team's batch
+    /// may come back byte for byte, and then not even its elements are looked at.
+    bodies: HashMap<u64, Body, foldhash::fast::RandomState>,
 }
 
-/// A presence parsed from an element, and where in the element's text its id stands quoted: an
-/// element with the same hash is that presence's only if it quotes the same id at the same place,
-/// which is checked without searching the text (a 64-bit hash could in theory collide, and one
-/// person must never be handed another's presence).
-#[derive(Clone)]
+/// A presence parsed from an element.
 struct Entry {
     presence: Arc<Presence>,
-    id_at: usize,
+    /// The element's second hash.
+    check: u64,
+    /// Where its id stood among the ids its batch asked for (`u32::MAX`: not among them): the next
+    /// answer is merged there without looking the id up.
+    asked_at: u32,
+    /// The last read that saw it.
+    read: u32,
 }
 
-impl Entry {
-    fn matches(&self, text: &str) -> bool {
-        let id = self.presence.id.as_str();
-        let bytes = text.as_bytes();
-        self.id_at
-            .checked_sub(1)
-            .and_then(|before| bytes.get(before..self.id_at + id.len() + 1))
-            .is_some_and(|quoted| {
-                quoted.first() == Some(&b'"')
-                    && quoted.last() == Some(&b'"')
-                    && quoted.get(1..=id.len()) == Some(id.as_bytes())
-            })
+struct Body {
+    elements: Vec<u64>,
+    read: u32,
+}
+
+impl Seen {
+    /// Whether something last seen in `read` may be used by the read under way: it was seen by the
+    /// last read or by this one.
+    fn fresh(&self, read: u32) -> bool {
+        read == self.read || read == self.read.wrapping_sub(1)
     }
+
+    /// The element with this hash (and second hash, when given), if fresh; marked seen by this read.
+    fn take(&mut self, hash: u64, check: Option<u64>) -> Option<Answer> {
+        let read = self.read;
+        let entry = self.elements.get_mut(&hash)?;
+        let fresh = entry.read == read || entry.read == read.wrapping_sub(1);
+        if !fresh || check.is_some_and(|check| check != entry.check) {
+            return None;
+        }
+        entry.read = read;
+        Some(Answer {
+            presence: Arc::clone(&entry.presence),
+            asked_at: (entry.asked_at != u32::MAX).then_some(entry.asked_at as usize),
+        })
+    }
+}
+
+/// One presence from an answer.
+pub struct Answer {
+    pub presence: Arc<Presence>,
+    /// Where its id stands among the ids the batch asked for, when known.
+    pub asked_at: Option<usize>,
 }
 
 /// One batch's answer: presences (shared) and the elements that could not be read.
 pub struct Parsed {
-    pub presences: Vec<Arc<Presence>>,
+    pub presences: Vec<Answer>,
     pub bad: Vec<BadElement>,
 }
 
 impl Known {
-    /// A new read begins: what the previous one saw becomes what is looked up.
+    /// A new read begins: what the previous one saw is what it may reuse.
     pub fn begin(&self) {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        let (people, bodies) = (seen.this.len(), seen.these_bodies.len());
-        seen.last = std::mem::take(&mut seen.this);
-        seen.last_bodies = std::mem::take(&mut seen.these_bodies);
-        // Sized for as many as last time: grown from empty, 10,000 entries were rehashed on every read.
-        seen.this.reserve(people);
-        seen.these_bodies.reserve(bodies);
+        seen.read = seen.read.wrapping_add(1);
     }
 
-    /// The read is over: what it looked up is no longer needed (about 0.5 MB at 10,000 people).
+    /// The read is over: what it did not see is forgotten, so the map never holds more than one
+    /// team's presences (and those are shared with the board's people).
     pub fn end(&self) {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        seen.last = HashMap::default();
-        seen.last_bodies = HashMap::default();
+        let read = seen.read;
+        seen.elements.retain(|_, e| e.read == read);
+        seen.bodies.retain(|_, b| b.read == read);
     }
 
     /// Parses a batch answer, reusing what the last read parsed from the same bytes. `asked` are the
@@ -88,114 +111,118 @@ impl Known {
         asked: &[UserId],
     ) -> Result<Parsed, crate::graph::model::ParseError> {
         let body_hash = self.hasher.hash_one(body);
-        {
-            let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(elements) = seen.last_bodies.get(&body_hash).cloned() {
-                // The elements are kept too, for the next answer that differs in a few of them.
-                let presences = elements
-                    .iter()
-                    .map(|(_, e)| Arc::clone(&e.presence))
-                    .collect();
-                for (hash, entry) in &elements {
-                    seen.this.insert(*hash, entry.clone());
-                }
-                seen.these_bodies.insert(body_hash, elements);
-                return Ok(Parsed {
-                    presences,
-                    bad: Vec::new(),
-                });
-            }
+        if let Some(parsed) = self.known_body(body_hash) {
+            return Ok(parsed);
         }
-        // The elements' text, split by a scanner that does not need valid JSON (and skips a string
-        // in one jump, where a full parse checks every byte): an element seen in the last read is not
-        // looked at again, and a new one is parsed on its own, decoded lossily, so one element's
-        // bytes never cost anyone else their presence.
-        let texts: Vec<(Cow<'_, str>, bool)> = if let Ok(Split::List(items)) =
-            elements::value_list(body)
-        {
-            // UTF-8 checked once for the whole answer (a word at a time) when it is all valid; the
-            // elements are then slices of that text.
-            let whole = std::str::from_utf8(body).ok();
-            items
-                .iter()
-                .map(|e| {
-                    let start = (e.bytes.as_ptr() as usize).wrapping_sub(body.as_ptr() as usize);
-                    let text =
-                        match whole.and_then(|w| w.get(start..start.checked_add(e.bytes.len())?)) {
-                            Some(text) => Cow::Borrowed(text),
-                            None => String::from_utf8_lossy(e.bytes),
-                        };
-                    (text, e.too_deep)
-                })
-                .collect()
-        } else {
+        // The elements, split by a scanner that does not need valid JSON (and skips a string in one
+        // jump, where a full parse checks every byte). An element seen in the last read is taken by
+        // its bytes, without being scanned or parsed; a new one is parsed on its own, decoded
+        // lossily, so one element's bytes never cost anyone else their presence.
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let read = seen.read;
+        let mut presences = Vec::with_capacity(asked.len());
+        let mut hashes = Vec::with_capacity(asked.len());
+        let split = elements::value_list_known(body, |_, bytes| {
+            let hash = self.hasher.hash_one(bytes);
+            let Some(answer) = seen.take(hash, Some(self.check.hash_one(bytes))) else {
+                return false;
+            };
+            presences.push(answer);
+            hashes.push(hash);
+            true
+        });
+        let Ok(Split::List(items)) = split else {
+            drop(seen);
             // Not a list (a bare presence) or not readable at all: the careful path says which.
             let list = parse_presence_list(body)?;
             return Ok(Parsed {
-                presences: list.presences.into_iter().map(Arc::new).collect(),
+                presences: list
+                    .presences
+                    .into_iter()
+                    .map(|p| Answer {
+                        presence: Arc::new(p),
+                        asked_at: None,
+                    })
+                    .collect(),
                 bad: list.bad,
             });
         };
         let mut parsed = Parsed {
-            presences: Vec::with_capacity(texts.len()),
+            presences,
             bad: Vec::new(),
         };
-        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut elements = Vec::with_capacity(texts.len());
+        let mut whole = true;
         let mut shared = super::asked::Asked::new(asked);
-        for (index, (text, too_deep)) in texts.iter().enumerate() {
-            let text: &str = text;
-            let hash = self.hasher.hash_one(text);
-            let entry = match seen.last.get(&hash) {
-                Some(known) if known.matches(text) => known.clone(),
-                _ => {
-                    let element = Element {
-                        bytes: text.as_bytes(),
-                        too_deep: *too_deep,
-                    };
-                    match parse_element(element) {
-                        Ok(mut p) => {
-                            // Everyone's presence stays in memory: it takes the id string the
-                            // roster already holds.
-                            if let Some(id) = shared.equal(&p.id, index) {
-                                p.id = id.clone();
-                            }
-                            let id_at = quoted_at(text, p.id.as_str());
-                            let presence = Arc::new(p);
-                            // An id written with escapes is not found as sent: such an element is
-                            // taken, and parsed afresh every time.
-                            let Some(id_at) = id_at else {
-                                parsed.presences.push(presence);
-                                continue;
-                            };
-                            Entry { presence, id_at }
-                        }
-                        Err(bad) => {
-                            parsed.bad.push(bad.at(index));
-                            continue;
-                        }
-                    }
+        for element in items {
+            let hash = self.hasher.hash_one(element.bytes);
+            let check = self.check.hash_one(element.bytes);
+            if let Some(answer) = seen.take(hash, Some(check)) {
+                parsed.presences.push(answer);
+                hashes.push(hash);
+                continue;
+            }
+            match parse_element(element) {
+                Ok(mut p) => {
+                    // Everyone's presence stays in memory: it takes the id string the roster
+                    // already holds.
+                    let asked_at = shared.equal(&p.id, element.index).map(|(at, id)| {
+                        p.id = id.clone();
+                        at
+                    });
+                    let presence = Arc::new(p);
+                    seen.elements.insert(
+                        hash,
+                        Entry {
+                            presence: Arc::clone(&presence),
+                            check,
+                            asked_at: asked_at
+                                .and_then(|at| u32::try_from(at).ok())
+                                .unwrap_or(u32::MAX),
+                            read,
+                        },
+                    );
+                    parsed.presences.push(Answer { presence, asked_at });
+                    hashes.push(hash);
                 }
-            };
-            parsed.presences.push(Arc::clone(&entry.presence));
-            seen.this.insert(hash, entry.clone());
-            elements.push((hash, entry));
+                Err(bad) => {
+                    parsed.bad.push(bad.at(element.index));
+                    whole = false;
+                }
+            }
         }
         // Only a wholly readable answer is reused whole (a bad element is reported every time).
-        if parsed.bad.is_empty() {
-            seen.these_bodies.insert(body_hash, elements);
+        if whole {
+            seen.bodies.insert(
+                body_hash,
+                Body {
+                    elements: hashes,
+                    read,
+                },
+            );
         }
         Ok(parsed)
     }
-}
 
-/// Where `text` holds `id` as a whole JSON string (`"id"`), as the element it was parsed from does.
-fn quoted_at(text: &str, id: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    text.match_indices(id).map(|(at, _)| at).find(|&at| {
-        at.checked_sub(1).and_then(|i| bytes.get(i)) == Some(&b'"')
-            && bytes.get(at + id.len()) == Some(&b'"')
-    })
+    /// The presences of an answer seen byte for byte in the last read (or this one), when each of
+    /// its elements is still known.
+    fn known_body(&self, body_hash: u64) -> Option<Parsed> {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let body = seen.bodies.get(&body_hash)?;
+        if !seen.fresh(body.read) {
+            return None;
+        }
+        let elements = std::mem::take(&mut seen.bodies.get_mut(&body_hash)?.elements);
+        let presences: Option<Vec<Answer>> =
+            elements.iter().map(|&hash| seen.take(hash, None)).collect();
+        let read = seen.read;
+        let body = seen.bodies.get_mut(&body_hash)?;
+        body.elements = elements;
+        body.read = read;
+        Some(Parsed {
+            presences: presences?,
+            bad: Vec::new(),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -224,17 +251,23 @@ mod tests {
         );
         let second = known.parse(changed.as_bytes(), &ids()).unwrap();
         assert!(
-            Arc::ptr_eq(&first.presences[0], &second.presences[0]),
+            Arc::ptr_eq(&first.presences[0].presence, &second.presences[0].presence),
             "a: unchanged, not parsed again"
         );
-        assert!(!Arc::ptr_eq(&first.presences[1], &second.presences[1]));
-        assert_eq!(second.presences[1].availability.raw(), "Available");
+        assert!(!Arc::ptr_eq(
+            &first.presences[1].presence,
+            &second.presences[1].presence
+        ));
+        assert_eq!(second.presences[1].presence.availability.raw(), "Available");
         // Only the last read is remembered: two reads later, everything is parsed afresh.
         known.begin();
         known.begin();
         let third = known.parse(changed.as_bytes(), &ids()).unwrap();
-        assert!(!Arc::ptr_eq(&second.presences[0], &third.presences[0]));
-        assert_eq!(*second.presences[0], *third.presences[0]);
+        assert!(!Arc::ptr_eq(
+            &second.presences[0].presence,
+            &third.presences[0].presence
+        ));
+        assert_eq!(*second.presences[0].presence, *third.presences[0].presence);
     }
 
     #[test]
@@ -249,14 +282,17 @@ mod tests {
                 .presences
                 .iter()
                 .zip(&same.presences)
-                .all(|(a, b)| Arc::ptr_eq(a, b))
+                .all(|(a, b)| Arc::ptr_eq(&a.presence, &b.presence))
         );
         // The next answer differs in b only: a is still known from the reused answer.
         known.begin();
         let changed = BODY.replace(r#""Away","activity":"Away""#, r#""Busy","activity":"Busy""#);
         let next = known.parse(changed.as_bytes(), &ids()).unwrap();
-        assert!(Arc::ptr_eq(&first.presences[0], &next.presences[0]));
-        assert_eq!(next.presences[1].availability.raw(), "Busy");
+        assert!(Arc::ptr_eq(
+            &first.presences[0].presence,
+            &next.presences[0].presence
+        ));
+        assert_eq!(next.presences[1].presence.availability.raw(), "Busy");
     }
 
     #[test]
@@ -265,26 +301,40 @@ mod tests {
         known.begin();
         known.parse(BODY.as_bytes(), &ids()).unwrap();
         {
-            // As if a's and b's bytes had hashed alike: each hash now holds the other's presence.
+            // As if a's and b's first hashes had collided: each now holds the other's presence
+            // (and the other's second hash).
             let mut seen = known.seen.lock().unwrap();
-            let mut entries: Vec<(u64, Entry)> = seen.this.drain().collect();
-            let swapped = entries[0].1.clone();
-            entries[0].1 = entries[1].1.clone();
-            entries[1].1 = swapped;
-            seen.this.extend(entries);
-            seen.these_bodies.clear();
+            let hashes: Vec<u64> = seen.elements.keys().copied().collect();
+            let first = seen.elements.remove(&hashes[0]).unwrap();
+            let second = seen.elements.remove(&hashes[1]).unwrap();
+            seen.elements.insert(hashes[0], second);
+            seen.elements.insert(hashes[1], first);
+            seen.bodies.clear();
         }
         known.begin();
         let parsed = known.parse(BODY.as_bytes(), &ids()).unwrap();
-        let got: Vec<&str> = parsed.presences.iter().map(|p| p.id.as_str()).collect();
+        let got: Vec<&str> = parsed
+            .presences
+            .iter()
+            .map(|a| a.presence.id.as_str())
+            .collect();
         assert_eq!(got, ["a", "b"]);
-        assert_eq!(parsed.presences[0].availability.raw(), "Busy");
-        assert_eq!(quoted_at(r#"{"id":"b"}"#, "b"), Some(7));
-        assert_eq!(
-            quoted_at(r#"{"sequenceNumber":"1","xb":"b"}"#, "b"),
-            Some(28)
-        );
-        assert_eq!(quoted_at(r#"{"sequenceNumber":"1"}"#, "b"), None);
+        assert_eq!(parsed.presences[0].presence.availability.raw(), "Busy");
+    }
+
+    #[test]
+    fn what_a_finished_read_did_not_see_is_forgotten() {
+        let known = Known::default();
+        known.begin();
+        known.parse(BODY.as_bytes(), &ids()).unwrap();
+        known.end();
+        let only_a = r#"{"value":[{"id":"a","availability":"Busy","activity":"InACall","sequenceNumber":"1"}]}"#;
+        known.begin();
+        known.parse(only_a.as_bytes(), &ids()).unwrap();
+        known.end();
+        let seen = known.seen.lock().unwrap();
+        assert_eq!(seen.elements.len(), 1, "b was not seen by the last read");
+        assert_eq!(seen.bodies.len(), 1);
     }
 
     #[test]
@@ -293,16 +343,27 @@ mod tests {
         let asked = ids();
         let parsed = known.parse(BODY.as_bytes(), &asked).unwrap();
         assert!(std::ptr::eq(
-            parsed.presences[0].id.as_str(),
+            parsed.presences[0].presence.id.as_str(),
             asked[0].as_str()
         ));
         // Answered in another order than asked: still shared, found by id.
         let reversed: Vec<UserId> = asked.iter().rev().cloned().collect();
-        let parsed = Known::default().parse(BODY.as_bytes(), &reversed).unwrap();
+        let known = Known::default();
+        known.begin();
+        let parsed = known.parse(BODY.as_bytes(), &reversed).unwrap();
         assert!(std::ptr::eq(
-            parsed.presences[0].id.as_str(),
+            parsed.presences[0].presence.id.as_str(),
             reversed[1].as_str()
         ));
+        // Each answer says where its id was asked, the first time and when known from then on.
+        let places = |p: &Parsed| p.presences.iter().map(|a| a.asked_at).collect::<Vec<_>>();
+        assert_eq!(places(&parsed), [Some(1), Some(0)]);
+        known.begin();
+        let changed = BODY.replace(r#""Away","activity":"Away""#, r#""Busy","activity":"Busy""#);
+        assert_eq!(
+            places(&known.parse(changed.as_bytes(), &reversed).unwrap()),
+            [Some(1), Some(0)]
+        );
     }
 
     #[test]
@@ -337,7 +398,11 @@ mod tests {
         for body in bodies {
             known.begin();
             let parsed = known.parse(&body, &asked).unwrap();
-            let got: Vec<&str> = parsed.presences.iter().map(|p| p.id.as_str()).collect();
+            let got: Vec<&str> = parsed
+                .presences
+                .iter()
+                .map(|a| a.presence.id.as_str())
+                .collect();
             assert_eq!(got, ["a", "b"]);
             assert_eq!(parsed.bad.len(), 1);
             assert_eq!(parsed.bad[0].id, Some(UserId::new("x")));

@@ -6,11 +6,14 @@ fn ids(n: usize) -> Vec<UserId> {
     (0..n).map(|i| UserId::new(format!("id-{i}"))).collect()
 }
 
-fn presence(id: &str, seq: &str) -> std::sync::Arc<Presence> {
+fn presence(id: &str, seq: &str) -> known::Answer {
     let body = format!(
         r#"{{"id":"{id}","availability":"Busy","activity":"InACall","sequenceNumber":"{seq}"}}"#
     );
-    parse_single_presence(body.as_bytes()).unwrap().into()
+    known::Answer {
+        presence: parse_single_presence(body.as_bytes()).unwrap().into(),
+        asked_at: None,
+    }
 }
 
 #[test]
@@ -143,6 +146,26 @@ fn not_offered_is_read_from_status_and_code() {
 
 #[test]
 fn duplicates_are_asked_once() {
-    let asked = dedup(&[UserId::new("a"), UserId::new("b"), UserId::new("a")]);
-    assert_eq!(asked, [UserId::new("a"), UserId::new("b")]);
+    let query = PresenceQuery::new(&[UserId::new("a"), UserId::new("b"), UserId::new("a")]);
+    assert_eq!(query.ids(), [UserId::new("a"), UserId::new("b")]);
+}
+
+#[test]
+fn the_request_body_is_what_serde_json_writes() {
+    for ids in [
+        vec![],
+        vec![UserId::new("a")],
+        vec![
+            UserId::new("6e0f3c3e-0000-4000-8000-000000000001"),
+            UserId::new("quote\"back\\slash"),
+            UserId::new("tab\tand\u{1}control"),
+            UserId::new("adèle@contoso.com\u{2028}"),
+        ],
+    ] {
+        let expected = serde_json::to_vec(&serde_json::json!({ "ids": ids })).unwrap();
+        assert_eq!(
+            String::from_utf8(ids_body(&ids)).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+    }
 }
