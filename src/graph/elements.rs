@@ -276,6 +276,59 @@ mod tests {
         assert_eq!(rest[2].bytes, br#"{"id":"c"}"#);
     }
 
+    /// Answers built at random from pieces that fool a guess (`},{` and `}]` inside strings, escaped
+    /// quotes, nested objects, spacing): taking every guess that is byte for byte an element the plain
+    /// scan found, plus the elements returned, gives the plain scan's list, in place.
+    #[test]
+    fn guessing_never_changes_what_the_list_holds() {
+        const PIECES: [&str; 8] = ["a", "},{", "}]", r#"\""#, "]", "{", "x,y", r"\\"];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        let mut guessed = 0;
+        for _ in 0..500 {
+            let count = next(6);
+            let mut items = Vec::new();
+            for k in 0..count {
+                let text: String = (0..next(4)).map(|_| PIECES[next(8) as usize]).collect();
+                let nested = if next(2) == 0 {
+                    r#","o":{"p":[1,{"q":2}]}"#
+                } else {
+                    ""
+                };
+                items.push(format!(r#"{{"id":"{k}","s":"{text}"{nested}}}"#));
+            }
+            let separator = if next(4) == 0 { ", " } else { "," };
+            let body = format!(r#"{{"value":[{}],"n":1}}"#, items.join(separator));
+            let Ok(Split::List(plain)) = value_list(body.as_bytes()) else {
+                panic!("{body}")
+            };
+            let mut taken = Vec::new();
+            let Ok(Split::List(rest)) = value_list_known(body.as_bytes(), |index, bytes| {
+                // As the element map does: any element seen, wherever it stood.
+                let known = plain.iter().any(|e| e.bytes == bytes);
+                if known {
+                    taken.push((index, bytes));
+                }
+                known
+            }) else {
+                panic!("{body}")
+            };
+            guessed += taken.len();
+            let mut all: Vec<(usize, &[u8])> = taken;
+            all.extend(rest.iter().map(|e| (e.index, e.bytes)));
+            all.sort_by_key(|(index, _)| *index);
+            let expected: Vec<(usize, &[u8])> = plain.iter().map(|e| (e.index, e.bytes)).collect();
+            assert_eq!(all, expected, "{body}");
+        }
+        assert!(
+            guessed > 300,
+            "most compact elements are taken by their guess: {guessed}"
+        );
+    }
+
     #[test]
     fn other_shapes_are_told_apart() {
         assert_eq!(value_list(br#"{"value":3}"#), Ok(Split::NotAList));
