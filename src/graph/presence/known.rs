@@ -51,19 +51,18 @@ struct Body {
     read: u32,
 }
 
-impl Seen {
-    /// Whether something last seen in `read` may be used by the read under way: it was seen by the
-    /// last read or by this one.
-    fn fresh(&self, read: u32) -> bool {
-        read == self.read || read == self.read.wrapping_sub(1)
-    }
+/// Whether something last seen by read `seen` may be used by read `now`: seen by the last read or by
+/// this one.
+fn fresh(seen: u32, now: u32) -> bool {
+    seen == now || seen == now.wrapping_sub(1)
+}
 
+impl Seen {
     /// The element with this hash (and second hash, when given), if fresh; marked seen by this read.
     fn take(&mut self, hash: u64, check: Option<u64>) -> Option<Answer> {
         let read = self.read;
         let entry = self.elements.get_mut(&hash)?;
-        let fresh = entry.read == read || entry.read == read.wrapping_sub(1);
-        if !fresh || check.is_some_and(|check| check != entry.check) {
+        if !fresh(entry.read, read) || check.is_some_and(|check| check != entry.check) {
             return None;
         }
         entry.read = read;
@@ -123,8 +122,8 @@ impl Known {
         let mut presences = Vec::with_capacity(asked.len());
         let mut hashes = Vec::with_capacity(asked.len());
         let split = elements::value_list_known(body, |_, bytes| {
-            let hash = self.hasher.hash_one(bytes);
-            let Some(answer) = seen.take(hash, Some(self.check.hash_one(bytes))) else {
+            let (hash, _, known) = self.look_up(&mut seen, bytes);
+            let Some(answer) = known else {
                 return false;
             };
             presences.push(answer);
@@ -154,9 +153,8 @@ impl Known {
         let mut whole = true;
         let mut shared = super::asked::Asked::new(asked);
         for element in items {
-            let hash = self.hasher.hash_one(element.bytes);
-            let check = self.check.hash_one(element.bytes);
-            if let Some(answer) = seen.take(hash, Some(check)) {
+            let (hash, check, known) = self.look_up(&mut seen, element.bytes);
+            if let Some(answer) = known {
                 parsed.presences.push(answer);
                 hashes.push(hash);
                 continue;
@@ -203,12 +201,19 @@ impl Known {
         Ok(parsed)
     }
 
+    /// An element's two hashes, and its presence when the last read (or this one) saw these bytes.
+    fn look_up(&self, seen: &mut Seen, bytes: &[u8]) -> (u64, u64, Option<Answer>) {
+        let hash = self.hasher.hash_one(bytes);
+        let check = self.check.hash_one(bytes);
+        (hash, check, seen.take(hash, Some(check)))
+    }
+
     /// The presences of an answer seen byte for byte in the last read (or this one), when each of
     /// its elements is still known.
     fn known_body(&self, body_hash: u64) -> Option<Parsed> {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         let body = seen.bodies.get(&body_hash)?;
-        if !seen.fresh(body.read) {
+        if !fresh(body.read, seen.read) {
             return None;
         }
         let elements = std::mem::take(&mut seen.bodies.get_mut(&body_hash)?.elements);
@@ -238,6 +243,20 @@ mod tests {
         vec![UserId::new("a"), UserId::new("b")]
     }
 
+    /// The ids answered, in the order parsed.
+    fn answered(parsed: &Parsed) -> Vec<&str> {
+        parsed
+            .presences
+            .iter()
+            .map(|a| a.presence.id.as_str())
+            .collect()
+    }
+
+    /// Whether the `i`th answers of two reads are one shared presence.
+    fn shared(a: &Parsed, b: &Parsed, i: usize) -> bool {
+        Arc::ptr_eq(&a.presences[i].presence, &b.presences[i].presence)
+    }
+
     #[test]
     fn the_same_bytes_give_the_same_presence_and_changed_bytes_a_new_one() {
         let known = Known::default();
@@ -250,23 +269,14 @@ mod tests {
             r#""Available","activity":"Available","sequenceNumber":"2""#,
         );
         let second = known.parse(changed.as_bytes(), &ids()).unwrap();
-        assert!(
-            Arc::ptr_eq(&first.presences[0].presence, &second.presences[0].presence),
-            "a: unchanged, not parsed again"
-        );
-        assert!(!Arc::ptr_eq(
-            &first.presences[1].presence,
-            &second.presences[1].presence
-        ));
+        assert!(shared(&first, &second, 0), "a: unchanged, not parsed again");
+        assert!(!shared(&first, &second, 1));
         assert_eq!(second.presences[1].presence.availability.raw(), "Available");
         // Only the last read is remembered: two reads later, everything is parsed afresh.
         known.begin();
         known.begin();
         let third = known.parse(changed.as_bytes(), &ids()).unwrap();
-        assert!(!Arc::ptr_eq(
-            &second.presences[0].presence,
-            &third.presences[0].presence
-        ));
+        assert!(!shared(&second, &third, 0));
         assert_eq!(*second.presences[0].presence, *third.presences[0].presence);
     }
 
@@ -277,21 +287,12 @@ mod tests {
         let first = known.parse(BODY.as_bytes(), &ids()).unwrap();
         known.begin();
         let same = known.parse(BODY.as_bytes(), &ids()).unwrap();
-        assert!(
-            first
-                .presences
-                .iter()
-                .zip(&same.presences)
-                .all(|(a, b)| Arc::ptr_eq(&a.presence, &b.presence))
-        );
+        assert!(shared(&first, &same, 0) && shared(&first, &same, 1));
         // The next answer differs in b only: a is still known from the reused answer.
         known.begin();
         let changed = BODY.replace(r#""Away","activity":"Away""#, r#""Busy","activity":"Busy""#);
         let next = known.parse(changed.as_bytes(), &ids()).unwrap();
-        assert!(Arc::ptr_eq(
-            &first.presences[0].presence,
-            &next.presences[0].presence
-        ));
+        assert!(shared(&first, &next, 0));
         assert_eq!(next.presences[1].presence.availability.raw(), "Busy");
     }
 
@@ -313,12 +314,7 @@ mod tests {
         }
         known.begin();
         let parsed = known.parse(BODY.as_bytes(), &ids()).unwrap();
-        let got: Vec<&str> = parsed
-            .presences
-            .iter()
-            .map(|a| a.presence.id.as_str())
-            .collect();
-        assert_eq!(got, ["a", "b"]);
+        assert_eq!(answered(&parsed), ["a", "b"]);
         assert_eq!(parsed.presences[0].presence.availability.raw(), "Busy");
     }
 
@@ -398,12 +394,7 @@ mod tests {
         for body in bodies {
             known.begin();
             let parsed = known.parse(&body, &asked).unwrap();
-            let got: Vec<&str> = parsed
-                .presences
-                .iter()
-                .map(|a| a.presence.id.as_str())
-                .collect();
-            assert_eq!(got, ["a", "b"]);
+            assert_eq!(answered(&parsed), ["a", "b"]);
             assert_eq!(parsed.bad.len(), 1);
             assert_eq!(parsed.bad[0].id, Some(UserId::new("x")));
         }
