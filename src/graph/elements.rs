@@ -33,7 +33,7 @@ pub struct Unreadable;
 
 /// Splits `{"...": ..., "value": [e1, e2, ...], ...}` into e1, e2, … Anything after the list is not read.
 pub fn value_list(body: &[u8]) -> Result<Split<'_>, Unreadable> {
-    value_list_known(body, |_, _| false)
+    split(body, None)
 }
 
 /// `value_list`, offering `known` the bytes from the start of each object element to where it most
@@ -48,6 +48,15 @@ pub fn value_list_known<'a>(
     body: &'a [u8],
     mut known: impl FnMut(usize, &'a [u8]) -> bool,
 ) -> Result<Split<'a>, Unreadable> {
+    split(body, Some(&mut known))
+}
+
+/// `value_list`, guessing where elements end only when someone asks about them (`known`): a plain
+/// split looks for no `},{`.
+fn split<'a>(
+    body: &'a [u8],
+    mut known: Option<&mut dyn FnMut(usize, &'a [u8]) -> bool>,
+) -> Result<Split<'a>, Unreadable> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let Some(at) = member(body, b"value")? else {
         return Ok(Split::NoValue);
@@ -58,8 +67,10 @@ pub fn value_list_known<'a>(
     let mut ends = memchr::memmem::find_iter(body, b"},{")
         .map(|at| at + 1)
         .peekable();
-    let list_end = memchr::memmem::rfind(body, b"}]").map(|at| at + 1);
-    let mut guessing = true;
+    let mut guessing = known.is_some();
+    let list_end = guessing
+        .then(|| memchr::memmem::rfind(body, b"}]").map(|at| at + 1))
+        .flatten();
     let mut elements = Vec::new();
     let mut i = at + 1;
     let mut index = 0;
@@ -81,7 +92,7 @@ pub fn value_list_known<'a>(
         if guessing && body[start] == b'{' {
             while ends.next_if(|&end| end <= start).is_some() {}
             guess = ends.peek().copied().or(list_end).filter(|&end| end > start);
-            if let Some(end) = guess
+            if let (Some(end), Some(known)) = (guess, known.as_mut())
                 && known(index, &body[start..end])
             {
                 i = end;
