@@ -125,7 +125,7 @@ impl Refresher {
         match &*asked {
             Some(last) if Arc::ptr_eq(&last.roster, roster) => Arc::clone(&last.query),
             _ => {
-                let query = Arc::new(PresenceQuery::new(&roster.ids()));
+                let query = Arc::new(roster.query());
                 *asked = Some(Asked {
                     roster: Arc::clone(roster),
                     query: Arc::clone(&query),

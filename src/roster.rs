@@ -14,6 +14,7 @@ use crate::graph::error::GraphError;
 use crate::graph::lookup::{ByIds, Found};
 use crate::graph::model::{User, UserId};
 use crate::graph::origin::segment;
+use crate::graph::presence::PresenceQuery;
 use crate::text::SafeText;
 
 /// Pages of a group's members followed at most (999 each), in case a server links in circles.
@@ -132,6 +133,12 @@ impl Roster {
     /// Everyone to poll: `everyone`'s ids.
     pub fn ids(&self) -> Vec<UserId> {
         self.everyone().map(|u| u.id.clone()).collect()
+    }
+
+    /// Whom a read of everyone's presence asks for: each id once, told apart by the query itself
+    /// rather than by `everyone` and then again.
+    pub fn query(&self) -> PresenceQuery {
+        PresenceQuery::new(self.entries().map(|u| &u.id))
     }
 
     /// Whether this roster was resolved from `team` as configured now (`roster_ttl` is the store's).

@@ -111,12 +111,13 @@ pub struct PresenceQuery {
 
 impl PresenceQuery {
     /// `ids` in their order, each once.
-    pub fn new(ids: &[UserId]) -> Self {
-        let mut seen = HashSet::with_capacity_and_hasher(ids.len(), IdHasher::default());
+    pub fn new<'a>(ids: impl Iterator<Item = &'a UserId>) -> Self {
+        let (count, _) = ids.size_hint();
+        let mut seen = HashSet::with_capacity_and_hasher(count, IdHasher::default());
         // Sized once: a list grown by doubling would keep up to twice the room for as long as the
         // roster lasts.
-        let mut unique = Vec::with_capacity(ids.len());
-        unique.extend(ids.iter().filter(|id| seen.insert(*id)).cloned());
+        let mut unique = Vec::with_capacity(count);
+        unique.extend(ids.filter(|id| seen.insert(*id)).cloned());
         unique.shrink_to_fit();
         Self { ids: unique }
     }
@@ -131,7 +132,7 @@ impl GraphClient {
     /// while throttled returns `Throttled` at once. A batch that fails after retries costs only its
     /// people (`failed`); an auth or throttle error, or every batch failing, fails the read.
     pub async fn presences(&self, ids: &[UserId]) -> Result<PresenceRead, GraphError> {
-        self.presences_of(&PresenceQuery::new(ids)).await
+        self.presences_of(&PresenceQuery::new(ids.iter())).await
     }
 
     /// `presences`, for people already gathered into a query.

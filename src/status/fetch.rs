@@ -34,7 +34,7 @@ pub async fn fetch(config: &Config, store: Option<&Store>) -> Result<Fetched, Fa
     let client = client(config)?;
     let roster = roster(config, store, &client).await?;
     let read = client
-        .presences(&roster.ids())
+        .presences_of(&roster.query())
         .await
         .map_err(|e| graph_failure(&e))?;
     let previous = store

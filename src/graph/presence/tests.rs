@@ -146,7 +146,7 @@ fn not_offered_is_read_from_status_and_code() {
 
 #[test]
 fn duplicates_are_asked_once() {
-    let query = PresenceQuery::new(&[UserId::new("a"), UserId::new("b"), UserId::new("a")]);
+    let query = PresenceQuery::new([UserId::new("a"), UserId::new("b"), UserId::new("a")].iter());
     assert_eq!(query.ids(), [UserId::new("a"), UserId::new("b")]);
 }
 
