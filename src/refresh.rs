@@ -28,11 +28,11 @@ pub struct Refresher {
     app_only: bool,
     /// Whom the last poll asked for, and the roster that said so: the next poll of the same roster
     /// asks the same people, without gathering them again. Shared by the clones each poll runs in.
-    asked: Arc<Mutex<Option<Asked>>>,
+    asked: Arc<Mutex<Option<LastQuery>>>,
 }
 
 #[derive(Debug)]
-struct Asked {
+struct LastQuery {
     /// Held so that its address names this roster and no later one.
     roster: Arc<Roster>,
     query: Arc<PresenceQuery>,
@@ -126,7 +126,7 @@ impl Refresher {
             Some(last) if Arc::ptr_eq(&last.roster, roster) => Arc::clone(&last.query),
             _ => {
                 let query = Arc::new(roster.query());
-                *asked = Some(Asked {
+                *asked = Some(LastQuery {
                     roster: Arc::clone(roster),
                     query: Arc::clone(&query),
                 });
