@@ -155,7 +155,6 @@ impl std::fmt::Debug for GraphClient {
 }
 
 impl GraphClient {
-    /// Fails with `GraphError::BadBaseUrl` unless `base_url` is https, or http to loopback.
     /// A client for `[graph]` over HTTP (the board, `status`, `set`).
     pub fn over_http(
         graph: &crate::config::GraphConfig,
@@ -169,6 +168,7 @@ impl GraphClient {
         )
     }
 
+    /// Fails with `GraphError::BadBaseUrl` unless `base_url` is https, or http to loopback.
     pub fn new(
         options: ClientOptions,
         transport: Arc<dyn Transport>,

@@ -38,7 +38,8 @@ impl Row {
     }
 
     fn unresolved(configured: &str) -> Self {
-        let id = looks_like_object_id(configured.trim()).then(|| configured.trim().to_owned());
+        let id = crate::graph::lookup::is_object_id(configured.trim())
+            .then(|| configured.trim().to_owned());
         Self {
             presence: Presence::unknown(UserId::new(id.clone().unwrap_or_default())),
             id,
@@ -49,11 +50,6 @@ impl Row {
             name: SafeText::line(configured),
         }
     }
-}
-
-/// A GUID as Graph writes object ids: 8-4-4-4-12 hex digits.
-pub fn looks_like_object_id(s: &str) -> bool {
-    crate::graph::lookup::is_object_id(s)
 }
 
 /// Everyone in the snapshot's roster (me included), then unresolved members, sorted by shown name
@@ -158,8 +154,12 @@ mod tests {
 
     #[test]
     fn object_ids_are_recognised() {
-        assert!(looks_like_object_id("66825e03-7ef5-42da-9069-724602c31f6b"));
-        assert!(!looks_like_object_id("adele@contoso.com"));
-        assert!(!looks_like_object_id("66825e03-7ef5-42da-9069-724602c31f6"));
+        assert!(crate::graph::lookup::is_object_id(
+            "66825e03-7ef5-42da-9069-724602c31f6b"
+        ));
+        assert!(!crate::graph::lookup::is_object_id("adele@contoso.com"));
+        assert!(!crate::graph::lookup::is_object_id(
+            "66825e03-7ef5-42da-9069-724602c31f6"
+        ));
     }
 }
