@@ -1,14 +1,11 @@
 //! The detail popup, drawn from the core's detail lines (`app::popup::detail`) in the theme's styles.
 
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 
 use super::popup::{draw, styled};
 use super::theme::Theme;
-use crate::app::person::Person;
 
 pub use crate::app::popup::detail::local_time;
 
@@ -20,10 +17,17 @@ pub struct Detail<'a> {
     pub scroll: u16,
 }
 
+/// Built by hand in tests; the board builds its popup from the App.
+#[cfg(test)]
 impl<'a> Detail<'a> {
     /// `person`'s name and presence alone: no roster entry, history or calendar. `now` and `tz` are
     /// the App's (the UI never reads a clock).
-    pub fn new(person: &'a Person, theme: Theme, tz: &'a TimeZone, now: Timestamp) -> Self {
+    pub fn new(
+        person: &'a crate::app::person::Person,
+        theme: Theme,
+        tz: &'a jiff::tz::TimeZone,
+        now: jiff::Timestamp,
+    ) -> Self {
         Self {
             model: crate::app::popup::detail::Detail {
                 person,
@@ -40,7 +44,8 @@ impl<'a> Detail<'a> {
         }
     }
 
-    /// How far the content can scroll when drawn in `area` (the whole screen).
+    /// How far the content can scroll when drawn in `area` (the whole screen); the board asks
+    /// `app::popup::max_scroll`.
     pub fn max_scroll(&self, area: Rect) -> u16 {
         let (_, inner, lines) = self.model.layout(area);
         crate::app::popup::scroll_room(lines.len(), inner)

@@ -26,7 +26,9 @@ impl<'a> Help<'a> {
         }
     }
 
-    /// How far the content can scroll when drawn in `area` (the whole screen).
+    /// How far the content can scroll when drawn in `area` (the whole screen); the board asks
+    /// `app::popup::max_scroll`.
+    #[cfg(test)]
     pub fn max_scroll(&self, area: Rect) -> u16 {
         let lines = lines(self.keymap);
         crate::app::popup::scroll_room(lines.len(), layout(area, &lines).1)
