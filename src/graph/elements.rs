@@ -51,6 +51,41 @@ pub fn value_list_known<'a>(
     split(body, Some(&mut known))
 }
 
+/// Where the elements of `body`'s value list most likely are, as `value_list_known` guesses them:
+/// from the list's start, each piece runs to the `}` of the next `},{` (the last one to the `}` of
+/// the last `}]`). While every guess holds, these are the very pieces it offers, so what each is
+/// can be decided for all of them at once. Offsets are into `body`. Empty when the body has no
+/// value list.
+pub fn likely_elements(body: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let stripped = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let offset = body.len() - stripped.len();
+    let Ok(Some(at)) = member(stripped, b"value") else {
+        return Vec::new();
+    };
+    if stripped.get(at) != Some(&b'[') {
+        return Vec::new();
+    }
+    let Some(list_end) = memchr::memmem::rfind(stripped, b"}]").map(|at| at + 1) else {
+        return Vec::new();
+    };
+    let mut pieces = Vec::new();
+    let mut start = at + 1;
+    for end in memchr::memmem::find_iter(stripped, b"},{")
+        .map(|at| at + 1)
+        .chain([list_end])
+    {
+        if end <= start {
+            continue;
+        }
+        pieces.push(offset + start..offset + end);
+        if end == list_end {
+            break;
+        }
+        start = end + 1;
+    }
+    pieces
+}
+
 /// `value_list`, guessing where elements end only when someone asks about them (`known`): a plain
 /// split looks for no `},{`.
 fn split<'a>(
@@ -285,6 +320,29 @@ mod tests {
         let ids: Vec<usize> = rest.iter().map(|e| e.index).collect();
         assert_eq!(ids, [0, 1, 2]);
         assert_eq!(rest[2].bytes, br#"{"id":"c"}"#);
+    }
+
+    #[test]
+    fn the_likely_elements_are_the_guesses_offered() {
+        let plain =
+            br#"{"@odata.context":"x","value":[{"id":"a","m":{"x":1}},{"id":"b"},{"id":"c"}]}"#;
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), plain].concat();
+        for body in [plain.as_slice(), &with_bom] {
+            let pieces = likely_elements(body);
+            assert_eq!(pieces.len(), 3);
+            let mut offered = Vec::new();
+            value_list_known(body, |_, bytes| {
+                let start = bytes.as_ptr() as usize - body.as_ptr() as usize;
+                offered.push(start..start + bytes.len());
+                true
+            })
+            .unwrap();
+            assert_eq!(pieces, offered);
+            assert_eq!(&body[pieces[2].clone()], br#"{"id":"c"}"#);
+        }
+        for none in [&br#"{"value":1}"#[..], b"[]", br#"{"other":[{"a":1}]}"#] {
+            assert!(likely_elements(none).is_empty());
+        }
     }
 
     /// Answers built at random from pieces that fool a guess (`},{` and `}]` inside strings, escaped

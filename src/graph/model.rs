@@ -10,6 +10,7 @@ mod open;
 mod parse;
 mod presence;
 mod user;
+mod warm;
 
 pub use id::{IdHasher, IdMap, UserId};
 pub use kinds::{
@@ -25,3 +26,4 @@ pub use presence::{
     compare_sequence,
 };
 pub use user::User;
+pub use warm::{WARM_AHEAD, warm};

@@ -8,7 +8,9 @@ use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::graph::elements::{self, Split};
-use crate::graph::model::{BadElement, Presence, UserId, parse_element, parse_presence_list};
+use crate::graph::model::{
+    BadElement, Presence, UserId, WARM_AHEAD, parse_element, parse_presence_list, warm,
+};
 
 /// The elements of the last read and of the one under way, in one map: each remembers the last read
 /// that saw it, and those the finished read did not see are dropped. An idle team's read thus
@@ -58,25 +60,52 @@ fn fresh(seen: u32, now: u32) -> bool {
 }
 
 impl Seen {
-    /// The element with this hash (and second hash, when given), if fresh; marked seen by this read.
-    fn take(&mut self, hash: u64, check: Option<u64>) -> Option<Answer> {
+    /// Whether the element with this hash and second hash is fresh; marks it seen by this read.
+    fn mark(&mut self, hash: u64, check: u64) -> bool {
         let read = self.read;
-        let entry = self.elements.get_mut(&hash)?;
-        if !fresh(entry.read, read) || check.is_some_and(|check| check != entry.check) {
-            return None;
+        let Some(entry) = self.elements.get_mut(&hash) else {
+            return false;
+        };
+        if !fresh(entry.read, read) || check != entry.check {
+            return false;
         }
         entry.read = read;
-        Some(Answer {
-            presence: Arc::clone(&entry.presence),
-            asked_at: (entry.asked_at != u32::MAX).then_some(entry.asked_at as usize),
-        })
+        true
+    }
+
+    /// The presences of elements `mark` took, by hash, each with its place among `asked` when the
+    /// presence holds that very id. Found first and shared after: taking each presence's count as it
+    /// is found made every element of the answer wait for a cache miss of its own.
+    fn answers(&self, hashes: &[u64], asked: &[UserId]) -> Option<Vec<Answer>> {
+        let entries: Option<Vec<&Entry>> = hashes.iter().map(|h| self.elements.get(h)).collect();
+        let entries = entries?;
+        let mut answers = Vec::with_capacity(entries.len());
+        for ahead in entries.chunks(WARM_AHEAD) {
+            warm(ahead.iter().map(|e| &e.presence));
+            answers.extend(ahead.iter().map(|e| e.answer(asked)));
+        }
+        Some(answers)
+    }
+}
+
+impl Entry {
+    fn answer(&self, asked: &[UserId]) -> Answer {
+        let at = self.asked_at as usize;
+        Answer {
+            presence: Arc::clone(&self.presence),
+            asked_at: asked
+                .get(at)
+                .is_some_and(|id| id.same(&self.presence.id))
+                .then_some(at),
+        }
     }
 }
 
 /// One presence from an answer.
 pub struct Answer {
     pub presence: Arc<Presence>,
-    /// Where its id stands among the ids the batch asked for, when known.
+    /// Where its id stands among the ids the batch asked for, when the presence holds that very id
+    /// string (so the place is certain without reading the presence).
     pub asked_at: Option<usize>,
 }
 
@@ -110,7 +139,7 @@ impl Known {
         asked: &[UserId],
     ) -> Result<Parsed, crate::graph::model::ParseError> {
         let body_hash = self.hasher.hash_one(body);
-        if let Some(parsed) = self.known_body(body_hash) {
+        if let Some(parsed) = self.known_body(body_hash, asked) {
             return Ok(parsed);
         }
         // The elements, split by a scanner that does not need valid JSON (and skips a string in one
@@ -119,16 +148,41 @@ impl Known {
         // lossily, so one element's bytes never cost anyone else their presence.
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         let read = seen.read;
-        let mut presences = Vec::with_capacity(asked.len());
+        // Where the elements most likely are, hashed and looked up in two loops of their own:
+        // lookups that do not wait on one another overlap their cache misses, where a lookup
+        // between the hashing of each element and the next waited for its own.
+        let pieces = elements::likely_elements(body);
+        let hashed: Vec<(u64, u64)> = pieces
+            .iter()
+            .map(|piece| self.hashes(&body[piece.clone()]))
+            .collect();
+        let taken: Vec<bool> = hashed
+            .iter()
+            .map(|&(hash, check)| seen.mark(hash, check))
+            .collect();
         let mut hashes = Vec::with_capacity(asked.len());
+        let mut next = 0;
         let split = elements::value_list_known(body, |_, bytes| {
-            let (hash, _, known) = self.look_up(&mut seen, bytes);
-            let Some(answer) = known else {
-                return false;
-            };
-            presences.push(answer);
-            hashes.push(hash);
-            true
+            let start = bytes.as_ptr() as usize - body.as_ptr() as usize;
+            while pieces.get(next).is_some_and(|piece| piece.start < start) {
+                next += 1;
+            }
+            if let Some(piece) = pieces.get(next).filter(|piece| piece.start == start)
+                && piece.end == start + bytes.len()
+            {
+                if taken[next] {
+                    hashes.push(hashed[next].0);
+                }
+                return taken[next];
+            }
+            // The split found an element where none was foreseen (a guess that ended inside a
+            // string moved it on): decided on its own.
+            let (hash, check) = self.hashes(bytes);
+            let known = seen.mark(hash, check);
+            if known {
+                hashes.push(hash);
+            }
+            known
         });
         let Ok(Split::List(items)) = split else {
             drop(seen);
@@ -146,6 +200,8 @@ impl Known {
                 bad: list.bad,
             });
         };
+        // Each was marked seen just now, so each is there.
+        let presences = seen.answers(&hashes, asked).unwrap_or_default();
         let mut parsed = Parsed {
             presences,
             bad: Vec::new(),
@@ -153,9 +209,11 @@ impl Known {
         let mut whole = true;
         let mut shared = super::asked::Asked::new(asked);
         for element in items {
-            let (hash, check, known) = self.look_up(&mut seen, element.bytes);
-            if let Some(answer) = known {
-                parsed.presences.push(answer);
+            let (hash, check) = self.hashes(element.bytes);
+            if seen.mark(hash, check)
+                && let Some(entry) = seen.elements.get(&hash)
+            {
+                parsed.presences.push(entry.answer(asked));
                 hashes.push(hash);
                 continue;
             }
@@ -201,28 +259,37 @@ impl Known {
         Ok(parsed)
     }
 
-    /// An element's two hashes, and its presence when the last read (or this one) saw these bytes.
-    fn look_up(&self, seen: &mut Seen, bytes: &[u8]) -> (u64, u64, Option<Answer>) {
-        let hash = self.hasher.hash_one(bytes);
-        let check = self.check.hash_one(bytes);
-        (hash, check, seen.take(hash, Some(check)))
+    /// An element's two hashes.
+    fn hashes(&self, bytes: &[u8]) -> (u64, u64) {
+        (self.hasher.hash_one(bytes), self.check.hash_one(bytes))
     }
 
     /// The presences of an answer seen byte for byte in the last read (or this one), when each of
     /// its elements is still known.
-    fn known_body(&self, body_hash: u64) -> Option<Parsed> {
+    fn known_body(&self, body_hash: u64, asked: &[UserId]) -> Option<Parsed> {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-        let body = seen.bodies.get(&body_hash)?;
-        if !fresh(body.read, seen.read) {
-            return None;
-        }
-        let elements = std::mem::take(&mut seen.bodies.get_mut(&body_hash)?.elements);
-        let presences: Option<Vec<Answer>> =
-            elements.iter().map(|&hash| seen.take(hash, None)).collect();
+        let seen = &mut *seen;
         let read = seen.read;
         let body = seen.bodies.get_mut(&body_hash)?;
-        body.elements = elements;
+        if !fresh(body.read, read) {
+            return None;
+        }
         body.read = read;
+        let hashes = std::mem::take(&mut body.elements);
+        // Every element must still be known (an element is forgotten when a read does not see it).
+        let known = hashes.iter().all(|&hash| {
+            seen.elements
+                .get_mut(&hash)
+                .filter(|entry| fresh(entry.read, read))
+                .is_some_and(|entry| {
+                    entry.read = read;
+                    true
+                })
+        });
+        let presences = known.then(|| seen.answers(&hashes, asked)).flatten();
+        if let Some(body) = seen.bodies.get_mut(&body_hash) {
+            body.elements = hashes;
+        }
         Some(Parsed {
             presences: presences?,
             bad: Vec::new(),
@@ -360,6 +427,71 @@ mod tests {
             places(&known.parse(changed.as_bytes(), &reversed).unwrap()),
             [Some(1), Some(0)]
         );
+    }
+
+    #[test]
+    fn a_place_is_vouched_for_only_where_the_presence_s_own_id_was_asked() {
+        let places = |p: &Parsed| p.presences.iter().map(|a| a.asked_at).collect::<Vec<_>>();
+        let known = Known::default();
+        let asked = ids();
+        known.begin();
+        let first = known.parse(BODY.as_bytes(), &asked).unwrap();
+        assert_eq!(places(&first), [Some(0), Some(1)]);
+        // Asked in another order (the roster changed): the remembered places now hold someone
+        // else, so none is given, for a whole answer seen before and for an element of a new one.
+        let swapped = vec![asked[1].clone(), asked[0].clone()];
+        known.begin();
+        let same = known.parse(BODY.as_bytes(), &swapped).unwrap();
+        assert!(shared(&first, &same, 0) && shared(&first, &same, 1));
+        assert_eq!(places(&same), [None, None]);
+        known.begin();
+        let changed = BODY.replace(r#""Away","activity":"Away""#, r#""Busy","activity":"Busy""#);
+        let next = known.parse(changed.as_bytes(), &swapped).unwrap();
+        assert!(shared(&first, &next, 0));
+        assert_eq!(
+            places(&next),
+            [None, Some(0)],
+            "b parsed afresh, found by id"
+        );
+        // Equal text in other strings is not the presence's own id either.
+        known.begin();
+        assert_eq!(
+            places(&known.parse(changed.as_bytes(), &ids()).unwrap()),
+            [None, None]
+        );
+    }
+
+    #[test]
+    fn elements_that_fool_the_guess_are_still_found_and_known() {
+        let known = Known::default();
+        let asked: Vec<UserId> = ["a", "b", "c", "d"].into_iter().map(UserId::new).collect();
+        // b's message holds `},{` (the guess ends inside it); d follows a list, where no guess
+        // foresaw an element.
+        let body = |a: &str| {
+            format!(
+                r#"{{"value":[{{"id":"a","availability":"{a}"}},{{"id":"b","availability":"Away","m":"x}},{{y"}},{{"id":"c","availability":"Busy"}},[1],{{"id":"d","availability":"Away"}}]}}"#
+            )
+        };
+        known.begin();
+        let first = known.parse(body("Busy").as_bytes(), &asked).unwrap();
+        assert_eq!(answered(&first), ["a", "b", "c", "d"]);
+        assert_eq!(first.bad.len(), 1, "the list element is no presence");
+        known.begin();
+        let second = known.parse(body("Away").as_bytes(), &asked).unwrap();
+        let mut ids = answered(&second);
+        ids.sort_unstable();
+        assert_eq!(ids, ["a", "b", "c", "d"]);
+        for (i, id) in answered(&second).into_iter().enumerate() {
+            let before = first
+                .presences
+                .iter()
+                .position(|p| p.presence.id.as_str() == id);
+            let same = Arc::ptr_eq(
+                &second.presences[i].presence,
+                &first.presences[before.unwrap()].presence,
+            );
+            assert_eq!(same, id != "a", "{id}");
+        }
     }
 
     #[test]
