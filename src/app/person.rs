@@ -166,6 +166,21 @@ impl Person {
         self.search = SearchEntry::for_person(self, user);
     }
 
+    /// Whether `presence` is the very one this person holds (an element the read recognised as
+    /// unchanged): then, as `apply` would, they are no longer stale, and nothing else changes.
+    /// Decided without reading the presence.
+    pub fn keeps(&mut self, presence: &Arc<Presence>) -> bool {
+        let same = self
+            .presence
+            .as_ref()
+            .is_some_and(|held| Arc::ptr_eq(held, presence));
+        if same {
+            self.stale = false;
+            self.from_cache = false;
+        }
+        same
+    }
+
     /// Takes a presence Graph sent, unless it is older (by sequence number) than one this session took.
     /// Returns what changed for the user to see. `stale` is cleared either way: Graph answered for them.
     pub fn apply(&mut self, presence: Arc<Presence>, at: Timestamp) -> Change {

@@ -6,6 +6,7 @@ use super::effect::Effect;
 use super::msg::{FailureKind, PollData, PollFailure};
 use super::person::Change;
 use super::state::{App, FLASH};
+use crate::graph::model::{WARM_AHEAD, warm};
 use crate::graph::places::PlaceLookup;
 use crate::roster::Roster;
 use crate::text::SafeText;
@@ -33,7 +34,25 @@ impl App {
         // Answers come in the order asked, which is the people's: each is looked for where the last
         // one ended, and hashed only when it is not there.
         let mut next = 0;
-        for presence in data.presences {
+        let mut presences = data.presences.into_iter();
+        for k in 0.. {
+            if k % WARM_AHEAD == 0 {
+                warm(presences.as_slice().iter().take(WARM_AHEAD));
+            }
+            let Some(presence) = presences.next() else {
+                break;
+            };
+            // The very presence the next person holds (an unchanged element): found without
+            // reading the presence.
+            if let Some(person) = self.team.people_mut().get_mut(next) {
+                let was_stale = person.stale;
+                if person.keeps(&presence) {
+                    visible_changed |= was_stale;
+                    answered[next] = true;
+                    next += 1;
+                    continue;
+                }
+            }
             let Some(i) = self.team.position_from(&presence.id, next) else {
                 continue;
             };
