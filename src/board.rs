@@ -9,6 +9,7 @@ mod event_loop;
 mod own;
 mod screen;
 mod sign_in;
+mod when_woken;
 
 use std::io::{self, BufWriter};
 use std::sync::Arc;

@@ -184,6 +184,19 @@ pub struct App {
     pub(super) watch: super::watch::Watch,
     /// Today's transitions seen by this board (details).
     pub(super) history: super::watch::History,
+    pub(super) unseen: Unseen,
+}
+
+/// Whether the last update changed nothing drawn: a deadline at which only a poll was due (it runs
+/// out of sight) leaves the frame as it was, and rendering 10,000 people to find that out was a
+/// twentieth of an idle poll's time.
+#[derive(Default)]
+pub(super) struct Unseen {
+    /// As of the last update: when something besides a poll next changes the screen (an age, a
+    /// flash ending, a key sequence, a calendar slot).
+    next_change: Option<Instant>,
+    /// The last update only started a poll, or did nothing.
+    frame_kept: bool,
 }
 
 impl App {
@@ -199,6 +212,7 @@ impl App {
         Self {
             watch,
             history: super::watch::History::default(),
+            unseen: Unseen::default(),
             calendar,
             places,
             options,
@@ -225,6 +239,8 @@ impl App {
     /// The one place the board changes.
     pub fn update(&mut self, msg: Msg, now: Now) -> Vec<Effect> {
         self.now = now;
+        let only_a_poll_due = matches!(msg, Msg::Deadline)
+            && self.unseen.next_change.is_none_or(|at| at > now.instant);
         let mut effects = Vec::new();
         match msg {
             Msg::Key(key) => self.on_key(key, &mut effects),
@@ -280,7 +296,17 @@ impl App {
             self.schedule.begin();
             effects.push(Effect::Poll(self.fresh_roster()));
         }
+        self.unseen = Unseen {
+            next_change: self.change_deadline(),
+            frame_kept: only_a_poll_due && effects.iter().all(|e| matches!(e, Effect::Poll(_))),
+        };
         effects
+    }
+
+    /// Whether the last `update` left everything drawn as it was, so the frame need not be
+    /// rendered again to find out.
+    pub fn frame_kept(&self) -> bool {
+        self.unseen.frame_kept
     }
 
     /// Whether losing focus may stretch the refresh interval: not while anyone is watched (an
@@ -302,6 +328,14 @@ impl App {
     /// The earliest moment anything must happen: the next poll, the end of a flash, a waiting key
     /// sequence, the next minute an age on screen changes. `None`: sleep until something arrives.
     pub fn next_deadline(&self) -> Option<Instant> {
+        [self.schedule.next_poll(), self.change_deadline()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    /// `next_deadline` but for the next poll: when what is drawn next changes with time alone.
+    fn change_deadline(&self) -> Option<Instant> {
         let now = self.now;
         let ages = self
             .geometry()
@@ -314,7 +348,6 @@ impl App {
                 now.instant + wait + BOUNDARY_MARGIN
             });
         [
-            self.schedule.next_poll(),
             self.flash_end.filter(|t| *t > now.instant),
             self.pending.deadline(),
             ages,

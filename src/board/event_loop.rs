@@ -71,11 +71,13 @@ pub async fn run(mut app: App, startup: Vec<Effect>, parts: Parts<'_>) -> Result
 
     // The sign-in the panel started, so a new one can replace it.
     let mut sign_in: Option<tokio::task::AbortHandle> = None;
-    let mut events = EventStream::new();
+    let mut events = super::when_woken::WhenWoken::new(EventStream::new());
     let mut batch: Vec<Msg> = Vec::with_capacity(BATCH);
     let sleep = tokio::time::sleep_until(tokio::time::Instant::now());
     tokio::pin!(sleep);
     let mut effects = startup;
+    // Nothing the last messages did shows: the frame is not rendered again.
+    let mut frame_kept = false;
     loop {
         // Effects left from the start (the first poll) are performed before anything is awaited.
         if effects.is_empty() {
@@ -108,8 +110,10 @@ pub async fn run(mut app: App, startup: Vec<Effect>, parts: Parts<'_>) -> Result
             while let Ok(msg) = rx.try_recv() {
                 batch.push(msg);
             }
+            frame_kept = !batch.is_empty();
             for msg in batch.drain(..) {
                 effects.extend(app.update(msg, Now::read()));
+                frame_kept &= app.frame_kept();
             }
         }
         for effect in effects.drain(..) {
@@ -230,6 +234,9 @@ pub async fn run(mut app: App, startup: Vec<Effect>, parts: Parts<'_>) -> Result
                     std::process::exit(code);
                 }
             }
+        }
+        if std::mem::take(&mut frame_kept) {
+            continue;
         }
         let started = Instant::now();
         let wrote = screen

@@ -526,3 +526,92 @@ fn focus_right_after_a_poll_or_during_one_does_not_poll_again() {
     app.update(polled(&r, everyone_available(&r)), t40);
     assert!(app.stretch_allowed());
 }
+
+#[test]
+fn the_very_presences_held_answered_again_change_nothing_but_staleness() {
+    let (mut app, r, now) = ready(3);
+    let ids = r.ids();
+    let held: Vec<Arc<Presence>> = ids
+        .iter()
+        .map(|id| Arc::clone(app.person(id).unwrap().presence.as_ref().unwrap()))
+        .collect();
+    let shared = |presences: Vec<Arc<Presence>>| {
+        Msg::Polled(Box::new(Ok(PollData {
+            roster: Arc::clone(&r),
+            presences,
+            malformed: 0,
+            problem: None,
+            min_interval: Duration::ZERO,
+        })))
+    };
+    // u01 left out: stale. Then everyone's very presence again, u01's included.
+    let without: Vec<_> = held
+        .iter()
+        .filter(|p| p.id.as_str() != "u01")
+        .cloned()
+        .collect();
+    app.update(shared(without), now);
+    assert!(app.person(&UserId::new("u01")).unwrap().stale);
+    let effects = app.update(shared(held.clone()), now);
+    for (id, presence) in ids.iter().zip(&held) {
+        let person = app.person(id).unwrap();
+        assert!(!person.stale, "{id}");
+        assert!(Arc::ptr_eq(person.presence.as_ref().unwrap(), presence));
+    }
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Save(_))),
+        "nothing to save: {effects:?}"
+    );
+    // Answered in reverse, each is still found by id and kept.
+    let reversed: Vec<_> = held.iter().rev().cloned().collect();
+    app.update(shared(reversed), now);
+    for (id, presence) in ids.iter().zip(&held) {
+        assert!(Arc::ptr_eq(
+            app.person(id).unwrap().presence.as_ref().unwrap(),
+            presence
+        ));
+    }
+}
+
+#[test]
+fn a_poll_starting_alone_keeps_the_frame_and_anything_else_due_with_it_does_not() {
+    let (mut app, r, now) = ready(2);
+    let due = app.next_deadline().unwrap();
+    let at_poll = Now {
+        instant: due,
+        utc: now.utc,
+    };
+    assert!(has_poll(&app.update(Msg::Deadline, at_poll)));
+    assert!(app.frame_kept(), "a poll runs out of sight");
+    app.update(key('j'), at_poll);
+    assert!(!app.frame_kept(), "a key may change the screen");
+
+    // A change flashes; the flash ends at the same deadline as the next poll starts.
+    let mut answer = everyone_available(&r);
+    answer[1] = presence("u00", "Busy", "InAMeeting", Some("2"));
+    app.update(polled(&r, answer), at_poll);
+    let later = Now {
+        instant: at_poll.instant + Duration::from_secs(60),
+        utc: at_poll.utc,
+    };
+    assert!(has_poll(&app.update(Msg::Deadline, later)));
+    assert!(!app.frame_kept(), "the flash ended: the cards change");
+    // u00 changes back: a flash, then an age that ticks a minute after the change. Each of
+    // those is drawn; the poll between them is not.
+    let mut back = everyone_available(&r);
+    back[1] = presence("u00", "Available", "Available", Some("3"));
+    app.update(polled(&r, back), later);
+    let at = |instant: Instant| Now {
+        instant,
+        utc: later.utc + jiff::SignedDuration::try_from(instant - later.instant).unwrap(),
+    };
+    let flash_end = app.next_deadline().unwrap();
+    assert!(!has_poll(&app.update(Msg::Deadline, at(flash_end))));
+    assert!(!app.frame_kept(), "the flash ended");
+    let poll = app.next_deadline().unwrap();
+    assert!(has_poll(&app.update(Msg::Deadline, at(poll))));
+    assert!(app.frame_kept());
+    let age = app.next_deadline().unwrap();
+    assert!(!has_poll(&app.update(Msg::Deadline, at(age))));
+    assert!(!app.frame_kept(), "the age on u00's card ticked");
+}
