@@ -54,21 +54,21 @@ pub fn value_list_known<'a>(
 /// Where the elements of `body`'s value list most likely are, as `value_list_known` guesses them:
 /// from the list's start, each piece runs to the `}` of the next `},{` (the last one to the `}` of
 /// the last `}]`). While every guess holds, these are the very pieces it offers, so what each is
-/// can be decided for all of them at once. Offsets are into `body`. Empty when the body has no
-/// value list.
-pub fn likely_elements(body: &[u8]) -> Vec<std::ops::Range<usize>> {
+/// can be decided for all of them at once. Offsets are into `body`, written into `pieces` (emptied
+/// first): none when the body has no value list.
+pub fn likely_elements(body: &[u8], pieces: &mut Vec<std::ops::Range<usize>>) {
+    pieces.clear();
     let stripped = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let offset = body.len() - stripped.len();
     let Ok(Some(at)) = member(stripped, b"value") else {
-        return Vec::new();
+        return;
     };
     if stripped.get(at) != Some(&b'[') {
-        return Vec::new();
+        return;
     }
     let Some(list_end) = memchr::memmem::rfind(stripped, b"}]").map(|at| at + 1) else {
-        return Vec::new();
+        return;
     };
-    let mut pieces = Vec::new();
     let mut start = at + 1;
     for end in memchr::memmem::find_iter(stripped, b"},{")
         .map(|at| at + 1)
@@ -83,7 +83,6 @@ pub fn likely_elements(body: &[u8]) -> Vec<std::ops::Range<usize>> {
         }
         start = end + 1;
     }
-    pieces
 }
 
 /// `value_list`, guessing where elements end only when someone asks about them (`known`): a plain
@@ -328,7 +327,8 @@ mod tests {
             br#"{"@odata.context":"x","value":[{"id":"a","m":{"x":1}},{"id":"b"},{"id":"c"}]}"#;
         let with_bom = [b"\xEF\xBB\xBF".as_slice(), plain].concat();
         for body in [plain.as_slice(), &with_bom] {
-            let pieces = likely_elements(body);
+            let mut pieces = vec![0..1];
+            likely_elements(body, &mut pieces);
             assert_eq!(pieces.len(), 3);
             let mut offered = Vec::new();
             value_list_known(body, |_, bytes| {
@@ -341,7 +341,9 @@ mod tests {
             assert_eq!(&body[pieces[2].clone()], br#"{"id":"c"}"#);
         }
         for none in [&br#"{"value":1}"#[..], b"[]", br#"{"other":[{"a":1}]}"#] {
-            assert!(likely_elements(none).is_empty());
+            let mut pieces = vec![0..1];
+            likely_elements(none, &mut pieces);
+            assert!(pieces.is_empty());
         }
     }
 

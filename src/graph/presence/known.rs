@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::ops::Range;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::graph::elements::{self, Split};
@@ -34,6 +35,17 @@ struct Seen {
     /// Whole answers, by a hash of their bytes, with their elements' hashes: an idle team's batch
     /// may come back byte for byte, and then not even its elements are looked at.
     bodies: HashMap<u64, Body, foldhash::fast::RandomState>,
+    /// Room for an answer's likely elements and what each turned out to be, kept from answer to
+    /// answer: allocated afresh, their pages were faulted in and handed back for every batch.
+    pieces: Vec<Range<usize>>,
+    looked_up: Vec<LookedUp>,
+}
+
+/// A likely element's two hashes, and whether the last read (or this one) saw its bytes.
+struct LookedUp {
+    hash: u64,
+    check: u64,
+    known: bool,
 }
 
 /// A presence parsed from an element.
@@ -151,15 +163,21 @@ impl Known {
         // Where the elements most likely are, hashed and looked up in two loops of their own:
         // lookups that do not wait on one another overlap their cache misses, where a lookup
         // between the hashing of each element and the next waited for its own.
-        let pieces = elements::likely_elements(body);
-        let hashed: Vec<(u64, u64)> = pieces
-            .iter()
-            .map(|piece| self.hashes(&body[piece.clone()]))
-            .collect();
-        let taken: Vec<bool> = hashed
-            .iter()
-            .map(|&(hash, check)| seen.mark(hash, check))
-            .collect();
+        let mut pieces = std::mem::take(&mut seen.pieces);
+        let mut looked_up = std::mem::take(&mut seen.looked_up);
+        elements::likely_elements(body, &mut pieces);
+        looked_up.clear();
+        looked_up.extend(pieces.iter().map(|piece| {
+            let (hash, check) = self.hashes(&body[piece.clone()]);
+            LookedUp {
+                hash,
+                check,
+                known: false,
+            }
+        }));
+        for piece in &mut looked_up {
+            piece.known = seen.mark(piece.hash, piece.check);
+        }
         let mut hashes = Vec::with_capacity(asked.len());
         let mut next = 0;
         let split = elements::value_list_known(body, |_, bytes| {
@@ -170,10 +188,11 @@ impl Known {
             if let Some(piece) = pieces.get(next).filter(|piece| piece.start == start)
                 && piece.end == start + bytes.len()
             {
-                if taken[next] {
-                    hashes.push(hashed[next].0);
+                let piece = &looked_up[next];
+                if piece.known {
+                    hashes.push(piece.hash);
                 }
-                return taken[next];
+                return piece.known;
             }
             // The split found an element where none was foreseen (a guess that ended inside a
             // string moved it on): decided on its own.
@@ -184,6 +203,9 @@ impl Known {
             }
             known
         });
+        // Kept for the next answer.
+        seen.pieces = pieces;
+        seen.looked_up = looked_up;
         let Ok(Split::List(items)) = split else {
             drop(seen);
             // Not a list (a bare presence) or not readable at all: the careful path says which.
