@@ -77,7 +77,13 @@ quit_board() { tmux -L "$SOCK" send-keys -t b q; sleep 0.5; tmux -L "$SOCK" kill
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # CPU time in nanoseconds, summed over the process's live threads (schedstat: finer than ticks).
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d", s}'; }
+# "tid nanoseconds on CPU" per live thread: a sum over threads would drop, even below zero, when a
+# thread that ran before the window ends during it (tokio's blocking threads idle out after 10 s).
+cpu_ns() {
+  for t in /proc/"$1"/task/*; do
+    echo "${t##*/} $(cut -d' ' -f1 "$t/schedstat" 2>/dev/null)"
+  done
+}
 # "tid voluntary involuntary" per live thread.
 thread_switches() {
   for t in /proc/"$1"/task/*; do
@@ -124,11 +130,11 @@ idle_run() {
   : >"$PIPE"
   tmux -L "$SOCK" pipe-pane -t b -o "cat >> $PIPE"
   t0="$(cpu_ticks "$PID")"
-  ns0="$(cpu_ns "$PID")"
+  cpu_ns "$PID" >"$WORK/ns0"
   thread_switches "$PID" >"$WORK/sw0"
   sleep "$IDLE_SECS"
   t1="$(cpu_ticks "$PID")"
-  ns1="$(cpu_ns "$PID")"
+  cpu_ns "$PID" >"$WORK/ns1"
   thread_switches "$PID" >"$WORK/sw1"
   tmux -L "$SOCK" pipe-pane -t b
   rss_kb="$(awk '/^VmRSS/ {print $2}' "/proc/$PID/status")"
@@ -139,7 +145,9 @@ idle_run() {
   echo "watching $N people ($label; static scenario, refresh 30 s, 200x60; load: $(cut -d' ' -f1-3 /proc/loadavg)):"
   awk -v r="$rss_kb" -v h="$hwm_kb" -v t="$threads" 'BEGIN {printf "  resident memory: %.1f MB (peak %.1f MB), %d threads\n", r / 1024, h / 1024, t}'
   echo "  idle CPU over ${IDLE_SECS} s: $ticks ticks of 1/$CLK_TCK s = ${cpu_pct} % of one core"
-  awk -v a="$ns0" -v b="$ns1" -v s="$IDLE_SECS" 'BEGIN {printf "  idle CPU over %d s (schedstat): %.1f ms = %.4f %% of one core\n", s, (b - a) / 1e6, 100 * (b - a) / 1e9 / s}'
+  # Per thread alive at the end (one that started during the window counts from zero; one that
+  # ended during it is not counted).
+  awk -v s="$IDLE_SECS" 'NR == FNR {a[$1] = $2; next} {d += $2 - a[$1]} END {printf "  idle CPU over %d s (schedstat): %.1f ms = %.4f %% of one core\n", s, d / 1e6, 100 * d / 1e9 / s}' "$WORK/ns0" "$WORK/ns1"
   # Wake-ups: context switches per thread over the window (threads that ended during it are not counted;
   # a thread that started during it counts from zero). The main thread runs the event loop.
   echo "  wake-ups over ${IDLE_SECS} s (voluntary+involuntary context switches per thread; $PID is the event loop):"
