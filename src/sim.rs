@@ -90,10 +90,12 @@ pub struct SimOptions {
     /// The signed-in user (person 0) is signed in to Teams somewhere. Without that presence
     /// session Graph shows them Offline, whatever they set.
     pub presence_session: bool,
-    /// getSchedule windows are in the caller's wall-clock time and are moved onto the tenant's
-    /// compressed day before answering (and back), so a board reading its own clock sees the
-    /// meeting its presence shows. Off: windows are tenant time (tests that drive the clock).
-    pub calendar_on_wall_clock: bool,
+    /// Times the caller sends are on its wall clock and are moved onto the tenant's: getSchedule
+    /// windows (and the answer back), so a board reading its own clock sees the meeting its
+    /// presence shows, and a status message's expiry, so one set for 20 minutes lasts 20 minutes on
+    /// a tenant whose day opened at 08:40 or stands still. Off: they are tenant time (tests that
+    /// drive the clock).
+    pub on_wall_clock: bool,
 }
 
 impl SimOptions {
@@ -111,7 +113,7 @@ impl SimOptions {
             compress: true,
             directory_read_all: false,
             presence_session: true,
-            calendar_on_wall_clock: false,
+            on_wall_clock: false,
         }
     }
 }

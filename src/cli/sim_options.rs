@@ -12,7 +12,7 @@ impl TenantArgs {
     /// `teamboard sim`), so calendars follow the caller's clock.
     pub fn options(&self) -> SimOptions {
         let mut options = SimOptions::new(self.team_size, self.scenario);
-        options.calendar_on_wall_clock = true;
+        options.on_wall_clock = true;
         options
     }
 }

@@ -214,8 +214,8 @@ impl Sim {
                 },
             });
         }
-        // The caller's clock against the tenant's (see `calendar_on_wall_clock`).
-        let shift = if self.options.calendar_on_wall_clock {
+        // The caller's clock against the tenant's (see `on_wall_clock`).
+        let shift = if self.options.on_wall_clock {
             self.clock.now_ms() - Timestamp::now().as_millisecond()
         } else {
             0

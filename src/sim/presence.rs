@@ -339,11 +339,19 @@ impl Sim {
                 Some((dt, tz, at))
             }
         };
+        // On the caller's wall clock (see `on_wall_clock`): what it meant is how long from now.
+        let wall_now = self
+            .options
+            .on_wall_clock
+            .then(|| jiff::Timestamp::now().as_millisecond());
         self.change_override(index, |ov, now| {
             ov.status = Some(SetStatus {
                 content: content.to_owned(),
                 content_type: content_type.to_owned(),
-                expiry,
+                expiry: expiry.map(|(dt, tz, at)| match wall_now {
+                    Some(wall_now) => (dt, tz, now.saturating_add(at.saturating_sub(wall_now))),
+                    None => (dt, tz, at),
+                }),
                 published_ms: now,
             });
         });
@@ -354,6 +362,27 @@ impl Sim {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_status_message_lasts_as_long_on_the_tenant_s_clock_as_the_caller_meant() {
+        let wall = jiff::Timestamp::now();
+        // Twenty minutes from now on the caller's clock; the tenant's stands ten hours ahead.
+        let until = (wall + jiff::SignedDuration::from_mins(20))
+            .strftime("%Y-%m-%dT%H:%M:%S")
+            .to_string();
+        let shown = |on_wall_clock: bool| {
+            let mut options = crate::sim::SimOptions::new(3, crate::sim::Scenario::Static);
+            options.start = Some(wall + jiff::SignedDuration::from_hours(10));
+            options.on_wall_clock = on_wall_clock;
+            let sim = Sim::new(options);
+            sim.set_status(0, "Focus", "text", Some((until.clone(), "UTC".into())))
+                .unwrap();
+            let presence = sim.presence_json(0, sim.clock.now_ms(), Reader::Me);
+            presence["statusMessage"]["message"]["content"] == "Focus"
+        };
+        assert!(shown(true), "twenty minutes from the tenant's now");
+        assert!(!shown(false), "tenant time: ten hours gone already");
+    }
 
     #[test]
     fn sequence_numbers_compare_as_strings() {
