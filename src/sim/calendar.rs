@@ -214,12 +214,7 @@ impl Sim {
                 },
             });
         }
-        // The caller's clock against the tenant's (see `on_wall_clock`).
-        let shift = if self.options.on_wall_clock {
-            self.clock.now_ms() - Timestamp::now().as_millisecond()
-        } else {
-            0
-        };
+        let shift = self.wall_shift_ms();
         let (from, to) = (start.as_millisecond(), end.as_millisecond());
         let mut blocks = self.blocks(index, from + shift, to + shift);
         for b in &mut blocks {

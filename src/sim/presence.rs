@@ -339,19 +339,13 @@ impl Sim {
                 Some((dt, tz, at))
             }
         };
-        // On the caller's wall clock (see `on_wall_clock`): what it meant is how long from now.
-        let wall_now = self
-            .options
-            .on_wall_clock
-            .then(|| jiff::Timestamp::now().as_millisecond());
+        // Sent on the caller's clock: what it meant is how long from now.
+        let shift = self.wall_shift_ms();
         self.change_override(index, |ov, now| {
             ov.status = Some(SetStatus {
                 content: content.to_owned(),
                 content_type: content_type.to_owned(),
-                expiry: expiry.map(|(dt, tz, at)| match wall_now {
-                    Some(wall_now) => (dt, tz, now.saturating_add(at.saturating_sub(wall_now))),
-                    None => (dt, tz, at),
-                }),
+                expiry: expiry.map(|(dt, tz, at)| (dt, tz, at.saturating_add(shift))),
                 published_ms: now,
             });
         });
