@@ -72,17 +72,15 @@ fn fresh(seen: u32, now: u32) -> bool {
 }
 
 impl Seen {
-    /// Whether the element with this hash and second hash is fresh; marks it seen by this read.
-    fn mark(&mut self, hash: u64, check: u64) -> bool {
+    /// The element with this hash and second hash, when fresh; marked seen by this read.
+    fn mark(&mut self, hash: u64, check: u64) -> Option<&Entry> {
         let read = self.read;
-        let Some(entry) = self.elements.get_mut(&hash) else {
-            return false;
-        };
+        let entry = self.elements.get_mut(&hash)?;
         if !fresh(entry.read, read) || check != entry.check {
-            return false;
+            return None;
         }
         entry.read = read;
-        true
+        Some(entry)
     }
 
     /// The presences of elements `mark` took, by hash, each with its place among `asked` when the
@@ -176,7 +174,7 @@ impl Known {
             }
         }));
         for piece in &mut looked_up {
-            piece.known = seen.mark(piece.hash, piece.check);
+            piece.known = seen.mark(piece.hash, piece.check).is_some();
         }
         let mut hashes = Vec::with_capacity(asked.len());
         let mut next = 0;
@@ -197,7 +195,7 @@ impl Known {
             // The split found an element where none was foreseen (a guess that ended inside a
             // string moved it on): decided on its own.
             let (hash, check) = self.hashes(bytes);
-            let known = seen.mark(hash, check);
+            let known = seen.mark(hash, check).is_some();
             if known {
                 hashes.push(hash);
             }
@@ -232,9 +230,7 @@ impl Known {
         let mut shared = super::asked::Asked::new(asked);
         for element in items {
             let (hash, check) = self.hashes(element.bytes);
-            if seen.mark(hash, check)
-                && let Some(entry) = seen.elements.get(&hash)
-            {
+            if let Some(entry) = seen.mark(hash, check) {
                 parsed.presences.push(entry.answer(asked));
                 hashes.push(hash);
                 continue;
