@@ -72,11 +72,12 @@ fn fresh(seen: u32, now: u32) -> bool {
 }
 
 impl Seen {
-    /// The element with this hash and second hash, when fresh; marked seen by this read.
-    fn mark(&mut self, hash: u64, check: u64) -> Option<&Entry> {
+    /// The element with this hash (and second hash, when given), when fresh; marked seen by this
+    /// read.
+    fn mark(&mut self, hash: u64, check: Option<u64>) -> Option<&Entry> {
         let read = self.read;
         let entry = self.elements.get_mut(&hash)?;
-        if !fresh(entry.read, read) || check != entry.check {
+        if !fresh(entry.read, read) || check.is_some_and(|check| check != entry.check) {
             return None;
         }
         entry.read = read;
@@ -174,32 +175,29 @@ impl Known {
             }
         }));
         for piece in &mut looked_up {
-            piece.known = seen.mark(piece.hash, piece.check).is_some();
+            piece.known = seen.mark(piece.hash, Some(piece.check)).is_some();
         }
         let mut hashes = Vec::with_capacity(asked.len());
         let mut next = 0;
-        let split = elements::value_list_known(body, |_, bytes| {
+        let split = elements::value_list_known(body, &pieces, |_, bytes| {
             let start = bytes.as_ptr() as usize - body.as_ptr() as usize;
             while pieces.get(next).is_some_and(|piece| piece.start < start) {
                 next += 1;
             }
-            if let Some(piece) = pieces.get(next).filter(|piece| piece.start == start)
-                && piece.end == start + bytes.len()
-            {
+            let foreseen = pieces
+                .get(next)
+                .is_some_and(|piece| *piece == (start..start + bytes.len()));
+            let hash = if foreseen {
                 let piece = &looked_up[next];
-                if piece.known {
-                    hashes.push(piece.hash);
-                }
-                return piece.known;
-            }
-            // The split found an element where none was foreseen (a guess that ended inside a
-            // string moved it on): decided on its own.
-            let (hash, check) = self.hashes(bytes);
-            let known = seen.mark(hash, check).is_some();
-            if known {
-                hashes.push(hash);
-            }
-            known
+                piece.known.then_some(piece.hash)
+            } else {
+                // The split found an element where none was foreseen (a guess that ended inside
+                // a string moved it on): decided on its own.
+                let (hash, check) = self.hashes(bytes);
+                seen.mark(hash, Some(check)).map(|_| hash)
+            };
+            hashes.extend(hash);
+            hash.is_some()
         });
         // Kept for the next answer.
         seen.pieces = pieces;
@@ -230,7 +228,7 @@ impl Known {
         let mut shared = super::asked::Asked::new(asked);
         for element in items {
             let (hash, check) = self.hashes(element.bytes);
-            if let Some(entry) = seen.mark(hash, check) {
+            if let Some(entry) = seen.mark(hash, Some(check)) {
                 parsed.presences.push(entry.answer(asked));
                 hashes.push(hash);
                 continue;
@@ -295,15 +293,7 @@ impl Known {
         body.read = read;
         let hashes = std::mem::take(&mut body.elements);
         // Every element must still be known (an element is forgotten when a read does not see it).
-        let known = hashes.iter().all(|&hash| {
-            seen.elements
-                .get_mut(&hash)
-                .filter(|entry| fresh(entry.read, read))
-                .is_some_and(|entry| {
-                    entry.read = read;
-                    true
-                })
-        });
+        let known = hashes.iter().all(|&hash| seen.mark(hash, None).is_some());
         let presences = known.then(|| seen.answers(&hashes, asked)).flatten();
         if let Some(body) = seen.bodies.get_mut(&body_hash) {
             body.elements = hashes;
