@@ -184,14 +184,17 @@ impl Person {
     /// Takes a presence Graph sent, unless it is older (by sequence number) than one this session took.
     /// Returns what changed for the user to see. `stale` is cleared either way: Graph answered for them.
     pub fn apply(&mut self, presence: Arc<Presence>, at: Timestamp) -> Change {
+        // The same bytes as last time come back as the same presence (`graph::presence::known`).
+        if self.keeps(&presence) {
+            return Change::None;
+        }
         self.stale = false;
         // Sequence numbers order the answers of one session (an out-of-order answer is dropped); a
         // cached presence was written by another run, maybe against another tenant or a restarted
         // simulated one whose numbers start again, so the first answer replaces it whatever its number.
         let from_cache = std::mem::take(&mut self.from_cache);
         if let Some(held) = &self.presence {
-            // The same bytes as last time come back as the same presence (`graph::presence::known`).
-            if Arc::ptr_eq(held, &presence) || (!from_cache && !presence.supersedes(held)) {
+            if !from_cache && !presence.supersedes(held) {
                 return Change::None;
             }
             if **held == *presence {
