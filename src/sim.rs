@@ -164,7 +164,6 @@ impl Sim {
         })
     }
 
-    /// Graph under `/v1.0/...`, sign-in under `/{tenant}/oauth2/v2.0/...`.
     /// How far the tenant's clock runs ahead of the caller's wall clock, in milliseconds, when
     /// times a caller sends are on its wall clock (see `on_wall_clock`); else 0.
     pub(crate) fn wall_shift_ms(&self) -> i64 {
@@ -175,6 +174,7 @@ impl Sim {
         }
     }
 
+    /// Graph under `/v1.0/...`, sign-in under `/{tenant}/oauth2/v2.0/...`.
     pub fn router(self: &Arc<Self>) -> Router {
         let mut graph = graph_routes::routes(self);
         if self.options.compress {
