@@ -146,11 +146,12 @@ impl GraphClient {
         if asked.is_empty() {
             return Ok(read);
         }
-        let mut parts = Vec::new();
+        let spare = Spare::default();
+        let mut merge = Merge::new(asked);
         if self.fallback_active() {
-            self.per_person(asked, &calls, &mut parts).await?;
+            self.per_person(asked, &calls, &mut merge, &spare).await?;
         } else {
-            let calls = &calls;
+            let (calls, spare_ref) = (&calls, &spare);
             // Streams over indices, not borrowed chunks: a closure taking a reference makes the
             // future not `Send` for every lifetime (rustc #64552), and callers spawn reads.
             let mut stream = futures::stream::iter(0..asked.len().div_ceil(BATCH_MAX))
@@ -159,6 +160,7 @@ impl GraphClient {
                         k * BATCH_MAX,
                         &asked[k * BATCH_MAX..asked.len().min((k + 1) * BATCH_MAX)],
                         calls,
+                        spare_ref,
                     )
                 })
                 .buffer_unordered(BATCH_CONCURRENCY);
@@ -166,7 +168,7 @@ impl GraphClient {
             while let Some((chunk, outcome)) = stream.next().await {
                 match outcome {
                     None => not_offered.extend_from_slice(chunk),
-                    Some(Ok(part)) => parts.push(part),
+                    Some(Ok(part)) => merge.add(part, spare_ref),
                     Some(Err(e)) if batch_not_offered(&e) => {
                         if !self.inner.fallback.swap(true, Ordering::Relaxed) {
                             warn!(
@@ -176,18 +178,19 @@ impl GraphClient {
                         not_offered.extend_from_slice(chunk);
                     }
                     Some(Err(e)) if is_fatal(&e) => return Err(e),
-                    Some(Err(e)) => parts.push(Part::Failed(chunk.to_vec(), e)),
+                    Some(Err(e)) => merge.add(Part::Failed(chunk.to_vec(), e), spare_ref),
                 }
             }
             drop(stream);
             if !not_offered.is_empty() {
-                self.per_person(&not_offered, calls, &mut parts).await?;
+                self.per_person(&not_offered, calls, &mut merge, &spare)
+                    .await?;
             }
         }
         read.fallback_used = self.fallback_active();
         read.requests = calls.sent();
         self.inner.known.end();
-        merge(asked, parts, &mut read)?;
+        merge.finish(&mut read)?;
         Ok(read)
     }
 
@@ -202,12 +205,13 @@ impl GraphClient {
         from: usize,
         chunk: &'a [UserId],
         calls: &'a Calls,
+        spare: &'a Spare,
     ) -> (&'a [UserId], Option<Result<Part, GraphError>>) {
         // Once a batch found the call not offered, the batches not yet sent are not sent.
         if self.fallback_active() {
             return (chunk, None);
         }
-        (chunk, Some(self.batch(from, chunk, calls).await))
+        (chunk, Some(self.batch(from, chunk, calls, spare).await))
     }
 
     async fn paced_read<'a>(
@@ -224,16 +228,20 @@ impl GraphClient {
         from: usize,
         chunk: &[UserId],
         calls: &Calls,
+        spare: &Spare,
     ) -> Result<Part, GraphError> {
-        let body = ids_body(chunk);
+        let body = Bytes::from(ids_body(chunk, spare.body()));
         let url = self.inner.base.join("/communications/getPresencesByUserId");
         let response = self
-            .send(Method::POST, &url, Some(Bytes::from(body)), calls)
-            .await?;
+            .send(Method::POST, &url, Some(body.clone()), calls)
+            .await;
+        // Sent, or given up on: nothing else holds the body now, and the next batch writes into it.
+        spare.keep_body(body);
+        let response = response?;
         let list = self
             .inner
             .known
-            .parse(response.body(), chunk)
+            .parse(response.body(), chunk, spare.answers())
             .map_err(|e| malformed(response.body(), &e.to_string()));
         // Read (the presences share nothing with its bytes): the next batch is read into it.
         self.inner.transport.recycle(response.into_body());
@@ -255,23 +263,24 @@ impl GraphClient {
         &self,
         ids: &[UserId],
         calls: &Calls,
-        parts: &mut Vec<Part>,
+        merge: &mut Merge<'_>,
+        spare: &Spare,
     ) -> Result<(), GraphError> {
         let mut stream = futures::stream::iter(0..ids.len())
             .map(|i| self.paced_read(&ids[i], calls))
             .buffer_unordered(FALLBACK_CONCURRENCY);
         while let Some((id, outcome)) = stream.next().await {
-            match outcome {
-                Ok(p) => parts.push(Part::Read {
+            let part = match outcome {
+                Ok(p) => Part::Read {
                     presences: vec![known::Answer {
                         presence: Arc::new(p),
                         asked_at: None,
                     }],
                     bad: Vec::new(),
                     asked_from: None,
-                }),
-                Err(GraphError::Http { status: 404, .. }) => parts.push(Part::Missing),
-                Err(GraphError::Malformed(reason)) => parts.push(Part::Read {
+                },
+                Err(GraphError::Http { status: 404, .. }) => Part::Missing,
+                Err(GraphError::Malformed(reason)) => Part::Read {
                     presences: Vec::new(),
                     bad: vec![BadElement {
                         index: 0,
@@ -279,10 +288,11 @@ impl GraphClient {
                         reason,
                     }],
                     asked_from: None,
-                }),
+                },
                 Err(e) if is_fatal(&e) => return Err(e),
-                Err(e) => parts.push(Part::Failed(vec![id.clone()], e)),
-            }
+                Err(e) => Part::Failed(vec![id.clone()], e),
+            };
+            merge.add(part, spare);
         }
         Ok(())
     }
@@ -297,12 +307,13 @@ impl Drop for Release<'_> {
     }
 }
 
-/// `{"ids":[...]}` for `chunk`, as `serde_json` writes it, into a buffer sized for it. An id with
-/// nothing to escape (an object id, a UPN) is copied as it is: escaping byte by byte was a tenth of
-/// an idle poll's writing and reading of requests.
-fn ids_body(chunk: &[UserId]) -> Vec<u8> {
+/// `{"ids":[...]}` for `chunk`, as `serde_json` writes it, into `body` (emptied, then sized for it).
+/// An id with nothing to escape (an object id, a UPN) is copied as it is: escaping byte by byte was a
+/// tenth of an idle poll's writing and reading of requests.
+fn ids_body(chunk: &[UserId], mut body: Vec<u8>) -> Vec<u8> {
     let size = chunk.iter().map(|id| id.as_str().len() + 3).sum::<usize>() + 10;
-    let mut body = Vec::with_capacity(size);
+    body.clear();
+    body.reserve(size);
     body.extend_from_slice(br#"{"ids":["#);
     for (k, id) in chunk.iter().enumerate() {
         if k > 0 {
@@ -320,6 +331,49 @@ fn ids_body(chunk: &[UserId]) -> Vec<u8> {
     }
     body.extend_from_slice(b"]}");
     body
+}
+
+/// Buffers one read hands from batch to batch, dropped when it ends. Each batch's request body
+/// (28 KB at 650 ids) and list of answers, allocated afresh, had their pages faulted in and handed
+/// back sixteen times a poll at 10,000 people; kept, a read allocates one per batch in flight, and
+/// keeps no more than that.
+#[derive(Default)]
+struct Spare {
+    bodies: Mutex<Vec<Vec<u8>>>,
+    answers: Mutex<Vec<Vec<known::Answer>>>,
+}
+
+impl Spare {
+    fn body(&self) -> Vec<u8> {
+        lock(&self.bodies).pop().unwrap_or_default()
+    }
+
+    /// Keeps a request body once nothing else refers to it.
+    fn keep_body(&self, body: Bytes) {
+        if let Ok(body) = body.try_into_mut() {
+            keep(&self.bodies, body.into());
+        }
+    }
+
+    fn answers(&self) -> Vec<known::Answer> {
+        lock(&self.answers).pop().unwrap_or_default()
+    }
+
+    fn keep_answers(&self, mut answers: Vec<known::Answer>) {
+        answers.clear();
+        keep(&self.answers, answers);
+    }
+}
+
+fn keep<T>(spare: &Mutex<Vec<T>>, buffer: T) {
+    let mut spare = lock(spare);
+    if spare.len() < BATCH_CONCURRENCY {
+        spare.push(buffer);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The batch call is "not offered" (China cloud, some sovereign tenants): 404, 501, or a 400 whose
@@ -364,73 +418,106 @@ fn is_fatal(e: &GraphError) -> bool {
     )
 }
 
-/// Merges answers by id (never by position alone): answers for ids not asked are dropped; of two
-/// answers for one id the newer sequence number wins; asked ids without an answer become `missing`.
-/// Answers go straight into one slot per id asked: at 10,000 people a map of presences cost 5 MB of
-/// peak memory on every poll, and sorting them into that order 2 % of an idle poll's time.
-fn merge(asked: &[UserId], parts: Vec<Part>, read: &mut PresenceRead) -> Result<(), GraphError> {
-    let mut place = asked::Asked::new(asked);
-    // One slot per id asked, filled in place: the answers come in any order.
-    let mut slots: Vec<Option<Arc<Presence>>> = vec![None; asked.len()];
-    // Asked ids answered with a broken element or whose request failed: not "missing".
-    let mut accounted = vec![false; asked.len()];
-    let mut first_error = None;
-    let mut any_success = false;
-    for part in parts {
+/// Answers merged by id (never by position alone) as each batch's arrive: answers for ids not asked
+/// are dropped; of two answers for one id the newer sequence number wins; asked ids without an
+/// answer become `missing`. Answers go straight into one slot per id asked: at 10,000 people a map
+/// of presences cost 5 MB of peak memory on every poll, and sorting them into that order 2 % of an
+/// idle poll's time.
+struct Merge<'a> {
+    asked: &'a [UserId],
+    place: asked::Asked<'a>,
+    /// One slot per id asked, filled in place: the answers come in any order.
+    slots: Vec<Option<Arc<Presence>>>,
+    /// Asked ids answered with a broken element or whose request failed: not "missing".
+    accounted: Vec<bool>,
+    bad: Vec<BadElement>,
+    failed: Vec<UserId>,
+    first_error: Option<GraphError>,
+    any_success: bool,
+}
+
+impl<'a> Merge<'a> {
+    fn new(asked: &'a [UserId]) -> Self {
+        Self {
+            asked,
+            place: asked::Asked::new(asked),
+            slots: vec![None; asked.len()],
+            accounted: vec![false; asked.len()],
+            bad: Vec::new(),
+            failed: Vec::new(),
+            first_error: None,
+            any_success: false,
+        }
+    }
+
+    /// Takes one batch's (or one person's) outcome; its emptied list of answers goes to `spare`.
+    fn add(&mut self, part: Part, spare: &Spare) {
         match part {
             Part::Read {
-                presences,
+                mut presences,
                 bad,
                 asked_from,
             } => {
-                any_success = true;
+                self.any_success = true;
                 let mut unasked = 0;
-                for (j, answer) in presences.into_iter().enumerate() {
+                for (j, answer) in presences.drain(..).enumerate() {
                     // A place the read vouches for is taken without reading the presence; else the
                     // id is looked for where the answer's order puts it, then everywhere.
                     let i = match (asked_from, answer.asked_at) {
                         (Some(from), Some(at)) => Some(from + at),
-                        _ => place.place(&answer.presence.id, asked_from.map(|from| from + j)),
+                        _ => self
+                            .place
+                            .place(&answer.presence.id, asked_from.map(|from| from + j)),
                     };
-                    match i.and_then(|i| slots.get_mut(i)) {
+                    match i.and_then(|i| self.slots.get_mut(i)) {
                         Some(slot) => keep_newer(slot, answer.presence),
                         None => unasked += 1,
                     }
                 }
+                spare.keep_answers(presences);
                 if unasked > 0 {
                     debug!(unasked, "dropped presences for ids that were not asked for");
                 }
                 for b in bad {
-                    if let Some(i) = b.id.as_ref().and_then(|id| place.place(id, None)) {
-                        accounted[i] = true;
+                    if let Some(i) = b.id.as_ref().and_then(|id| self.place.place(id, None)) {
+                        self.accounted[i] = true;
                     }
-                    read.bad.push(b);
+                    self.bad.push(b);
                 }
             }
-            Part::Missing => any_success = true,
+            Part::Missing => self.any_success = true,
             Part::Failed(ids, e) => {
                 warn!(people = ids.len(), error = %e.user_line(), "presence request failed; those people keep their last state");
                 for id in &ids {
-                    if let Some(i) = place.place(id, None) {
-                        accounted[i] = true;
+                    if let Some(i) = self.place.place(id, None) {
+                        self.accounted[i] = true;
                     }
                 }
-                read.failed.extend(ids);
-                first_error.get_or_insert(e);
+                self.failed.extend(ids);
+                self.first_error.get_or_insert(e);
             }
         }
     }
-    if !any_success && let Some(e) = first_error {
-        return Err(e);
-    }
-    read.partial_error = first_error;
-    for (i, id) in asked.iter().enumerate() {
-        if slots[i].is_none() && !accounted[i] {
-            read.missing.push(id.clone());
+
+    /// The read's presences, in the order asked, and what was not answered; the first error when
+    /// every request failed.
+    fn finish(self, read: &mut PresenceRead) -> Result<(), GraphError> {
+        if !self.any_success
+            && let Some(e) = self.first_error
+        {
+            return Err(e);
         }
+        read.partial_error = self.first_error;
+        read.bad.extend(self.bad);
+        read.failed.extend(self.failed);
+        for ((id, slot), accounted) in self.asked.iter().zip(&self.slots).zip(&self.accounted) {
+            if slot.is_none() && !accounted {
+                read.missing.push(id.clone());
+            }
+        }
+        read.presences = self.slots.into_iter().flatten().collect();
+        Ok(())
     }
-    read.presences = slots.into_iter().flatten().collect();
-    Ok(())
 }
 
 /// Of two answers for one id, the later one is kept unless it is older.

@@ -84,18 +84,27 @@ impl Seen {
         Some(entry)
     }
 
-    /// The presences of elements `mark` took, by hash, each with its place among `asked` when the
-    /// presence holds that very id. Found first and shared after: taking each presence's count as it
-    /// is found made every element of the answer wait for a cache miss of its own.
-    fn answers(&self, hashes: &[u64], asked: &[UserId]) -> Option<Vec<Answer>> {
-        let entries: Option<Vec<&Entry>> = hashes.iter().map(|h| self.elements.get(h)).collect();
-        let entries = entries?;
-        let mut answers = Vec::with_capacity(entries.len());
-        for ahead in entries.chunks(WARM_AHEAD) {
-            warm(ahead.iter().map(|e| &e.presence));
-            answers.extend(ahead.iter().map(|e| e.answer(asked)));
+    /// Appends the presences of elements `mark` took, by hash, each with its place among `asked`
+    /// when the presence holds that very id; false, with nothing appended, when one is not there.
+    /// A stretch is looked up first and shared after: taking each presence's count as it is found
+    /// made every element of the answer wait for a cache miss of its own.
+    fn answers(&self, hashes: &[u64], asked: &[UserId], into: &mut Vec<Answer>) -> bool {
+        let start = into.len();
+        into.reserve(hashes.len());
+        let mut found: [Option<&Entry>; WARM_AHEAD] = [None; WARM_AHEAD];
+        for stretch in hashes.chunks(WARM_AHEAD) {
+            let found = &mut found[..stretch.len()];
+            for (entry, hash) in found.iter_mut().zip(stretch) {
+                *entry = self.elements.get(hash);
+            }
+            if found.iter().any(Option::is_none) {
+                into.truncate(start);
+                return false;
+            }
+            warm(found.iter().flatten().map(|e| &e.presence));
+            into.extend(found.iter().flatten().map(|e| e.answer(asked)));
         }
-        Some(answers)
+        true
     }
 }
 
@@ -143,15 +152,21 @@ impl Known {
     }
 
     /// Parses a batch answer, reusing what the last read parsed from the same bytes. `asked` are the
-    /// ids this batch asked for: a presence for one of them takes that id's shared string.
+    /// ids this batch asked for: a presence for one of them takes that id's shared string. The
+    /// presences go into `presences` (emptied first), a list the caller may have used before.
     pub fn parse(
         &self,
         body: &[u8],
         asked: &[UserId],
+        mut presences: Vec<Answer>,
     ) -> Result<Parsed, crate::graph::model::ParseError> {
+        presences.clear();
         let body_hash = self.hasher.hash_one(body);
-        if let Some(parsed) = self.known_body(body_hash, asked) {
-            return Ok(parsed);
+        if self.known_body(body_hash, asked, &mut presences) {
+            return Ok(Parsed {
+                presences,
+                bad: Vec::new(),
+            });
         }
         // The elements, split by a scanner that does not need valid JSON (and skips a string in one
         // jump, where a full parse checks every byte). An element seen in the last read is taken by
@@ -219,7 +234,7 @@ impl Known {
             });
         };
         // Each was marked seen just now, so each is there.
-        let presences = seen.answers(&hashes, asked).unwrap_or_default();
+        seen.answers(&hashes, asked, &mut presences);
         let mut parsed = Parsed {
             presences,
             bad: Vec::new(),
@@ -280,28 +295,27 @@ impl Known {
         (self.hasher.hash_one(bytes), self.check.hash_one(bytes))
     }
 
-    /// The presences of an answer seen byte for byte in the last read (or this one), when each of
-    /// its elements is still known.
-    fn known_body(&self, body_hash: u64, asked: &[UserId]) -> Option<Parsed> {
+    /// Appends the presences of an answer seen byte for byte in the last read (or this one), when
+    /// each of its elements is still known; false, with nothing appended, otherwise.
+    fn known_body(&self, body_hash: u64, asked: &[UserId], presences: &mut Vec<Answer>) -> bool {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         let seen = &mut *seen;
         let read = seen.read;
-        let body = seen.bodies.get_mut(&body_hash)?;
+        let Some(body) = seen.bodies.get_mut(&body_hash) else {
+            return false;
+        };
         if !fresh(body.read, read) {
-            return None;
+            return false;
         }
         body.read = read;
         let hashes = std::mem::take(&mut body.elements);
         // Every element must still be known (an element is forgotten when a read does not see it).
-        let known = hashes.iter().all(|&hash| seen.mark(hash, None).is_some());
-        let presences = known.then(|| seen.answers(&hashes, asked)).flatten();
+        let known = hashes.iter().all(|&hash| seen.mark(hash, None).is_some())
+            && seen.answers(&hashes, asked, presences);
         if let Some(body) = seen.bodies.get_mut(&body_hash) {
             body.elements = hashes;
         }
-        Some(Parsed {
-            presences: presences?,
-            bad: Vec::new(),
-        })
+        known
     }
 }
 
@@ -336,21 +350,21 @@ mod tests {
     fn the_same_bytes_give_the_same_presence_and_changed_bytes_a_new_one() {
         let known = Known::default();
         known.begin();
-        let first = known.parse(BODY.as_bytes(), &ids()).unwrap();
+        let first = known.parse(BODY.as_bytes(), &ids(), Vec::new()).unwrap();
         assert_eq!(first.presences.len(), 2);
         known.begin();
         let changed = BODY.replace(
             r#""Away","activity":"Away","sequenceNumber":"1""#,
             r#""Available","activity":"Available","sequenceNumber":"2""#,
         );
-        let second = known.parse(changed.as_bytes(), &ids()).unwrap();
+        let second = known.parse(changed.as_bytes(), &ids(), Vec::new()).unwrap();
         assert!(shared(&first, &second, 0), "a: unchanged, not parsed again");
         assert!(!shared(&first, &second, 1));
         assert_eq!(second.presences[1].presence.availability.raw(), "Available");
         // Only the last read is remembered: two reads later, everything is parsed afresh.
         known.begin();
         known.begin();
-        let third = known.parse(changed.as_bytes(), &ids()).unwrap();
+        let third = known.parse(changed.as_bytes(), &ids(), Vec::new()).unwrap();
         assert!(!shared(&second, &third, 0));
         assert_eq!(*second.presences[0].presence, *third.presences[0].presence);
     }
@@ -359,14 +373,14 @@ mod tests {
     fn an_identical_answer_is_reused_whole_and_keeps_its_elements_known() {
         let known = Known::default();
         known.begin();
-        let first = known.parse(BODY.as_bytes(), &ids()).unwrap();
+        let first = known.parse(BODY.as_bytes(), &ids(), Vec::new()).unwrap();
         known.begin();
-        let same = known.parse(BODY.as_bytes(), &ids()).unwrap();
+        let same = known.parse(BODY.as_bytes(), &ids(), Vec::new()).unwrap();
         assert!(shared(&first, &same, 0) && shared(&first, &same, 1));
         // The next answer differs in b only: a is still known from the reused answer.
         known.begin();
         let changed = BODY.replace(r#""Away","activity":"Away""#, r#""Busy","activity":"Busy""#);
-        let next = known.parse(changed.as_bytes(), &ids()).unwrap();
+        let next = known.parse(changed.as_bytes(), &ids(), Vec::new()).unwrap();
         assert!(shared(&first, &next, 0));
         assert_eq!(next.presences[1].presence.availability.raw(), "Busy");
     }
@@ -375,7 +389,7 @@ mod tests {
     fn a_hash_that_names_someone_else_is_not_trusted() {
         let known = Known::default();
         known.begin();
-        known.parse(BODY.as_bytes(), &ids()).unwrap();
+        known.parse(BODY.as_bytes(), &ids(), Vec::new()).unwrap();
         {
             // As if a's and b's first hashes had collided: each now holds the other's presence
             // (and the other's second hash).
@@ -388,7 +402,7 @@ mod tests {
             seen.bodies.clear();
         }
         known.begin();
-        let parsed = known.parse(BODY.as_bytes(), &ids()).unwrap();
+        let parsed = known.parse(BODY.as_bytes(), &ids(), Vec::new()).unwrap();
         assert_eq!(answered(&parsed), ["a", "b"]);
         assert_eq!(parsed.presences[0].presence.availability.raw(), "Busy");
     }
@@ -397,11 +411,11 @@ mod tests {
     fn what_a_finished_read_did_not_see_is_forgotten() {
         let known = Known::default();
         known.begin();
-        known.parse(BODY.as_bytes(), &ids()).unwrap();
+        known.parse(BODY.as_bytes(), &ids(), Vec::new()).unwrap();
         known.end();
         let only_a = r#"{"value":[{"id":"a","availability":"Busy","activity":"InACall","sequenceNumber":"1"}]}"#;
         known.begin();
-        known.parse(only_a.as_bytes(), &ids()).unwrap();
+        known.parse(only_a.as_bytes(), &ids(), Vec::new()).unwrap();
         known.end();
         let seen = known.seen.lock().unwrap();
         assert_eq!(seen.elements.len(), 1, "b was not seen by the last read");
@@ -412,7 +426,7 @@ mod tests {
     fn ids_are_shared_with_the_ids_asked() {
         let known = Known::default();
         let asked = ids();
-        let parsed = known.parse(BODY.as_bytes(), &asked).unwrap();
+        let parsed = known.parse(BODY.as_bytes(), &asked, Vec::new()).unwrap();
         assert!(std::ptr::eq(
             parsed.presences[0].presence.id.as_str(),
             asked[0].as_str()
@@ -421,7 +435,7 @@ mod tests {
         let reversed: Vec<UserId> = asked.iter().rev().cloned().collect();
         let known = Known::default();
         known.begin();
-        let parsed = known.parse(BODY.as_bytes(), &reversed).unwrap();
+        let parsed = known.parse(BODY.as_bytes(), &reversed, Vec::new()).unwrap();
         assert!(std::ptr::eq(
             parsed.presences[0].presence.id.as_str(),
             reversed[1].as_str()
@@ -432,7 +446,11 @@ mod tests {
         known.begin();
         let changed = BODY.replace(r#""Away","activity":"Away""#, r#""Busy","activity":"Busy""#);
         assert_eq!(
-            places(&known.parse(changed.as_bytes(), &reversed).unwrap()),
+            places(
+                &known
+                    .parse(changed.as_bytes(), &reversed, Vec::new())
+                    .unwrap()
+            ),
             [Some(1), Some(0)]
         );
     }
@@ -443,18 +461,20 @@ mod tests {
         let known = Known::default();
         let asked = ids();
         known.begin();
-        let first = known.parse(BODY.as_bytes(), &asked).unwrap();
+        let first = known.parse(BODY.as_bytes(), &asked, Vec::new()).unwrap();
         assert_eq!(places(&first), [Some(0), Some(1)]);
         // Asked in another order (the roster changed): the remembered places now hold someone
         // else, so none is given, for a whole answer seen before and for an element of a new one.
         let swapped = vec![asked[1].clone(), asked[0].clone()];
         known.begin();
-        let same = known.parse(BODY.as_bytes(), &swapped).unwrap();
+        let same = known.parse(BODY.as_bytes(), &swapped, Vec::new()).unwrap();
         assert!(shared(&first, &same, 0) && shared(&first, &same, 1));
         assert_eq!(places(&same), [None, None]);
         known.begin();
         let changed = BODY.replace(r#""Away","activity":"Away""#, r#""Busy","activity":"Busy""#);
-        let next = known.parse(changed.as_bytes(), &swapped).unwrap();
+        let next = known
+            .parse(changed.as_bytes(), &swapped, Vec::new())
+            .unwrap();
         assert!(shared(&first, &next, 0));
         assert_eq!(
             places(&next),
@@ -464,7 +484,7 @@ mod tests {
         // Equal text in other strings is not the presence's own id either.
         known.begin();
         assert_eq!(
-            places(&known.parse(changed.as_bytes(), &ids()).unwrap()),
+            places(&known.parse(changed.as_bytes(), &ids(), Vec::new()).unwrap()),
             [None, None]
         );
     }
@@ -481,11 +501,15 @@ mod tests {
             )
         };
         known.begin();
-        let first = known.parse(body("Busy").as_bytes(), &asked).unwrap();
+        let first = known
+            .parse(body("Busy").as_bytes(), &asked, Vec::new())
+            .unwrap();
         assert_eq!(answered(&first), ["a", "b", "c", "d"]);
         assert_eq!(first.bad.len(), 1, "the list element is no presence");
         known.begin();
-        let second = known.parse(body("Away").as_bytes(), &asked).unwrap();
+        let second = known
+            .parse(body("Away").as_bytes(), &asked, Vec::new())
+            .unwrap();
         let mut ids = answered(&second);
         ids.sort_unstable();
         assert_eq!(ids, ["a", "b", "c", "d"]);
@@ -533,7 +557,7 @@ mod tests {
         ];
         for body in bodies {
             known.begin();
-            let parsed = known.parse(&body, &asked).unwrap();
+            let parsed = known.parse(&body, &asked, Vec::new()).unwrap();
             assert_eq!(answered(&parsed), ["a", "b"]);
             assert_eq!(parsed.bad.len(), 1);
             assert_eq!(parsed.bad[0].id, Some(UserId::new("x")));
@@ -544,19 +568,19 @@ mod tests {
     fn a_bad_element_costs_only_that_person_and_odd_bodies_take_the_lossy_path() {
         let known = Known::default();
         let body = r#"{"value":[{"id":"a","availability":5},{"id":"b","availability":"Away"}]}"#;
-        let parsed = known.parse(body.as_bytes(), &ids()).unwrap();
+        let parsed = known.parse(body.as_bytes(), &ids(), Vec::new()).unwrap();
         assert_eq!(parsed.presences.len(), 1);
         assert_eq!(parsed.bad.len(), 1);
         assert_eq!(parsed.bad[0].id, Some(UserId::new("a")));
         let mut broken = BODY.as_bytes().to_vec();
         let at = BODY.find("Busy").unwrap();
         broken[at] = 0xff;
-        let lossy = known.parse(&broken, &ids()).unwrap();
+        let lossy = known.parse(&broken, &ids(), Vec::new()).unwrap();
         assert_eq!(
             lossy.presences.len(),
             2,
             "bad UTF-8 spoils only its characters"
         );
-        assert!(known.parse(b"<html>", &ids()).is_err());
+        assert!(known.parse(b"<html>", &ids(), Vec::new()).is_err());
     }
 }

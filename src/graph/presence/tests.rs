@@ -33,6 +33,17 @@ fn the_budget_stretches_the_interval() {
     assert_eq!(min_interval_for(0), Duration::ZERO);
 }
 
+/// `parts` merged one after another, as a read merges its batches' outcomes as they come.
+fn merged(asked: &[UserId], parts: Vec<Part>) -> Result<PresenceRead, GraphError> {
+    let spare = Spare::default();
+    let mut merge = Merge::new(asked);
+    for part in parts {
+        merge.add(part, &spare);
+    }
+    let mut read = PresenceRead::default();
+    merge.finish(&mut read).map(|()| read)
+}
+
 #[test]
 fn answers_merge_by_id_whatever_their_order() {
     let asked = ids(5);
@@ -58,8 +69,7 @@ fn answers_merge_by_id_whatever_their_order() {
             asked_from: None,
         },
     ];
-    let mut read = PresenceRead::default();
-    merge(&asked, parts, &mut read).unwrap();
+    let read = merged(&asked, parts).unwrap();
     let got: Vec<_> = read
         .presences
         .iter()
@@ -91,8 +101,7 @@ fn answers_in_the_order_asked_are_placed_and_a_gap_does_not_shift_anyone() {
             asked_from: Some(0),
         },
     ];
-    let mut read = PresenceRead::default();
-    merge(&asked, parts, &mut read).unwrap();
+    let read = merged(&asked, parts).unwrap();
     let got: Vec<_> = read.presences.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(got, ["id-0", "id-1", "id-2", "id-3", "id-5"]);
     assert_eq!(read.missing, [UserId::new("id-4")]);
@@ -112,17 +121,13 @@ fn a_failed_batch_costs_only_its_people_unless_all_fail() {
             GraphError::Timeout,
         ),
     ];
-    let mut read = PresenceRead::default();
-    merge(&asked, parts, &mut read).unwrap();
+    let read = merged(&asked, parts).unwrap();
     assert_eq!(read.failed.len(), 2);
     assert!(read.missing.is_empty());
     assert_eq!(read.partial_error, Some(GraphError::Timeout));
 
     let all_failed = vec![Part::Failed(asked.clone(), GraphError::Timeout)];
-    assert_eq!(
-        merge(&asked, all_failed, &mut PresenceRead::default()),
-        Err(GraphError::Timeout)
-    );
+    assert_eq!(merged(&asked, all_failed), Err(GraphError::Timeout));
 }
 
 #[test]
@@ -164,8 +169,53 @@ fn the_request_body_is_what_serde_json_writes() {
     ] {
         let expected = serde_json::to_vec(&serde_json::json!({ "ids": ids })).unwrap();
         assert_eq!(
-            String::from_utf8(ids_body(&ids)).unwrap(),
+            String::from_utf8(ids_body(&ids, Vec::new())).unwrap(),
             String::from_utf8(expected).unwrap()
         );
     }
+}
+
+#[test]
+fn a_body_written_before_is_written_over() {
+    let before = ids_body(&ids(650), Vec::new());
+    let capacity = before.capacity();
+    let again = ids_body(&[UserId::new("a")], before);
+    assert_eq!(again, br#"{"ids":["a"]}"#);
+    assert_eq!(again.capacity(), capacity, "the same buffer, not a new one");
+}
+
+#[test]
+fn a_request_body_is_kept_only_once_nothing_else_holds_it() {
+    let spare = Spare::default();
+    let body = Bytes::from(ids_body(&ids(3), Vec::new()));
+    let held = body.clone();
+    spare.keep_body(body);
+    assert!(
+        spare.body().capacity() == 0,
+        "still held elsewhere: not kept"
+    );
+    spare.keep_body(held);
+    assert!(spare.body().capacity() > 0);
+}
+
+#[test]
+fn a_merged_list_of_answers_is_handed_back_empty() {
+    let spare = Spare::default();
+    let asked = ids(1);
+    let mut merge = Merge::new(&asked);
+    let mut presences = Vec::with_capacity(650);
+    presences.push(presence("id-0", "1"));
+    merge.add(
+        Part::Read {
+            presences,
+            bad: vec![],
+            asked_from: Some(0),
+        },
+        &spare,
+    );
+    let again = spare.answers();
+    assert!(again.is_empty() && again.capacity() >= 650);
+    let mut read = PresenceRead::default();
+    merge.finish(&mut read).unwrap();
+    assert_eq!(read.presences.len(), 1);
 }
