@@ -166,6 +166,21 @@ fn cluster_units<'a>(g: &'a str, f: &mut impl FnMut(Unit<'a>) -> bool) -> bool {
 
 /// Calls `f` with each unit of `s`, left to right, until it returns false.
 pub fn for_each_unit<'a>(s: &'a str, mut f: impl FnMut(Unit<'a>) -> bool) {
+    // Printable ASCII breaks between every two characters, each one column wide: the segmenter
+    // would find exactly that, and asking it was a sixth of drawing a frame.
+    if is_plain_ascii(s) {
+        for at in 0..s.len() {
+            let unit = Unit {
+                text: Cow::Borrowed(&s[at..=at]),
+                width: 1,
+                split: false,
+            };
+            if !f(unit) {
+                return;
+            }
+        }
+        return;
+    }
     for g in s.graphemes(true) {
         if !cluster_units(g, &mut f) {
             return;
@@ -254,6 +269,27 @@ mod tests {
             .into_iter()
             .map(|u| (u.text.into_owned(), u.width, u.split))
             .collect()
+    }
+
+    #[test]
+    fn printable_ascii_is_split_as_the_segmenter_splits_it() {
+        let every: String = (0x20u8..0x7f).map(char::from).collect();
+        for s in [every.as_str(), "Ada Lovelace", "", " ", "a.b@c-d_e", "x  y"] {
+            let mut segmented = Vec::new();
+            for g in s.graphemes(true) {
+                cluster_units(g, &mut |u| {
+                    segmented.push(u);
+                    true
+                });
+            }
+            assert_eq!(units(s), segmented, "{s:?}");
+        }
+        let mut first_two = Vec::new();
+        for_each_unit("abc", |u| {
+            first_two.push(u.text);
+            first_two.len() < 2
+        });
+        assert_eq!(first_two, ["a", "b"], "stops when told");
     }
 
     #[test]
