@@ -206,7 +206,9 @@ pub async fn resolve_with(
             Err(e) => return Err(e),
         }
     }
-    let mut seen: HashSet<UserId> = HashSet::new();
+    // You among the members (or a group) would otherwise be stored twice, and a roster whose entries
+    // repeat an id no longer lines up with the people built from it.
+    let mut seen: HashSet<UserId> = roster.me.iter().map(|me| me.id.clone()).collect();
     let by_ids = if remembered.is_some() {
         ByIds::Skip
     } else {

@@ -577,8 +577,10 @@ mod roster {
         let roster = resolve(&c, &team(vec![sim.upn(5)], vec![sim.team_group_id()], true))
             .await
             .unwrap();
-        // Everyone, once (the nested group is not a user), over two pages of 999.
-        assert_eq!(roster.members.len(), 1_200);
+        // Everyone, once (the nested group is not a user), over two pages of 999: you are in the
+        // group too, and kept as `me` only.
+        assert_eq!(roster.members.len(), 1_199);
+        assert!(roster.members.iter().all(|u| u.id.as_str() != sim.me_id()));
         assert_eq!(sim.counts().groups, 2);
         assert_eq!(roster.ids().len(), 1_200);
         assert_eq!(roster.ids()[0], UserId::new(sim.me_id()));

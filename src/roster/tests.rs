@@ -112,6 +112,24 @@ async fn members_resolve_through_batches_of_20_matched_by_inner_id() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn you_among_the_members_are_stored_once() {
+    let script = Script::new(|seen, _| {
+        if seen.uri.ends_with("/$batch") {
+            reply(200, &answer_batch(&seen.body, None))
+        } else {
+            reply(200, &user_json("id-me").to_string())
+        }
+    });
+    let c = client(&script, Tokens::new(false));
+    let members = ["a@contoso.com", "me@contoso.com", "b@contoso.com"];
+    let roster = resolve(&c, &team(&members, &[], true)).await.unwrap();
+    assert_eq!(roster.me.as_ref().unwrap().id.as_str(), "id-me");
+    let members: Vec<&str> = roster.members.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(members, ["id-a", "id-b"]);
+    assert_eq!(roster.entries().count(), roster.everyone().count());
+}
+
+#[tokio::test(start_paused = true)]
 async fn inner_429s_are_retried_after_their_own_retry_after() {
     let throttled = Arc::new(AtomicUsize::new(3));
     let t = throttled.clone();
