@@ -14,6 +14,7 @@ pub mod places;
 pub mod presence;
 pub mod retry;
 pub mod schedule;
+pub mod spares;
 pub mod transport;
 
 pub use client::{ClientOptions, GraphClient};

@@ -8,6 +8,7 @@ use reqwest::Url;
 
 use crate::graph::error::GraphError;
 use crate::graph::origin::{BaseUrl, check_scheme};
+use crate::graph::spares::Spares;
 pub use crate::graph::transport::MAX_BODY;
 use crate::graph::transport::{BoxFuture, Transport, TransportError};
 
@@ -24,7 +25,7 @@ const IDLE_CONNECTIONS: usize = crate::graph::client::BATCH_CONCURRENCY;
 pub struct HttpTransport {
     client: reqwest::Client,
     /// Bodies handed back by `recycle`, read into again until `release`.
-    spare: std::sync::Mutex<Vec<BytesMut>>,
+    spare: Spares<BytesMut>,
 }
 
 /// Spare bodies kept at most: one per batch in flight is all a read reuses.
@@ -52,14 +53,8 @@ impl HttpTransport {
         })?;
         Ok(Self {
             client,
-            spare: std::sync::Mutex::default(),
+            spare: Spares::new(SPARE_BODIES),
         })
-    }
-
-    fn spare(&self) -> std::sync::MutexGuard<'_, Vec<BytesMut>> {
-        self.spare
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -93,7 +88,7 @@ impl Transport for HttpTransport {
             if declared > MAX_BODY as u64 {
                 return Err(TransportError::TooLarge);
             }
-            let mut body = self.spare().pop().unwrap_or_default();
+            let mut body = self.spare.take();
             body.reserve(declared as usize);
             while let Some(chunk) = response.chunk().await.map_err(map_error)? {
                 if body.len() + chunk.len() > MAX_BODY {
@@ -107,18 +102,11 @@ impl Transport for HttpTransport {
     }
 
     fn recycle(&self, body: Bytes) {
-        // Only a body nothing else refers to can be written into again.
-        if let Ok(mut body) = body.try_into_mut() {
-            body.clear();
-            let mut spare = self.spare();
-            if spare.len() < SPARE_BODIES {
-                spare.push(body);
-            }
-        }
+        self.spare.recycle(body);
     }
 
     fn release(&self) {
-        *self.spare() = Vec::new();
+        self.spare.clear();
     }
 }
 
@@ -270,11 +258,11 @@ mod tests {
         assert_eq!(second.len(), 4096);
         // A body still shared elsewhere is not written into.
         t.recycle(second.clone());
-        assert!(t.spare().is_empty());
+        assert!(t.spare.is_empty());
         t.recycle(second);
-        assert_eq!(t.spare().len(), 1);
+        assert_eq!(t.spare.len(), 1);
         t.release();
-        assert!(t.spare().is_empty());
+        assert!(t.spare.is_empty());
     }
 
     #[tokio::test]

@@ -15,6 +15,7 @@ use tracing::{debug, warn};
 use crate::graph::client::{BATCH_CONCURRENCY, Calls, GraphClient, malformed};
 use crate::graph::error::GraphError;
 use crate::graph::model::{BadElement, IdHasher, Presence, UserId};
+use crate::graph::spares::Spares;
 use crate::graph::transport::Transport;
 
 /// getPresencesByUserId takes at most this many ids.
@@ -151,7 +152,7 @@ impl GraphClient {
         if self.fallback_active() {
             self.per_person(asked, &calls, &mut merge, &spare).await?;
         } else {
-            let (calls, spare_ref) = (&calls, &spare);
+            let (calls, spare) = (&calls, &spare);
             // Streams over indices, not borrowed chunks: a closure taking a reference makes the
             // future not `Send` for every lifetime (rustc #64552), and callers spawn reads.
             let mut stream = futures::stream::iter(0..asked.len().div_ceil(BATCH_MAX))
@@ -160,7 +161,7 @@ impl GraphClient {
                         k * BATCH_MAX,
                         &asked[k * BATCH_MAX..asked.len().min((k + 1) * BATCH_MAX)],
                         calls,
-                        spare_ref,
+                        spare,
                     )
                 })
                 .buffer_unordered(BATCH_CONCURRENCY);
@@ -168,7 +169,7 @@ impl GraphClient {
             while let Some((chunk, outcome)) = stream.next().await {
                 match outcome {
                     None => not_offered.extend_from_slice(chunk),
-                    Some(Ok(part)) => merge.add(part, spare_ref),
+                    Some(Ok(part)) => merge.add(part, spare),
                     Some(Err(e)) if batch_not_offered(&e) => {
                         if !self.inner.fallback.swap(true, Ordering::Relaxed) {
                             warn!(
@@ -178,12 +179,12 @@ impl GraphClient {
                         not_offered.extend_from_slice(chunk);
                     }
                     Some(Err(e)) if is_fatal(&e) => return Err(e),
-                    Some(Err(e)) => merge.add(Part::Failed(chunk.to_vec(), e), spare_ref),
+                    Some(Err(e)) => merge.add(Part::Failed(chunk.to_vec(), e), spare),
                 }
             }
             drop(stream);
             if !not_offered.is_empty() {
-                self.per_person(&not_offered, calls, &mut merge, &spare)
+                self.per_person(&not_offered, calls, &mut merge, spare)
                     .await?;
             }
         }
@@ -230,18 +231,18 @@ impl GraphClient {
         calls: &Calls,
         spare: &Spare,
     ) -> Result<Part, GraphError> {
-        let body = Bytes::from(ids_body(chunk, spare.body()));
+        let body = Bytes::from(ids_body(chunk, spare.bodies.take()));
         let url = self.inner.base.join("/communications/getPresencesByUserId");
         let response = self
             .send(Method::POST, &url, Some(body.clone()), calls)
             .await;
         // Sent, or given up on: nothing else holds the body now, and the next batch writes into it.
-        spare.keep_body(body);
+        spare.bodies.recycle(body);
         let response = response?;
         let list = self
             .inner
             .known
-            .parse(response.body(), chunk, spare.answers())
+            .parse(response.body(), chunk, spare.answers.take())
             .map_err(|e| malformed(response.body(), &e.to_string()));
         // Read (the presences share nothing with its bytes): the next batch is read into it.
         self.inner.transport.recycle(response.into_body());
@@ -337,43 +338,18 @@ fn ids_body(chunk: &[UserId], mut body: Vec<u8>) -> Vec<u8> {
 /// (28 KB at 650 ids) and list of answers, allocated afresh, had their pages faulted in and handed
 /// back sixteen times a poll at 10,000 people; kept, a read allocates one per batch in flight, and
 /// keeps no more than that.
-#[derive(Default)]
 struct Spare {
-    bodies: Mutex<Vec<Vec<u8>>>,
-    answers: Mutex<Vec<Vec<known::Answer>>>,
+    bodies: Spares<Vec<u8>>,
+    answers: Spares<Vec<known::Answer>>,
 }
 
-impl Spare {
-    fn body(&self) -> Vec<u8> {
-        lock(&self.bodies).pop().unwrap_or_default()
-    }
-
-    /// Keeps a request body once nothing else refers to it.
-    fn keep_body(&self, body: Bytes) {
-        if let Ok(body) = body.try_into_mut() {
-            keep(&self.bodies, body.into());
+impl Default for Spare {
+    fn default() -> Self {
+        Self {
+            bodies: Spares::new(BATCH_CONCURRENCY),
+            answers: Spares::new(BATCH_CONCURRENCY),
         }
     }
-
-    fn answers(&self) -> Vec<known::Answer> {
-        lock(&self.answers).pop().unwrap_or_default()
-    }
-
-    fn keep_answers(&self, mut answers: Vec<known::Answer>) {
-        answers.clear();
-        keep(&self.answers, answers);
-    }
-}
-
-fn keep<T>(spare: &Mutex<Vec<T>>, buffer: T) {
-    let mut spare = lock(spare);
-    if spare.len() < BATCH_CONCURRENCY {
-        spare.push(buffer);
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The batch call is "not offered" (China cloud, some sovereign tenants): 404, 501, or a 400 whose
@@ -474,7 +450,7 @@ impl<'a> Merge<'a> {
                         None => unasked += 1,
                     }
                 }
-                spare.keep_answers(presences);
+                spare.answers.keep(presences);
                 if unasked > 0 {
                     debug!(unasked, "dropped presences for ids that were not asked for");
                 }

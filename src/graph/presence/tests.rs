@@ -189,13 +189,13 @@ fn a_request_body_is_kept_only_once_nothing_else_holds_it() {
     let spare = Spare::default();
     let body = Bytes::from(ids_body(&ids(3), Vec::new()));
     let held = body.clone();
-    spare.keep_body(body);
+    spare.bodies.recycle(body);
     assert!(
-        spare.body().capacity() == 0,
+        spare.bodies.take().capacity() == 0,
         "still held elsewhere: not kept"
     );
-    spare.keep_body(held);
-    assert!(spare.body().capacity() > 0);
+    spare.bodies.recycle(held);
+    assert!(spare.bodies.take().capacity() > 0);
 }
 
 #[test]
@@ -213,7 +213,7 @@ fn a_merged_list_of_answers_is_handed_back_empty() {
         },
         &spare,
     );
-    let again = spare.answers();
+    let again = spare.answers.take();
     assert!(again.is_empty() && again.capacity() >= 650);
     let mut read = PresenceRead::default();
     merge.finish(&mut read).unwrap();
