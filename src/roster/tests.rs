@@ -84,16 +84,21 @@ fn answer_batch(body: &[u8], throttle_first: Option<&AtomicUsize>) -> String {
     serde_json::json!({ "responses": responses }).to_string()
 }
 
-#[tokio::test(start_paused = true)]
-async fn members_resolve_through_batches_of_20_matched_by_inner_id() {
-    let script = Script::new(|seen, _| {
+/// A tenant answering `$batch` as `answer_batch` does, and `/me` with the user `me`.
+fn batches_and_me(me: &'static str) -> Arc<Script> {
+    Script::new(move |seen, _| {
         if seen.uri.ends_with("/$batch") {
             reply(200, &answer_batch(&seen.body, None))
         } else {
             assert!(seen.uri.starts_with(&format!("{BASE}/me?")), "{}", seen.uri);
-            reply(200, &user_json("me-id").to_string())
+            reply(200, &user_json(me).to_string())
         }
-    });
+    })
+}
+
+#[tokio::test(start_paused = true)]
+async fn members_resolve_through_batches_of_20_matched_by_inner_id() {
+    let script = batches_and_me("me-id");
     let c = client(&script, Tokens::new(false));
     let mut names: Vec<String> = (0..25).map(|i| format!("p{i}@contoso.com")).collect();
     names.push("gone@contoso.com".into());
@@ -113,13 +118,7 @@ async fn members_resolve_through_batches_of_20_matched_by_inner_id() {
 
 #[tokio::test(start_paused = true)]
 async fn you_among_the_members_are_stored_once() {
-    let script = Script::new(|seen, _| {
-        if seen.uri.ends_with("/$batch") {
-            reply(200, &answer_batch(&seen.body, None))
-        } else {
-            reply(200, &user_json("id-me").to_string())
-        }
-    });
+    let script = batches_and_me("id-me");
     let c = client(&script, Tokens::new(false));
     let members = ["a@contoso.com", "me@contoso.com", "b@contoso.com"];
     let roster = resolve(&c, &team(&members, &[], true)).await.unwrap();
